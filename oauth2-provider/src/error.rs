@@ -1,0 +1,163 @@
+//! The closed table of OAuth 2.0 errors (RFC 6749 §4.1.2.1, §4.2.2.1, §5.2; RFC 6750 §3.1;
+//! RFC 7009 §2.2.1) and the one place each becomes a status.
+//!
+//! ```
+//! use oauth2_provider::error::{ErrorCode, OAuthError};
+//!
+//! let e = OAuthError::new(ErrorCode::InvalidGrant, "the code has expired");
+//! assert_eq!(e.code().as_str(), "invalid_grant");
+//! assert_eq!(e.code().token_status(), http::StatusCode::BAD_REQUEST);
+//! ```
+
+use std::borrow::Cow;
+
+use http::StatusCode;
+
+/// An OAuth 2.0 error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// `invalid_request`: a missing, repeated or malformed parameter.
+    InvalidRequest,
+    /// `invalid_client`: client authentication failed.
+    InvalidClient,
+    /// `invalid_grant`: the code, refresh token or owner credentials are invalid, expired,
+    /// revoked, or issued to another client or redirect URI.
+    InvalidGrant,
+    /// `unauthorized_client`: this client may not use this grant or response type.
+    UnauthorizedClient,
+    /// `unsupported_grant_type`: the provider does not serve this grant.
+    UnsupportedGrantType,
+    /// `invalid_scope`: unknown, malformed, or beyond what was granted.
+    InvalidScope,
+    /// `access_denied`: the owner or the provider said no.
+    AccessDenied,
+    /// `unsupported_response_type`: the provider does not serve this response type.
+    UnsupportedResponseType,
+    /// `server_error`: the provider failed.
+    ServerError,
+    /// `temporarily_unavailable`: the provider cannot answer now (its store is down).
+    TemporarilyUnavailable,
+    /// `invalid_token` (RFC 6750 §3.1): the bearer token is unknown, expired or revoked.
+    InvalidToken,
+    /// `insufficient_scope` (RFC 6750 §3.1).
+    InsufficientScope,
+    /// `unsupported_token_type` (RFC 7009 §2.2.1).
+    UnsupportedTokenType,
+}
+
+impl ErrorCode {
+    /// The wire string.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::InvalidClient => "invalid_client",
+            ErrorCode::InvalidGrant => "invalid_grant",
+            ErrorCode::UnauthorizedClient => "unauthorized_client",
+            ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::UnsupportedResponseType => "unsupported_response_type",
+            ErrorCode::ServerError => "server_error",
+            ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::InsufficientScope => "insufficient_scope",
+            ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+        }
+    }
+
+    /// The status of this error in a token-endpoint style JSON response (RFC 6749 §5.2).
+    pub const fn token_status(self) -> StatusCode {
+        match self {
+            ErrorCode::InvalidClient | ErrorCode::InvalidToken => StatusCode::UNAUTHORIZED,
+            ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
+            ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+/// An OAuth error as sent to a client: a code and a fixed, human-readable description.
+///
+/// The description is a `&'static str` on purpose: it is written by this crate or a hook
+/// author, never formatted from request data or internal errors, so nothing leaks through it.
+/// It must stay within the RFC 6749 §5.2 character set (printable ASCII, no `"` or `\`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {}", code.as_str(), description)]
+pub struct OAuthError {
+    code: ErrorCode,
+    description: Cow<'static, str>,
+}
+
+impl OAuthError {
+    /// An error with a description.
+    pub const fn new(code: ErrorCode, description: &'static str) -> Self {
+        OAuthError {
+            code,
+            description: Cow::Borrowed(description),
+        }
+    }
+
+    /// An error whose description is built at run time; only characters of the RFC 6749 §5.2
+    /// set are kept, so the result is always a valid `error_description`.
+    pub fn with_description(code: ErrorCode, description: impl Into<String>) -> Self {
+        let mut description: String = description.into();
+        description.retain(|c| matches!(c, '\x20'..='\x21' | '\x23'..='\x5B' | '\x5D'..='\x7E'));
+        OAuthError {
+            code,
+            description: Cow::Owned(description),
+        }
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The `error_description`.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    pub(crate) const fn invalid_request(description: &'static str) -> Self {
+        Self::new(ErrorCode::InvalidRequest, description)
+    }
+
+    pub(crate) const fn invalid_grant(description: &'static str) -> Self {
+        Self::new(ErrorCode::InvalidGrant, description)
+    }
+
+    pub(crate) const fn invalid_client() -> Self {
+        Self::new(ErrorCode::InvalidClient, "client authentication failed")
+    }
+
+    pub(crate) const fn invalid_scope(description: &'static str) -> Self {
+        Self::new(ErrorCode::InvalidScope, description)
+    }
+}
+
+/// A store failed. What failed is logged by the store; a client sees only
+/// `temporarily_unavailable` (503) or `server_error` (500).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backing service cannot be reached; retrying later may succeed.
+    #[error("store unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Anything else: a constraint, a corrupt row, a bug.
+    #[error("store failure: {0}")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<StoreError> for OAuthError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(_) => OAuthError::new(
+                ErrorCode::TemporarilyUnavailable,
+                "the authorization server is temporarily unavailable",
+            ),
+            StoreError::Other(_) => {
+                OAuthError::new(ErrorCode::ServerError, "the authorization server failed")
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The model traits the runtime is written against, and ready-made records.
+//!
+//! Every trait here can be derived on a user's own struct or implemented by hand.
+
+mod client;
+mod grant;
+mod owner;
+
+pub use client::OAuthClient;
+pub use grant::{
+    Access, AccessTokenModel, AuthorizationCodeModel, Code, NewCode, NewToken, Refresh,
+    RefreshTokenModel,
+};
+pub use owner::ResourceOwner;

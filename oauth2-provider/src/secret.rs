@@ -1,0 +1,207 @@
+//! Tokens, codes and client secrets: generation, hashing at rest, constant-time verification.
+//!
+//! Tokens and codes are 256 bits from the OS CSPRNG, base64url without padding. Only their
+//! SHA-256 ([`TokenHash`]) reaches a store, so a leaked database leaks no usable token.
+//!
+//! Client secrets are stored as a string that names its algorithm:
+//! - `sha256$<base64url digest>` for generated 256-bit secrets: a slow hash buys nothing against
+//!   a 256-bit random value and would cost every token request;
+//! - an argon2id PHC string (`$argon2id$...`, feature `argon2`) for human-chosen secrets.
+//!
+//! ```
+//! use oauth2_provider::secret::{generate_token, hash_secret, verify_secret};
+//!
+//! let secret = generate_token();
+//! let stored = hash_secret(&secret);
+//! assert!(stored.starts_with("sha256$"));
+//! assert!(verify_secret(&stored, &secret));
+//! assert!(!verify_secret(&stored, "guess"));
+//! ```
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+const SHA256_PREFIX: &str = "sha256$";
+
+/// A fresh 256-bit random value, base64url without padding (43 characters).
+///
+/// # Panics
+///
+/// If the operating system's random source fails, which leaves nothing safe to issue.
+pub fn generate_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the OS random number generator failed");
+    bytes
+}
+
+/// The SHA-256 of a token or code: the only form of it a store sees.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TokenHash([u8; 32]);
+
+impl TokenHash {
+    /// Hashes a presented token.
+    pub fn of(token: &str) -> Self {
+        TokenHash(Sha256::digest(token.as_bytes()).into())
+    }
+
+    /// The digest bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// A hash from its digest bytes, as a store reads it back.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        TokenHash(bytes)
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    // A hash is not secret, but a short prefix is all a log needs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TokenHash({:02x}{:02x}{:02x}{:02x}..)",
+            self.0[0], self.0[1], self.0[2], self.0[3]
+        )
+    }
+}
+
+/// Identifies one authorization grant: the code and every token issued from it, through every
+/// refresh. Revoking a grant revokes the whole family (RFC 6749 §4.1.2, RFC 9700 §4.14).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GrantId([u8; 16]);
+
+impl GrantId {
+    /// A fresh random id.
+    pub fn generate() -> Self {
+        GrantId(random_bytes())
+    }
+
+    /// The id's bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// An id from its bytes, as a store reads it back.
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        GrantId(bytes)
+    }
+}
+
+impl fmt::Debug for GrantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GrantId({})", URL_SAFE_NO_PAD.encode(self.0))
+    }
+}
+
+/// The stored form of a generated secret: `sha256$` and the base64url digest.
+pub fn hash_secret(secret: &str) -> String {
+    let mut out = String::with_capacity(SHA256_PREFIX.len() + 43);
+    out.push_str(SHA256_PREFIX);
+    URL_SAFE_NO_PAD.encode_string(Sha256::digest(secret.as_bytes()), &mut out);
+    out
+}
+
+/// The stored form of a human-chosen secret: an argon2id PHC string with a random salt.
+///
+/// ```
+/// use oauth2_provider::secret::{hash_password, verify_secret};
+/// let stored = hash_password("correct horse battery staple");
+/// assert!(stored.starts_with("$argon2id$"));
+/// assert!(verify_secret(&stored, "correct horse battery staple"));
+/// ```
+#[cfg(feature = "argon2")]
+pub fn hash_password(secret: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt_bytes: [u8; 16] = random_bytes();
+    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes is a valid salt length");
+    argon2::Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .expect("argon2 with default parameters cannot fail on a valid salt")
+        .to_string()
+}
+
+/// Checks a presented secret against its stored form, in constant time for the sha256 form
+/// (argon2's own verification is constant time). An unrecognised stored form never verifies.
+pub fn verify_secret(stored: &str, presented: &str) -> bool {
+    if let Some(digest) = stored.strip_prefix(SHA256_PREFIX) {
+        let expected = hash_secret(presented);
+        return expected.as_bytes()[SHA256_PREFIX.len()..]
+            .ct_eq(digest.as_bytes())
+            .into();
+    }
+    #[cfg(feature = "argon2")]
+    if stored.starts_with("$argon2") {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        return PasswordHash::new(stored).is_ok_and(|hash| {
+            argon2::Argon2::default()
+                .verify_password(presented.as_bytes(), &hash)
+                .is_ok()
+        });
+    }
+    false
+}
+
+/// Spends the time of a verification without a stored secret, so an unknown client id and a
+/// wrong secret cost the same.
+pub(crate) fn verify_dummy(presented: &str) {
+    const DUMMY: &str = "sha256$47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+    let _ = verify_secret(DUMMY, presented);
+}
+
+/// Constant-time equality of two strings (lengths may differ; that leaks only the length).
+pub fn ct_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_256_bits_base64url() {
+        let t = generate_token();
+        assert_eq!(t.len(), 43);
+        assert!(
+            t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+        assert_eq!(URL_SAFE_NO_PAD.decode(&t).unwrap().len(), 32);
+        assert_ne!(t, generate_token());
+    }
+
+    #[test]
+    fn hash_is_sha256_of_the_token() {
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        let h = TokenHash::of("abc");
+        assert_eq!(h.as_bytes()[..4], [0xba, 0x78, 0x16, 0xbf]);
+    }
+
+    #[test]
+    fn secret_verification() {
+        let stored = hash_secret("s3cret");
+        assert!(verify_secret(&stored, "s3cret"));
+        assert!(!verify_secret(&stored, "s3cret "));
+        assert!(!verify_secret(&stored, ""));
+        assert!(!verify_secret("plain:s3cret", "s3cret"));
+        assert!(!verify_secret("", ""));
+        assert!(!verify_secret("$argon2id$garbage", "x"));
+    }
+
+    #[test]
+    fn dummy_hash_is_well_formed() {
+        // The dummy must take the sha256 path, or unknown clients would be faster to reject.
+        assert!(verify_secret(
+            "sha256$47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU",
+            ""
+        ));
+    }
+}

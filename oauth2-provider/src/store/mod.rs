@@ -1,0 +1,119 @@
+//! Storage: the one trait every backend implements, and the memory store.
+//!
+//! The runtime never mutates a record in place. It issues (inserts), looks up, exchanges
+//! (atomically consumes a code or refresh token *and* inserts what replaces it) and revokes.
+//! Making exchange one atomic step is what keeps codes and refresh tokens single-use under any
+//! concurrency: exactly one caller sees [`Exchange::Done`], every other sees
+//! [`Exchange::AlreadyUsed`], and the tokens a code or refresh token issued exist from the
+//! instant it was consumed, so revoking the grant on a replay always catches them.
+
+mod memory;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+pub use memory::MemoryStore;
+
+use crate::error::StoreError;
+use crate::model::{AccessTokenModel, AuthorizationCodeModel, OAuthClient, RefreshTokenModel};
+use crate::scope::Scope;
+use crate::secret::{GrantId, TokenHash};
+
+/// The outcome of consuming a code or a refresh token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exchange {
+    /// This caller consumed it; the replacement tokens are stored.
+    Done,
+    /// It was consumed before (or concurrently, by another caller): a replay. Nothing was stored.
+    AlreadyUsed,
+    /// It does not exist (never issued, purged, or its grant was revoked). Nothing was stored.
+    Missing,
+}
+
+/// A storage backend for clients, codes and tokens.
+///
+/// Implementations: [`MemoryStore`] here; SQLite, PostgreSQL and Redis behind features of
+/// their own. Every method is one round trip and must be safe under concurrent callers on many
+/// provider nodes. Lookups may return expired records; the runtime checks expiry.
+pub trait Store: Send + Sync + 'static {
+    /// The provider's scope type.
+    type Scope: Scope;
+    /// The client model.
+    type Client: OAuthClient<Scope = Self::Scope>;
+    /// The authorization code record.
+    type Code: AuthorizationCodeModel<Scope = Self::Scope>;
+    /// The access token record.
+    type AccessToken: AccessTokenModel<Scope = Self::Scope>;
+    /// The refresh token record.
+    type RefreshToken: RefreshTokenModel<Scope = Self::Scope>;
+
+    /// The client registered as `client_id`.
+    fn find_client(
+        &self,
+        client_id: &str,
+    ) -> impl Future<Output = Result<Option<Arc<Self::Client>>, StoreError>> + Send;
+
+    /// Stores a new authorization code.
+    fn insert_code(&self, code: Self::Code) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The code with this hash, used or not, until it expires or its grant is revoked.
+    fn find_code(
+        &self,
+        code_hash: &TokenHash,
+    ) -> impl Future<Output = Result<Option<Arc<Self::Code>>, StoreError>> + Send;
+
+    /// Atomically marks the code used and stores the tokens it is exchanged for.
+    fn exchange_code(
+        &self,
+        code_hash: &TokenHash,
+        access: Self::AccessToken,
+        refresh: Option<Self::RefreshToken>,
+    ) -> impl Future<Output = Result<Exchange, StoreError>> + Send;
+
+    /// Stores tokens issued without consuming anything (password, client credentials, implicit,
+    /// extension grants).
+    fn insert_tokens(
+        &self,
+        access: Self::AccessToken,
+        refresh: Option<Self::RefreshToken>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The access token with this hash, if stored and not revoked.
+    fn find_access_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> impl Future<Output = Result<Option<Arc<Self::AccessToken>>, StoreError>> + Send;
+
+    /// The refresh token with this hash, rotated or not, until its grant is revoked.
+    fn find_refresh_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> impl Future<Output = Result<Option<Arc<Self::RefreshToken>>, StoreError>> + Send;
+
+    /// Atomically marks the refresh token rotated and stores its successors.
+    fn rotate_refresh_token(
+        &self,
+        token_hash: &TokenHash,
+        access: Self::AccessToken,
+        refresh: Self::RefreshToken,
+    ) -> impl Future<Output = Result<Exchange, StoreError>> + Send;
+
+    /// Revokes one access token; `true` if it existed.
+    fn revoke_access_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Revokes a whole grant: its code and every access and refresh token issued from it.
+    fn revoke_grant(
+        &self,
+        grant_id: GrantId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Deletes codes and tokens that expired before `now`; returns how many records went.
+    fn purge_expired(
+        &self,
+        now: SystemTime,
+    ) -> impl Future<Output = Result<usize, StoreError>> + Send;
+}

@@ -1,0 +1,1 @@
+//! Workspace root: the runnable examples live in `examples/`, the cross-crate tests in `tests/`.
