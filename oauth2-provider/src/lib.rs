@@ -13,14 +13,29 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod authorize;
+pub mod bearer;
+pub mod client_auth;
+pub mod config;
+pub mod endpoint;
 pub mod error;
+pub mod grant;
 pub mod model;
+pub mod params;
 pub mod pkce;
+pub mod provider;
+pub mod redirect_uri;
+mod response;
 pub mod scope;
 pub mod secret;
 pub mod store;
 
+pub use authorize::{AuthorizationRequest, Decision};
+pub use config::{Config, GrantType};
+pub use endpoint::Server;
 pub use error::{ErrorCode, OAuthError, StoreError};
+pub use grant::{Grant, TokenRequest};
+pub use provider::Provider;
 pub use scope::Scope;
 
 #[cfg(feature = "derive")]

@@ -42,7 +42,7 @@ pub struct NewCode<S> {
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
 /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
-/// fn is_for(code: &impl AuthorizationCodeModel, client_id: &str) -> bool {
+/// fn is_for<C: AuthorizationCodeModel>(code: &C, client_id: &str) -> bool {
 ///     code.client_id() == client_id
 /// }
 /// # let _ = is_for::<Code<S>>;

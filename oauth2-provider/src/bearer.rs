@@ -1,0 +1,165 @@
+//! The resource-server side: validating a bearer token (RFC 6750 §2.1) and its scope, and the
+//! RFC 6750 §3 challenge when that fails.
+//!
+//! ```
+//! # use oauth2_provider::endpoint::Server;
+//! # use oauth2_provider::provider::{Provider, ScopeOf};
+//! # async fn api<P: Provider>(server: &Server<P>, req: http::Request<()>, needed: ScopeOf<P>) -> http::Response<bytes::Bytes> {
+//! match server.bearer(req.headers(), needed).await {
+//!     Ok(token) => { /* serve the resource for this token */ http::Response::default() }
+//!     Err(rejection) => rejection.into_response(),
+//! }
+//! # }
+//! ```
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
+use http::{HeaderMap, Response, StatusCode};
+
+use crate::endpoint::Server;
+use crate::error::{ErrorCode, OAuthError};
+use crate::model::AccessTokenModel;
+use crate::provider::{Provider, ScopeOf};
+use crate::scope::Scope;
+use crate::secret::TokenHash;
+use crate::store::Store;
+
+/// Why a request to a protected resource was refused.
+#[derive(Debug)]
+pub struct BearerRejection {
+    error: Option<OAuthError>,
+    scope: Option<String>,
+}
+
+impl BearerRejection {
+    /// The RFC 6750 error; `None` when the request carried no credentials at all (§3.1: then
+    /// the challenge names no error).
+    pub fn error(&self) -> Option<&OAuthError> {
+        self.error.as_ref()
+    }
+
+    /// The response: 400, 401 or 403 with `WWW-Authenticate: Bearer ...` (503 or 500 when the
+    /// store failed).
+    pub fn into_response(self) -> Response<Bytes> {
+        let status = match &self.error {
+            None => StatusCode::UNAUTHORIZED,
+            Some(error) => error.code().token_status(),
+        };
+        let mut challenge = String::from("Bearer realm=\"oauth2\"");
+        if let Some(error) = &self.error {
+            challenge.push_str(&format!(", error=\"{}\"", error.code().as_str()));
+            if !error.description().is_empty() {
+                challenge.push_str(&format!(", error_description=\"{}\"", error.description()));
+            }
+        }
+        if let Some(scope) = &self.scope {
+            challenge.push_str(&format!(", scope=\"{scope}\""));
+        }
+        let mut response = Response::new(Bytes::new());
+        *response.status_mut() = status;
+        // Descriptions and scope tokens exclude `"` and `\` and control characters by
+        // construction, so the header is always valid.
+        if let Ok(value) = HeaderValue::try_from(challenge) {
+            response.headers_mut().insert(WWW_AUTHENTICATE, value);
+        }
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    fn new(code: ErrorCode, description: &'static str) -> Self {
+        BearerRejection {
+            error: Some(OAuthError::new(code, description)),
+            scope: None,
+        }
+    }
+}
+
+impl<P: Provider> Server<P> {
+    /// Validates the bearer token in `headers` and checks it carries every scope of `required`.
+    pub async fn bearer(
+        &self,
+        headers: &HeaderMap,
+        required: ScopeOf<P>,
+    ) -> Result<Arc<<P::Store as Store>::AccessToken>, BearerRejection> {
+        let mut values = headers.get_all(AUTHORIZATION).iter();
+        let token = match (values.next(), values.next()) {
+            (None, _) => {
+                return Err(BearerRejection {
+                    error: None,
+                    scope: None,
+                });
+            }
+            (Some(value), None) => bearer_token(value.as_bytes()).ok_or_else(|| {
+                BearerRejection::new(
+                    ErrorCode::InvalidRequest,
+                    "the Authorization header is not a bearer token",
+                )
+            })?,
+            (Some(_), Some(_)) => {
+                return Err(BearerRejection::new(
+                    ErrorCode::InvalidRequest,
+                    "more than one Authorization header",
+                ));
+            }
+        };
+        let record = self
+            .provider()
+            .store()
+            .find_access_token(&TokenHash::of(token))
+            .await
+            .map_err(|e| BearerRejection {
+                error: Some(e.into()),
+                scope: None,
+            })?
+            .filter(|t| !t.is_expired(SystemTime::now()))
+            .ok_or_else(|| {
+                BearerRejection::new(
+                    ErrorCode::InvalidToken,
+                    "the access token is invalid or expired",
+                )
+            })?;
+        if !record.scope().contains(required) {
+            return Err(BearerRejection {
+                error: Some(OAuthError::new(
+                    ErrorCode::InsufficientScope,
+                    "the access token lacks a required scope",
+                )),
+                scope: Some(required.to_scope_string()),
+            });
+        }
+        Ok(record)
+    }
+}
+
+/// `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive.
+fn bearer_token(header: &[u8]) -> Option<&str> {
+    let (scheme, token) = header.split_at_checked(7)?;
+    if !scheme.eq_ignore_ascii_case(b"bearer ") {
+        return None;
+    }
+    let token = std::str::from_utf8(token).ok()?.trim_matches(' ');
+    let b64token =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
+    let body = token.trim_end_matches('=');
+    (!body.is_empty() && body.bytes().all(b64token)).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn b64token_syntax() {
+        assert_eq!(bearer_token(b"Bearer abc-._~+/=="), Some("abc-._~+/=="));
+        assert_eq!(bearer_token(b"bearer abc"), Some("abc"));
+        assert_eq!(bearer_token(b"Bearer "), None);
+        assert_eq!(bearer_token(b"Bearer a b"), None);
+        assert_eq!(bearer_token(b"Basic abc"), None);
+        assert_eq!(bearer_token(b"Bearer ="), None);
+    }
+}

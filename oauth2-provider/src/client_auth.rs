@@ -1,0 +1,169 @@
+//! Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3).
+//!
+//! `client_secret_basic` (with the Appendix B form-decoding of id and secret),
+//! `client_secret_post`, and `none` for public clients. Unknown client and wrong secret fail
+//! the same way, in about the same time.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+use crate::error::OAuthError;
+use crate::model::OAuthClient;
+use crate::params::{Params, decode_component};
+use crate::provider::{ClientOf, Provider};
+use crate::secret::{verify_dummy, verify_secret};
+
+/// How the client presented itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthMethod {
+    /// HTTP Basic (`client_secret_basic`).
+    Basic,
+    /// Body parameters (`client_secret_post`).
+    Post,
+    /// `client_id` alone: a public client (`none`).
+    None,
+}
+
+impl AuthMethod {
+    /// The RFC 8414 / RFC 7591 name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Basic => "client_secret_basic",
+            AuthMethod::Post => "client_secret_post",
+            AuthMethod::None => "none",
+        }
+    }
+}
+
+struct Credentials {
+    method: AuthMethod,
+    client_id: String,
+    secret: Option<String>,
+}
+
+fn credentials(headers: &HeaderMap, params: &Params<'_>) -> Result<Credentials, OAuthError> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let header = values.next();
+    if values.next().is_some() {
+        return Err(OAuthError::invalid_request(
+            "more than one Authorization header",
+        ));
+    }
+    let Some(header) = header else {
+        let client_id = params
+            .get("client_id")
+            .ok_or(OAuthError::invalid_client())?
+            .to_owned();
+        return Ok(match params.get("client_secret") {
+            Some(secret) => Credentials {
+                method: AuthMethod::Post,
+                client_id,
+                secret: Some(secret.to_owned()),
+            },
+            None => Credentials {
+                method: AuthMethod::None,
+                client_id,
+                secret: None,
+            },
+        });
+    };
+
+    let (client_id, secret) = decode_basic(header.as_bytes()).ok_or(OAuthError::invalid_client())?;
+    if params.contains("client_secret") {
+        return Err(OAuthError::invalid_request(
+            "the client used more than one authentication method",
+        ));
+    }
+    if params.get("client_id").is_some_and(|id| id != client_id) {
+        return Err(OAuthError::invalid_request(
+            "the client_id parameter does not match the Authorization header",
+        ));
+    }
+    Ok(Credentials {
+        method: AuthMethod::Basic,
+        client_id,
+        secret: Some(secret),
+    })
+}
+
+/// `Basic base64(urlencode(id) ":" urlencode(secret))`, RFC 6749 §2.3.1 and RFC 7617.
+fn decode_basic(header: &[u8]) -> Option<(String, String)> {
+    let (scheme, rest) = header.split_at_checked(6)?;
+    if !scheme.eq_ignore_ascii_case(b"basic ") {
+        return None;
+    }
+    let decoded = STANDARD.decode(rest.trim_ascii()).ok()?;
+    let decoded = std::str::from_utf8(&decoded).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let id = decode_component(id)?;
+    if id.is_empty() {
+        return None;
+    }
+    Some((id, decode_component(secret)?))
+}
+
+/// Authenticates the client of a token, revocation or introspection request.
+pub(crate) async fn authenticate<P: Provider>(
+    provider: &P,
+    headers: &HeaderMap,
+    params: &Params<'_>,
+) -> Result<(Arc<ClientOf<P>>, AuthMethod), OAuthError> {
+    let creds = credentials(headers, params)?;
+    let client = provider.lookup_client(&creds.client_id).await?;
+    let Some(client) = client else {
+        verify_dummy(creds.secret.as_deref().unwrap_or(""));
+        return Err(OAuthError::invalid_client());
+    };
+    let ok = match (client.secret_hash(), creds.secret.as_deref()) {
+        (Some(stored), Some(presented)) => verify_secret(stored, presented),
+        // A confidential client that sent no secret.
+        (Some(_), None) => false,
+        // A public client that sent a secret it does not have: refuse rather than ignore, so a
+        // client misconfigured as public is noticed.
+        (None, Some(_)) => false,
+        (None, None) => true,
+    };
+    if !ok {
+        return Err(OAuthError::invalid_client());
+    }
+    Ok((client, creds.method))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basic(raw: &str) -> Vec<u8> {
+        format!("Basic {}", STANDARD.encode(raw)).into_bytes()
+    }
+
+    #[test]
+    fn basic_header_decoding() {
+        assert_eq!(
+            decode_basic(&basic("app:s3cret")),
+            Some(("app".into(), "s3cret".into()))
+        );
+        // Appendix B: both halves are form-urlencoded.
+        assert_eq!(
+            decode_basic(&basic("my%20app:a%3Ab+c")),
+            Some(("my app".into(), "a:b c".into()))
+        );
+        assert_eq!(
+            decode_basic(&basic("app:")),
+            Some(("app".into(), String::new()))
+        );
+        assert_eq!(decode_basic(&basic("no-colon")), None);
+        assert_eq!(decode_basic(&basic(":secret")), None);
+        assert_eq!(decode_basic(&basic("app:%zz")), None);
+        assert_eq!(decode_basic(b"Basic !!!notbase64"), None);
+        assert_eq!(decode_basic(b"Bearer abc"), None);
+        assert_eq!(decode_basic(b"Basic"), None);
+        let non_utf8 = format!("Basic {}", STANDARD.encode([0xff, b':', b'x']));
+        assert_eq!(decode_basic(non_utf8.as_bytes()), None);
+        assert!(decode_basic(format!("basic {}", STANDARD.encode("a:b")).as_bytes()).is_some());
+    }
+}

@@ -1,0 +1,172 @@
+//! Provider configuration, with RFC 9700 defaults.
+//!
+//! ```
+//! use std::time::Duration;
+//! use oauth2_provider::config::{Config, GrantType};
+//!
+//! let mut config = Config::default();
+//! assert!(!config.grants.enabled(GrantType::Password)); // off by default (RFC 9700 §2.4)
+//! config.grants.enable(GrantType::Password);
+//! config.access_token_ttl = Duration::from_secs(600);
+//! config.issuer = Some("https://auth.example.com".into());
+//! ```
+
+use std::time::Duration;
+
+/// A grant type (RFC 6749 §4, §8.3) or the implicit response type's grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GrantType {
+    /// `authorization_code` (§4.1).
+    AuthorizationCode,
+    /// The implicit grant (§4.2), reached through `response_type=token`.
+    Implicit,
+    /// `password` (§4.3).
+    Password,
+    /// `client_credentials` (§4.4).
+    ClientCredentials,
+    /// `refresh_token` (§6).
+    RefreshToken,
+    /// An extension grant named by an absolute URI (§8.3).
+    Extension(&'static str),
+}
+
+impl GrantType {
+    /// The name as it appears in `grant_type` and in client registrations.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GrantType::AuthorizationCode => "authorization_code",
+            GrantType::Implicit => "implicit",
+            GrantType::Password => "password",
+            GrantType::ClientCredentials => "client_credentials",
+            GrantType::RefreshToken => "refresh_token",
+            GrantType::Extension(uri) => uri,
+        }
+    }
+
+    /// The standard grant named `name`.
+    pub fn standard(name: &str) -> Option<Self> {
+        Some(match name {
+            "authorization_code" => GrantType::AuthorizationCode,
+            "implicit" => GrantType::Implicit,
+            "password" => GrantType::Password,
+            "client_credentials" => GrantType::ClientCredentials,
+            "refresh_token" => GrantType::RefreshToken,
+            _ => return None,
+        })
+    }
+
+    const fn bit(self) -> u8 {
+        match self {
+            GrantType::AuthorizationCode => 1,
+            GrantType::Implicit => 1 << 1,
+            GrantType::Password => 1 << 2,
+            GrantType::ClientCredentials => 1 << 3,
+            GrantType::RefreshToken => 1 << 4,
+            GrantType::Extension(_) => 1 << 5,
+        }
+    }
+}
+
+/// Which grants the provider has switched on. Extension grants are on when served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EnabledGrants(u8);
+
+impl EnabledGrants {
+    /// `true` if `grant` is on.
+    pub const fn enabled(&self, grant: GrantType) -> bool {
+        self.0 & grant.bit() != 0
+    }
+
+    /// Switches `grant` on.
+    pub fn enable(&mut self, grant: GrantType) -> &mut Self {
+        self.0 |= grant.bit();
+        self
+    }
+
+    /// Switches `grant` off.
+    pub fn disable(&mut self, grant: GrantType) -> &mut Self {
+        self.0 &= !grant.bit();
+        self
+    }
+}
+
+impl Default for EnabledGrants {
+    /// Authorization code, client credentials, refresh token and extensions; implicit and
+    /// password are off (RFC 9700 §2.1.2, §2.4).
+    fn default() -> Self {
+        EnabledGrants(
+            GrantType::AuthorizationCode.bit()
+                | GrantType::ClientCredentials.bit()
+                | GrantType::RefreshToken.bit()
+                | GrantType::Extension("").bit(),
+        )
+    }
+}
+
+/// How a provider behaves. `Default` is the RFC 9700 posture.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// The issuer identifier (RFC 8414 §2): sent as `iss` on every authorization response
+    /// (RFC 9207) when set.
+    pub issuer: Option<String>,
+    /// Access token lifetime. Default: 1 hour.
+    pub access_token_ttl: Duration,
+    /// Refresh token lifetime; `None` for refresh tokens that live until rotated or revoked.
+    /// Default: 30 days.
+    pub refresh_token_ttl: Option<Duration>,
+    /// Authorization code lifetime. Default: 10 minutes (RFC 6749 §4.1.2).
+    pub code_ttl: Duration,
+    /// The grants switched on.
+    pub grants: EnabledGrants,
+    /// Accept `code_challenge_method=plain` (RFC 7636 §4.2). Default: off (RFC 9700 §2.1.1).
+    pub allow_plain_pkce: bool,
+    /// Require PKCE from confidential clients too (public clients always need it).
+    /// Default: off.
+    pub require_pkce_for_confidential: bool,
+    /// The largest request body read, in bytes; larger is refused with 413. Default: 16 KiB.
+    pub max_body_bytes: usize,
+    /// Endpoint paths, used by `Server::handle` and the metadata document.
+    pub paths: Paths,
+}
+
+/// Where each endpoint is served.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Paths {
+    /// Authorization endpoint. Default: `/authorize`.
+    pub authorize: String,
+    /// Token endpoint. Default: `/token`.
+    pub token: String,
+    /// Revocation endpoint (RFC 7009). Default: `/revoke`.
+    pub revoke: String,
+    /// Introspection endpoint (RFC 7662). Default: `/introspect`.
+    pub introspect: String,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            authorize: "/authorize".into(),
+            token: "/token".into(),
+            revoke: "/revoke".into(),
+            introspect: "/introspect".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            issuer: None,
+            access_token_ttl: Duration::from_secs(3600),
+            refresh_token_ttl: Some(Duration::from_secs(30 * 24 * 3600)),
+            code_ttl: Duration::from_secs(600),
+            grants: EnabledGrants::default(),
+            allow_plain_pkce: false,
+            require_pkce_for_confidential: false,
+            max_body_bytes: 16 * 1024,
+            paths: Paths::default(),
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The authorization endpoint (RFC 6749 §3.1, §4.1.1–4.1.2.1, §4.2.1–4.2.2.1; RFC 7636 §4.3;
+//! RFC 9207).
+//!
+//! Errors before the client and redirect URI are known to be good are shown to the user agent
+//! and never redirected (§4.1.2.1: an open redirector otherwise); every later error goes back
+//! to the client with `error`, `error_description`, `state` and `iss`.
+
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
+use http::request::Parts;
+use http::{Method, Request, Response};
+use url::Url;
+
+use super::{Rejection, Server, form_body};
+use crate::authorize::{AuthorizationRequest, Decision, ResponseType};
+use crate::config::GrantType;
+use crate::error::{ErrorCode, OAuthError};
+use crate::grant::{Grant, issue, resolve_scope};
+use crate::model::{AuthorizationCodeModel, NewCode, OAuthClient};
+use crate::params::Params;
+use crate::pkce::{ChallengeMethod, PkceChallenge};
+use crate::provider::{ClientOf, Provider};
+use crate::redirect_uri;
+use crate::response;
+use crate::scope::Scope;
+use crate::secret::{GrantId, TokenHash, generate_token};
+use crate::store::Store;
+
+/// Where a redirect-able response goes, and how.
+struct Reply<'a> {
+    redirect_uri: &'a str,
+    fragment: bool,
+    state: Option<&'a str>,
+    after_post: bool,
+}
+
+impl<P: Provider> Server<P> {
+    /// The authorization endpoint: GET (query) or POST (form body).
+    pub async fn authorize<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
+        let (parts, body) = request.into_parts();
+        let input = match parts.method {
+            Method::GET => parts.uri.query().unwrap_or_default().as_bytes(),
+            _ => match form_body(
+                &parts.method,
+                &parts.headers,
+                body.as_ref(),
+                self.provider.config().max_body_bytes,
+            ) {
+                Ok(body) => body,
+                Err(Rejection::Method(_)) => return response::method_not_allowed("GET, POST"),
+                Err(rejection) => return rejection.into_response(),
+            },
+        };
+        let params = match Params::parse(input) {
+            Ok(params) => params,
+            Err(error) => return error_page(&error),
+        };
+        let Some(client_id) = params.get("client_id") else {
+            return error_page(&OAuthError::invalid_request(
+                "the client_id parameter is missing",
+            ));
+        };
+        let client = match self.provider.lookup_client(client_id).await {
+            Ok(Some(client)) => client,
+            Ok(None) => return error_page(&OAuthError::invalid_request("the client is unknown")),
+            Err(error) => return error_page(&error.into()),
+        };
+        let requested_uri = params.get("redirect_uri");
+        let Some(redirect_uri) = redirect_uri::resolve(client.redirect_uris(), requested_uri)
+        else {
+            return error_page(&OAuthError::invalid_request(
+                "the redirect_uri is missing or not registered for this client",
+            ));
+        };
+        let response_type = match params.get("response_type") {
+            Some("code") => Ok(ResponseType::Code),
+            Some("token") => Ok(ResponseType::Token),
+            Some(_) => Err(OAuthError::new(
+                ErrorCode::UnsupportedResponseType,
+                "the response type is not supported",
+            )),
+            None => Err(OAuthError::invalid_request(
+                "the response_type parameter is missing",
+            )),
+        };
+        let reply = Reply {
+            redirect_uri,
+            fragment: response_type == Ok(ResponseType::Token),
+            state: params.get("state"),
+            after_post: parts.method == Method::POST,
+        };
+        let outcome = match response_type {
+            Ok(response_type) => {
+                self.authorize_flow(
+                    &parts,
+                    &params,
+                    client.as_ref(),
+                    response_type,
+                    redirect_uri,
+                    requested_uri,
+                )
+                .await
+            }
+            Err(error) => Err(error),
+        };
+        match outcome {
+            Ok(Outcome::Redirect(pairs)) => self.redirect(&reply, &pairs),
+            Ok(Outcome::Respond(response)) => response,
+            Err(error) => self.redirect(
+                &reply,
+                &[
+                    ("error", error.code().as_str().into()),
+                    ("error_description", error.description().into()),
+                ],
+            ),
+        }
+    }
+
+    async fn authorize_flow(
+        &self,
+        parts: &Parts,
+        params: &Params<'_>,
+        client: &ClientOf<P>,
+        response_type: ResponseType,
+        redirect_uri: &str,
+        requested_uri: Option<&str>,
+    ) -> Result<Outcome, OAuthError> {
+        let provider = &self.provider;
+        let config = provider.config();
+        let grant_type = match response_type {
+            ResponseType::Code => GrantType::AuthorizationCode,
+            ResponseType::Token => GrantType::Implicit,
+        };
+        if provider.grant_type(grant_type.as_str()) != Some(grant_type)
+            || !config.grants.enabled(grant_type)
+        {
+            return Err(OAuthError::new(
+                ErrorCode::UnsupportedResponseType,
+                "the response type is not supported",
+            ));
+        }
+        if !client.allows_grant_type(grant_type.as_str()) {
+            return Err(OAuthError::new(
+                ErrorCode::UnauthorizedClient,
+                "the client may not use this response type",
+            ));
+        }
+        let scope = resolve_scope(params.get("scope"), client.allowed_scope())?;
+        let challenge = match response_type {
+            ResponseType::Code => self.challenge(params, client)?,
+            ResponseType::Token => None,
+        };
+
+        let request = AuthorizationRequest {
+            client,
+            response_type,
+            redirect_uri,
+            scope,
+            state: params.get("state"),
+            params,
+            http: parts,
+        };
+        let (subject, approved) = match provider.consent(&request).await? {
+            Decision::Approve {
+                subject,
+                scope: approved,
+            } => (subject, approved.intersection(scope)),
+            Decision::Deny => {
+                return Err(OAuthError::new(
+                    ErrorCode::AccessDenied,
+                    "the resource owner denied the request",
+                ));
+            }
+            Decision::Respond(response) => return Ok(Outcome::Respond(response)),
+        };
+
+        match response_type {
+            ResponseType::Code => {
+                let code = generate_token();
+                let record = <<P::Store as Store>::Code as AuthorizationCodeModel>::new(NewCode {
+                    code_hash: TokenHash::of(&code),
+                    grant_id: GrantId::generate(),
+                    client_id: client.client_id().to_owned(),
+                    subject,
+                    redirect_uri: requested_uri.map(str::to_owned),
+                    scope: approved,
+                    challenge,
+                    expires_at: SystemTime::now() + config.code_ttl,
+                });
+                provider.store().insert_code(record).await?;
+                Ok(Outcome::Redirect(vec![("code", code)]))
+            }
+            ResponseType::Token => {
+                let grant = Grant {
+                    subject: Some(subject),
+                    scope: approved,
+                    refresh_token: false,
+                };
+                let token = issue(provider, client, GrantType::Implicit, grant).await?;
+                let mut pairs = vec![
+                    ("access_token", token.access_token),
+                    ("token_type", token.token_type.to_owned()),
+                    ("expires_in", token.expires_in.to_string()),
+                ];
+                if !token.scope.is_empty() {
+                    pairs.push(("scope", token.scope));
+                }
+                Ok(Outcome::Redirect(pairs))
+            }
+        }
+    }
+
+    /// RFC 7636 §4.3 and RFC 9700 §2.1.1: public clients must send a challenge; `S256` unless
+    /// `plain` is configured.
+    fn challenge(
+        &self,
+        params: &Params<'_>,
+        client: &ClientOf<P>,
+    ) -> Result<Option<PkceChallenge>, OAuthError> {
+        let config = self.provider.config();
+        let Some(challenge) = params.get("code_challenge") else {
+            if params.contains("code_challenge_method") {
+                return Err(OAuthError::invalid_request(
+                    "code_challenge_method was sent without code_challenge",
+                ));
+            }
+            if !client.is_confidential() || config.require_pkce_for_confidential {
+                return Err(OAuthError::invalid_request(
+                    "a code_challenge is required (PKCE)",
+                ));
+            }
+            return Ok(None);
+        };
+        // §4.3: an absent method means plain.
+        let method = match params
+            .get("code_challenge_method")
+            .map(ChallengeMethod::from_name)
+        {
+            None => ChallengeMethod::Plain,
+            Some(Some(method)) => method,
+            Some(None) => {
+                return Err(OAuthError::invalid_request(
+                    "the code_challenge_method is not supported",
+                ));
+            }
+        };
+        if method == ChallengeMethod::Plain && !config.allow_plain_pkce {
+            return Err(OAuthError::invalid_request(
+                "code_challenge_method must be S256",
+            ));
+        }
+        PkceChallenge::new(method, challenge)
+            .map(Some)
+            .ok_or(OAuthError::invalid_request(
+                "the code_challenge is malformed",
+            ))
+    }
+
+    fn redirect(&self, reply: &Reply<'_>, pairs: &[(&'static str, String)]) -> Response<Bytes> {
+        let Ok(mut url) = Url::parse(reply.redirect_uri) else {
+            return error_page(&OAuthError::new(
+                ErrorCode::ServerError,
+                "the redirect_uri cannot be used",
+            ));
+        };
+        let extra = reply.state.map(|s| ("state", s)).into_iter().chain(
+            self.provider
+                .config()
+                .issuer
+                .as_deref()
+                .map(|iss| ("iss", iss)),
+        );
+        if reply.fragment {
+            let mut fragment = form_urlencoded::Serializer::new(String::new());
+            fragment.extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            fragment.extend_pairs(extra);
+            url.set_fragment(Some(&fragment.finish()));
+        } else {
+            let mut query = url.query_pairs_mut();
+            query.extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            query.extend_pairs(extra);
+        }
+        response::redirect(url.as_str(), reply.after_post)
+    }
+}
+
+enum Outcome {
+    Redirect(Vec<(&'static str, String)>),
+    Respond(Response<Bytes>),
+}
+
+/// An error shown to the user agent instead of redirecting to an unverified URI.
+fn error_page(error: &OAuthError) -> Response<Bytes> {
+    let body = format!("{}: {}\n", error.code().as_str(), error.description());
+    let mut response = Response::new(Bytes::from(body));
+    *response.status_mut() = error.code().token_status();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,113 @@
+//! Authorization code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6).
+
+use std::time::SystemTime;
+
+use crate::config::GrantType;
+use crate::error::OAuthError;
+use crate::model::{AuthorizationCodeModel, OAuthClient};
+use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
+use crate::secret::{TokenHash, ct_eq};
+use crate::store::{Exchange, Store};
+
+use super::{Grant, TokenRequest, TokenResponse, issue};
+
+/// Exchanges a code: bound to the client, the redirect URI and the PKCE challenge; single-use,
+/// and a replay revokes everything the code issued.
+pub(crate) async fn authorization_code<P: Provider>(
+    provider: &P,
+    request: &TokenRequest<'_>,
+    client: &ClientOf<P>,
+) -> Result<TokenResponse, OAuthError> {
+    let code = request.required("code")?;
+    let store = provider.store();
+    let code_hash = TokenHash::of(code);
+    let record = store
+        .find_code(&code_hash)
+        .await?
+        .ok_or(OAuthError::invalid_grant(
+            "the authorization code is invalid",
+        ))?;
+
+    if record.client_id() != client.client_id() {
+        return Err(OAuthError::invalid_grant(
+            "the authorization code was issued to another client",
+        ));
+    }
+    if record.expires_at() <= SystemTime::now() {
+        return Err(OAuthError::invalid_grant(
+            "the authorization code has expired",
+        ));
+    }
+    check_redirect_uri(record.redirect_uri(), request.param("redirect_uri"))?;
+    match (record.challenge(), request.param("code_verifier")) {
+        (Some(challenge), Some(verifier)) if challenge.verify(verifier) => {}
+        (Some(_), Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "the code verifier does not match",
+            ));
+        }
+        (Some(_), None) => return Err(OAuthError::invalid_grant("a code verifier is required")),
+        // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a downgrade attempt.
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "the authorization request had no code challenge",
+            ));
+        }
+        (None, None) => {}
+    }
+
+    let mut grant = Grant::for_owner(record.subject(), record.scope());
+    provider
+        .before_issue(GrantType::AuthorizationCode, client, &mut grant)
+        .await?;
+    let grant_id = record.grant_id();
+    let minted = issue::new_token_pair(provider, client, grant_id, &grant);
+    match store
+        .exchange_code(&code_hash, minted.access, minted.refresh)
+        .await?
+    {
+        Exchange::Done => {
+            issue::notify_issued(
+                provider,
+                client,
+                GrantType::AuthorizationCode,
+                grant_id,
+                &grant,
+                &minted.response,
+            )
+            .await;
+            Ok(minted.response)
+        }
+        Exchange::AlreadyUsed => {
+            store.revoke_grant(grant_id).await?;
+            provider
+                .token_revoked(&RevokeEvent {
+                    client_id: client.client_id(),
+                    reason: RevokeReason::CodeReplay,
+                    grant_id,
+                })
+                .await;
+            Err(OAuthError::invalid_grant(
+                "the authorization code was already used",
+            ))
+        }
+        Exchange::Missing => Err(OAuthError::invalid_grant(
+            "the authorization code is invalid",
+        )),
+    }
+}
+
+/// §4.1.3: the `redirect_uri` must be repeated, identically, when the authorization request
+/// carried one.
+fn check_redirect_uri(bound: Option<&str>, sent: Option<&str>) -> Result<(), OAuthError> {
+    match (bound, sent) {
+        (Some(bound), Some(sent)) if ct_eq(bound, sent) => Ok(()),
+        (Some(_), None) => Err(OAuthError::invalid_request(
+            "the redirect_uri parameter is required",
+        )),
+        (Some(_), Some(_)) | (None, Some(_)) => Err(OAuthError::invalid_grant(
+            "the redirect_uri does not match the authorization request",
+        )),
+        (None, None) => Ok(()),
+    }
+}

@@ -1,0 +1,157 @@
+//! Minting tokens and the successful token response (RFC 6749 §5.1).
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use crate::config::GrantType;
+use crate::error::OAuthError;
+use crate::model::NewToken;
+use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
+use crate::provider::{ClientOf, Provider, ScopeOf, TokenEvent};
+use crate::scope::Scope;
+use crate::secret::{GrantId, TokenHash, generate_token};
+use crate::store::Store;
+
+use super::Grant;
+
+/// A successful token response. Serializes as RFC 6749 §5.1 JSON.
+#[derive(Serialize)]
+pub struct TokenResponse {
+    /// The access token.
+    pub access_token: String,
+    /// Always `Bearer` (RFC 6750).
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    /// The refresh token, if one was issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The granted scope, always sent so the client need not guess (§5.1 allows it).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"<redacted>")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+type Access<P> = <<P as Provider>::Store as Store>::AccessToken;
+type Refresh<P> = <<P as Provider>::Store as Store>::RefreshToken;
+
+/// Freshly minted tokens: the records to store and the response carrying the raw values.
+pub(crate) struct Minted<P: Provider> {
+    pub access: Access<P>,
+    pub refresh: Option<Refresh<P>>,
+    pub response: TokenResponse,
+}
+
+/// Mints an access token, and a refresh token when `grant.refresh_token` and the provider and
+/// client allow the refresh grant.
+pub(crate) fn new_token_pair<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    grant_id: GrantId,
+    grant: &Grant<ScopeOf<P>>,
+) -> Minted<P> {
+    let config = provider.config();
+    let now = SystemTime::now();
+    let access_token = generate_token();
+    let access = Access::<P>::new(NewToken {
+        token_hash: TokenHash::of(&access_token),
+        grant_id,
+        client_id: client.client_id().to_owned(),
+        subject: grant.subject.clone(),
+        scope: grant.scope,
+        expires_at: Some(now + config.access_token_ttl),
+    });
+    let issue_refresh = grant.refresh_token
+        && config.grants.enabled(GrantType::RefreshToken)
+        && provider.grant_type(GrantType::RefreshToken.as_str()) == Some(GrantType::RefreshToken)
+        && client.allows_grant_type(GrantType::RefreshToken.as_str());
+    let (refresh, refresh_token) = if issue_refresh {
+        let token = generate_token();
+        let record = Refresh::<P>::new(NewToken {
+            token_hash: TokenHash::of(&token),
+            grant_id,
+            client_id: client.client_id().to_owned(),
+            subject: grant.subject.clone(),
+            scope: grant.scope,
+            expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
+        });
+        (Some(record), Some(token))
+    } else {
+        (None, None)
+    };
+    Minted {
+        access,
+        refresh,
+        response: TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: config.access_token_ttl.as_secs(),
+            refresh_token,
+            scope: grant.scope.to_scope_string(),
+        },
+    }
+}
+
+/// Issues tokens for a grant that consumes nothing (password, client credentials, extensions):
+/// the `before_issue` hook, storage, the `token_issued` hook.
+pub(crate) async fn issue<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    grant_type: GrantType,
+    mut grant: Grant<ScopeOf<P>>,
+) -> Result<TokenResponse, OAuthError> {
+    provider
+        .before_issue(grant_type, client, &mut grant)
+        .await?;
+    let grant_id = GrantId::generate();
+    let minted = new_token_pair(provider, client, grant_id, &grant);
+    provider
+        .store()
+        .insert_tokens(minted.access, minted.refresh)
+        .await?;
+    notify_issued(
+        provider,
+        client,
+        grant_type,
+        grant_id,
+        &grant,
+        &minted.response,
+    )
+    .await;
+    Ok(minted.response)
+}
+
+pub(crate) async fn notify_issued<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    grant_type: GrantType,
+    grant_id: GrantId,
+    grant: &Grant<ScopeOf<P>>,
+    response: &TokenResponse,
+) {
+    provider
+        .token_issued(&TokenEvent {
+            grant_type,
+            client_id: client.client_id(),
+            subject: grant.subject.as_deref(),
+            scope: grant.scope,
+            grant_id,
+            refresh_token: response.refresh_token.is_some(),
+        })
+        .await;
+}

@@ -1,0 +1,104 @@
+//! Refreshing an access token (RFC 6749 §6) with rotation and reuse detection
+//! (RFC 9700 §4.14.2).
+
+use std::time::SystemTime;
+
+use crate::config::GrantType;
+use crate::error::OAuthError;
+use crate::model::{OAuthClient, RefreshTokenModel};
+use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
+use crate::scope::Scope;
+use crate::secret::TokenHash;
+use crate::store::{Exchange, Store};
+
+use super::{Grant, TokenRequest, TokenResponse, issue};
+
+/// Rotates a refresh token: the scope may narrow, never widen; a rotated token presented again
+/// revokes its whole family.
+pub(crate) async fn refresh_token<P: Provider>(
+    provider: &P,
+    request: &TokenRequest<'_>,
+    client: &ClientOf<P>,
+) -> Result<TokenResponse, OAuthError> {
+    let token = request.required("refresh_token")?;
+    let store = provider.store();
+    let token_hash = TokenHash::of(token);
+    let record = store
+        .find_refresh_token(&token_hash)
+        .await?
+        .ok_or(OAuthError::invalid_grant("the refresh token is invalid"))?;
+
+    if record.client_id() != client.client_id() {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token was issued to another client",
+        ));
+    }
+    if record.is_expired(SystemTime::now()) {
+        return Err(OAuthError::invalid_grant("the refresh token has expired"));
+    }
+    let original = record.scope();
+    let scope = match request.param("scope") {
+        None => original,
+        Some(s) => {
+            let scope = <ClientOf<P> as OAuthClient>::Scope::parse(s).map_err(|_| {
+                OAuthError::invalid_scope("the requested scope is unknown or malformed")
+            })?;
+            if !original.contains(scope) {
+                return Err(OAuthError::invalid_scope(
+                    "the requested scope exceeds the original grant",
+                ));
+            }
+            scope
+        }
+    };
+
+    let mut grant = Grant {
+        subject: record.subject().map(str::to_owned),
+        scope,
+        refresh_token: true,
+    };
+    provider
+        .before_issue(GrantType::RefreshToken, client, &mut grant)
+        .await?;
+    // Rotation always hands back a successor, or the client would lose the grant.
+    grant.refresh_token = true;
+    let grant_id = record.grant_id();
+    let minted = issue::new_token_pair(provider, client, grant_id, &grant);
+    let Some(successor) = minted.refresh else {
+        return Err(OAuthError::new(
+            crate::error::ErrorCode::UnauthorizedClient,
+            "the client may not use the refresh token grant",
+        ));
+    };
+    match store
+        .rotate_refresh_token(&token_hash, minted.access, successor)
+        .await?
+    {
+        Exchange::Done => {
+            issue::notify_issued(
+                provider,
+                client,
+                GrantType::RefreshToken,
+                grant_id,
+                &grant,
+                &minted.response,
+            )
+            .await;
+            Ok(minted.response)
+        }
+        Exchange::AlreadyUsed => {
+            store.revoke_grant(grant_id).await?;
+            provider
+                .token_revoked(&RevokeEvent {
+                    client_id: client.client_id(),
+                    reason: RevokeReason::RefreshReplay,
+                    grant_id,
+                })
+                .await;
+            Err(OAuthError::invalid_grant(
+                "the refresh token was already used",
+            ))
+        }
+        Exchange::Missing => Err(OAuthError::invalid_grant("the refresh token is invalid")),
+    }
+}

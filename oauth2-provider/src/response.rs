@@ -1,0 +1,106 @@
+//! Building responses: JSON with the RFC 6749 §5.1 cache headers, errors, redirects.
+
+use bytes::Bytes;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, PRAGMA, WWW_AUTHENTICATE};
+use http::{Response, StatusCode};
+use serde::Serialize;
+
+use crate::error::OAuthError;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+
+/// A JSON response with `Cache-Control: no-store` and `Pragma: no-cache`.
+pub(crate) fn json(status: StatusCode, body: &impl Serialize) -> Response<Bytes> {
+    match serde_json::to_vec(body) {
+        Ok(body) => raw_json(status, Bytes::from(body)),
+        Err(_) => raw_json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Bytes::from_static(br#"{"error":"server_error"}"#),
+        ),
+    }
+}
+
+pub(crate) fn raw_json(status: StatusCode, body: Bytes) -> Response<Bytes> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, JSON);
+    headers.insert(CACHE_CONTROL, NO_STORE);
+    headers.insert(PRAGMA, NO_CACHE);
+    response
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    error_description: &'a str,
+}
+
+/// An RFC 6749 §5.2 error response at `status`.
+pub(crate) fn error_with_status(error: &OAuthError, status: StatusCode) -> Response<Bytes> {
+    json(
+        status,
+        &ErrorBody {
+            error: error.code().as_str(),
+            error_description: error.description(),
+        },
+    )
+}
+
+/// An RFC 6749 §5.2 error response. A 401 (`invalid_client`) carries the `Basic` challenge
+/// that §5.2 requires after HTTP Basic and RFC 9110 §15.5.2 requires on every 401.
+pub(crate) fn error(error: &OAuthError) -> Response<Bytes> {
+    let mut response = error_with_status(error, error.code().token_status());
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"oauth2\", charset=\"UTF-8\""),
+        );
+    }
+    response
+}
+
+/// A redirect; `303 See Other` after a POST so the browser follows with a GET.
+pub(crate) fn redirect(location: &str, after_post: bool) -> Response<Bytes> {
+    let status = if after_post {
+        StatusCode::SEE_OTHER
+    } else {
+        StatusCode::FOUND
+    };
+    match HeaderValue::try_from(location) {
+        Ok(location) => {
+            let mut response = Response::new(Bytes::new());
+            *response.status_mut() = status;
+            response.headers_mut().insert(LOCATION, location);
+            response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
+            response
+        }
+        Err(_) => error(&OAuthError::new(
+            crate::ErrorCode::ServerError,
+            "the redirect could not be built",
+        )),
+    }
+}
+
+/// 405 with `Allow`.
+pub(crate) fn method_not_allowed(allow: &'static str) -> Response<Bytes> {
+    let mut response = error_with_status(
+        &OAuthError::invalid_request("the HTTP method is not allowed at this endpoint"),
+        StatusCode::METHOD_NOT_ALLOWED,
+    );
+    response
+        .headers_mut()
+        .insert(http::header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// 413 for a body larger than the configured limit.
+pub(crate) fn too_large() -> Response<Bytes> {
+    error_with_status(
+        &OAuthError::invalid_request("the request body is too large"),
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+}
