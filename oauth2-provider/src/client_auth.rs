@@ -30,7 +30,7 @@ pub enum AuthMethod {
 
 impl AuthMethod {
     /// The RFC 8414 / RFC 7591 name.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             AuthMethod::Basic => "client_secret_basic",
             AuthMethod::Post => "client_secret_post",

@@ -14,6 +14,8 @@
 #![forbid(unsafe_code)]
 
 pub mod authorize;
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod bearer;
 pub mod client_auth;
 pub mod config;

@@ -71,13 +71,28 @@ pub trait Provider: Send + Sync + Sized + 'static {
     /// The configuration.
     fn config(&self) -> &Config;
 
-    /// The grant a `grant_type` value names, if this provider serves it: the dispatch table.
+    /// The grants this provider serves: the dispatch table, and what the metadata document
+    /// advertises (those of them switched on in [`Config::grants`]).
     ///
-    /// The default serves the five grants of RFC 6749 (subject to [`Config::grants`]); the
-    /// `#[provider]` macro generates a `match` over the grants it lists and the extension grants
-    /// of its `#[grant("...")]` hooks.
+    /// The default is the five grants of RFC 6749; the `#[provider]` macro generates the list
+    /// from its `grants(...)` and its `#[grant("...")]` extension hooks.
+    fn grant_types(&self) -> &'static [GrantType] {
+        &[
+            GrantType::AuthorizationCode,
+            GrantType::Implicit,
+            GrantType::Password,
+            GrantType::ClientCredentials,
+            GrantType::RefreshToken,
+        ]
+    }
+
+    /// The served grant a `grant_type` value names. Default: a search of
+    /// [`Provider::grant_types`]; the macro generates a `match`.
     fn grant_type(&self, name: &str) -> Option<GrantType> {
-        GrantType::standard(name)
+        self.grant_types()
+            .iter()
+            .find(|g| g.as_str() == name)
+            .copied()
     }
 
     /// Hook `lookup_client`: the client registered as `client_id`. Default: the store's.
@@ -174,6 +189,11 @@ pub trait Provider: Send + Sync + Sized + 'static {
         let _ = event;
         async {}
     }
+}
+
+/// `true` when `provider` serves `grant` and its configuration has it switched on.
+pub(crate) fn is_on<P: Provider>(provider: &P, grant: GrantType) -> bool {
+    provider.config().grants.enabled(grant) && provider.grant_types().contains(&grant)
 }
 
 /// What was issued, for the `token_issued` hook. No token values: they stay out of logs.

@@ -21,7 +21,7 @@ use crate::grant::{Grant, issue, resolve_scope};
 use crate::model::{AuthorizationCodeModel, NewCode, OAuthClient};
 use crate::params::Params;
 use crate::pkce::{ChallengeMethod, PkceChallenge};
-use crate::provider::{ClientOf, Provider};
+use crate::provider::{ClientOf, Provider, is_on};
 use crate::redirect_uri;
 use crate::response;
 use crate::scope::Scope;
@@ -133,9 +133,7 @@ impl<P: Provider> Server<P> {
             ResponseType::Code => GrantType::AuthorizationCode,
             ResponseType::Token => GrantType::Implicit,
         };
-        if provider.grant_type(grant_type.as_str()) != Some(grant_type)
-            || !config.grants.enabled(grant_type)
-        {
+        if !is_on(provider, grant_type) {
             return Err(OAuthError::new(
                 ErrorCode::UnsupportedResponseType,
                 "the response type is not supported",

@@ -9,6 +9,9 @@
 //! ```
 
 mod authorize;
+mod introspect;
+mod metadata;
+mod revoke;
 mod token;
 
 use bytes::Bytes;
@@ -35,8 +38,8 @@ impl<P: Provider> Server<P> {
         &self.provider
     }
 
-    /// Routes on the paths of [`crate::config::Config::paths`]: authorization and token
-    /// endpoints; `404` for any other path.
+    /// Routes on the paths of [`crate::config::Config::paths`] and the metadata path; `404`
+    /// for any other path.
     pub async fn handle<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let paths = &self.provider.config().paths;
         let path = request.uri().path();
@@ -44,6 +47,15 @@ impl<P: Provider> Server<P> {
             self.token(request).await
         } else if path == paths.authorize {
             self.authorize(request).await
+        } else if path == paths.revoke {
+            self.revoke(request).await
+        } else if path == paths.introspect {
+            self.introspect(request).await
+        } else if self.metadata_path().is_some_and(|p| p == path) {
+            match *request.method() {
+                Method::GET | Method::HEAD => self.metadata(),
+                _ => response::method_not_allowed("GET, HEAD"),
+            }
         } else {
             let mut response = Response::new(Bytes::new());
             *response.status_mut() = StatusCode::NOT_FOUND;

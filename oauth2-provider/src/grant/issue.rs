@@ -8,7 +8,7 @@ use crate::config::GrantType;
 use crate::error::OAuthError;
 use crate::model::NewToken;
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
-use crate::provider::{ClientOf, Provider, ScopeOf, TokenEvent};
+use crate::provider::{ClientOf, Provider, ScopeOf, TokenEvent, is_on};
 use crate::scope::Scope;
 use crate::secret::{GrantId, TokenHash, generate_token};
 use crate::store::Store;
@@ -77,8 +77,7 @@ pub(crate) fn new_token_pair<P: Provider>(
         expires_at: Some(now + config.access_token_ttl),
     });
     let issue_refresh = grant.refresh_token
-        && config.grants.enabled(GrantType::RefreshToken)
-        && provider.grant_type(GrantType::RefreshToken.as_str()) == Some(GrantType::RefreshToken)
+        && is_on(provider, GrantType::RefreshToken)
         && client.allows_grant_type(GrantType::RefreshToken.as_str());
     let (refresh, refresh_token) = if issue_refresh {
         let token = generate_token();

@@ -26,7 +26,8 @@ pub(crate) async fn refresh_token<P: Provider>(
     let record = store
         .find_refresh_token(&token_hash)
         .await?
-        .ok_or(OAuthError::invalid_grant("the refresh token is invalid"))?;
+        .ok_or(OAuthError::invalid_grant("the refresh token is invalid"))?
+        .record;
 
     if record.client_id() != client.client_id() {
         return Err(OAuthError::invalid_grant(

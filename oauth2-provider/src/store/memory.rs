@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-use super::{Exchange, Store};
+use super::{Exchange, Store, Stored};
 use crate::error::StoreError;
 use crate::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, Code, OAuthClient, Refresh, RefreshTokenModel,
@@ -215,8 +215,11 @@ where
     async fn find_refresh_token(
         &self,
         token_hash: &TokenHash,
-    ) -> Result<Option<Arc<R>>, StoreError> {
-        Ok(self.refresh.get(token_hash).map(|e| Arc::clone(&e.record)))
+    ) -> Result<Option<Stored<R>>, StoreError> {
+        Ok(self.refresh.get(token_hash).map(|e| Stored {
+            record: Arc::clone(&e.record),
+            consumed: e.used,
+        }))
     }
 
     async fn rotate_refresh_token(

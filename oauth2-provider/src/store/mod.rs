@@ -31,6 +31,15 @@ pub enum Exchange {
     Missing,
 }
 
+/// A record that can be consumed once (a refresh token), with whether it has been.
+#[derive(Debug)]
+pub struct Stored<T> {
+    /// The record.
+    pub record: Arc<T>,
+    /// `true` once rotated: presenting it again is a replay.
+    pub consumed: bool,
+}
+
 /// A storage backend for clients, codes and tokens.
 ///
 /// Implementations: [`MemoryStore`] here; SQLite, PostgreSQL and Redis behind features of
@@ -89,7 +98,7 @@ pub trait Store: Send + Sync + 'static {
     fn find_refresh_token(
         &self,
         token_hash: &TokenHash,
-    ) -> impl Future<Output = Result<Option<Arc<Self::RefreshToken>>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Stored<Self::RefreshToken>>, StoreError>> + Send;
 
     /// Atomically marks the refresh token rotated and stores its successors.
     fn rotate_refresh_token(

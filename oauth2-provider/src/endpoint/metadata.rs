@@ -1,0 +1,111 @@
+//! Authorization server metadata (RFC 8414), advertising exactly what is accepted.
+
+use bytes::Bytes;
+use http::{Response, StatusCode};
+use serde::Serialize;
+use url::Url;
+
+use super::Server;
+use crate::client_auth::AuthMethod;
+use crate::config::GrantType;
+use crate::error::{ErrorCode, OAuthError};
+use crate::provider::{Provider, ScopeOf, is_on};
+use crate::response;
+use crate::scope::Scope;
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    issuer: &'a str,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    revocation_endpoint: String,
+    introspection_endpoint: String,
+    scopes_supported: Vec<&'static str>,
+    response_types_supported: Vec<&'static str>,
+    response_modes_supported: Vec<&'static str>,
+    grant_types_supported: Vec<&'static str>,
+    token_endpoint_auth_methods_supported: [&'static str; 3],
+    revocation_endpoint_auth_methods_supported: [&'static str; 3],
+    introspection_endpoint_auth_methods_supported: [&'static str; 2],
+    code_challenge_methods_supported: Vec<&'static str>,
+    authorization_response_iss_parameter_supported: bool,
+}
+
+const ALL_METHODS: [&str; 3] = [
+    AuthMethod::Basic.as_str(),
+    AuthMethod::Post.as_str(),
+    AuthMethod::None.as_str(),
+];
+
+impl<P: Provider> Server<P> {
+    /// The path the metadata document is served at: `/.well-known/oauth-authorization-server`
+    /// followed by the issuer's path, if any (RFC 8414 §3.1). `None` without an issuer.
+    pub fn metadata_path(&self) -> Option<String> {
+        let issuer = Url::parse(self.provider.config().issuer.as_deref()?).ok()?;
+        let path = issuer.path().trim_end_matches('/');
+        Some(format!("/.well-known/oauth-authorization-server{path}"))
+    }
+
+    /// The metadata document. `404` when no issuer is configured: metadata without an issuer
+    /// identifier would be invalid (RFC 8414 §2).
+    pub fn metadata(&self) -> Response<Bytes> {
+        let config = self.provider.config();
+        let Some(issuer) = config.issuer.as_deref() else {
+            return response::error_with_status(
+                &OAuthError::invalid_request("no issuer is configured"),
+                StatusCode::NOT_FOUND,
+            );
+        };
+        let Ok(base) = Url::parse(issuer) else {
+            return response::error(&OAuthError::new(
+                ErrorCode::ServerError,
+                "the issuer is not a URL",
+            ));
+        };
+        let endpoint = |path: &str| base.join(path).map(String::from).unwrap_or_default();
+        let provider = &self.provider;
+        let mut response_types = Vec::new();
+        if is_on(provider, GrantType::AuthorizationCode) {
+            response_types.push("code");
+        }
+        if is_on(provider, GrantType::Implicit) {
+            response_types.push("token");
+        }
+        let mut response_modes = vec!["query"];
+        if is_on(provider, GrantType::Implicit) {
+            response_modes.push("fragment");
+        }
+        let grant_types = provider
+            .grant_types()
+            .iter()
+            .filter(|g| is_on(provider, **g))
+            .map(|g| g.as_str())
+            .collect();
+        let mut pkce = vec!["S256"];
+        if config.allow_plain_pkce {
+            pkce.push("plain");
+        }
+        response::json(
+            StatusCode::OK,
+            &Metadata {
+                issuer,
+                authorization_endpoint: endpoint(&config.paths.authorize),
+                token_endpoint: endpoint(&config.paths.token),
+                revocation_endpoint: endpoint(&config.paths.revoke),
+                introspection_endpoint: endpoint(&config.paths.introspect),
+                scopes_supported: ScopeOf::<P>::all().names().collect(),
+                response_types_supported: response_types,
+                response_modes_supported: response_modes,
+                grant_types_supported: grant_types,
+                token_endpoint_auth_methods_supported: ALL_METHODS,
+                revocation_endpoint_auth_methods_supported: ALL_METHODS,
+                introspection_endpoint_auth_methods_supported: [
+                    AuthMethod::Basic.as_str(),
+                    AuthMethod::Post.as_str(),
+                ],
+                code_challenge_methods_supported: pkce,
+                authorization_response_iss_parameter_supported: true,
+            },
+        )
+    }
+}
