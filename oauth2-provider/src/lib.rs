@@ -49,3 +49,8 @@ pub mod __private {
     pub use serde;
     pub use std;
 }
+
+/// The README's quick start, compiled as a doctest so it stays true.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../README.md")]
+mod readme {}

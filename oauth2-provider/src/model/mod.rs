@@ -5,6 +5,7 @@
 mod client;
 mod grant;
 mod owner;
+mod record;
 
 pub use client::OAuthClient;
 pub use grant::{
@@ -12,3 +13,4 @@ pub use grant::{
     RefreshTokenModel,
 };
 pub use owner::ResourceOwner;
+pub use record::ClientRecord;

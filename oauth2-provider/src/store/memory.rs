@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-use super::{Exchange, Store, Stored};
+use super::{ClientAdmin, Exchange, Store, Stored};
 use crate::error::StoreError;
 use crate::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, Code, OAuthClient, Refresh, RefreshTokenModel,
@@ -86,11 +86,6 @@ impl<C: OAuthClient, K, A, R> MemoryStore<C, K, A, R> {
     /// Removes a client; `true` if it existed. Its tokens stay until they expire or are revoked.
     pub fn remove_client(&self, client_id: &str) -> bool {
         self.clients.remove(client_id).is_some()
-    }
-
-    /// Every registered client.
-    pub fn clients(&self) -> Vec<Arc<C>> {
-        self.clients.iter().map(|e| Arc::clone(e.value())).collect()
     }
 
     /// How many clients are registered.
@@ -296,5 +291,26 @@ where
             family.code.is_some() || !family.access.is_empty() || !family.refresh.is_empty()
         });
         Ok(purged)
+    }
+}
+
+impl<C, K, A, R> ClientAdmin for MemoryStore<C, K, A, R>
+where
+    Self: Store<Client = C>,
+    C: OAuthClient,
+{
+    async fn save_client(&self, client: C) -> Result<(), StoreError> {
+        self.add_client(client);
+        Ok(())
+    }
+
+    async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        Ok(self.remove_client(client_id))
+    }
+
+    async fn list_clients(&self) -> Result<Vec<Arc<C>>, StoreError> {
+        let mut clients: Vec<_> = self.clients.iter().map(|e| Arc::clone(e.value())).collect();
+        clients.sort_by(|a, b| a.client_id().cmp(b.client_id()));
+        Ok(clients)
     }
 }

@@ -126,3 +126,24 @@ pub trait Store: Send + Sync + 'static {
         now: SystemTime,
     ) -> impl Future<Output = Result<usize, StoreError>> + Send;
 }
+
+/// Client registration for stores that keep clients: what the example server's `client`
+/// commands run on.
+pub trait ClientAdmin: Store {
+    /// Adds a client, or replaces the one with the same id.
+    fn save_client(
+        &self,
+        client: Self::Client,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Removes a client; `true` if it existed. Its tokens stay until they expire or are revoked.
+    fn delete_client(
+        &self,
+        client_id: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Every client, ordered by id.
+    fn list_clients(
+        &self,
+    ) -> impl Future<Output = Result<Vec<Arc<Self::Client>>, StoreError>> + Send;
+}
