@@ -123,8 +123,9 @@ pub(crate) async fn authenticate<P: Provider>(
         // A confidential client that sent no secret.
         (Some(_), None) => false,
         // A public client that sent a secret it does not have: refuse rather than ignore, so a
-        // client misconfigured as public is noticed.
-        (None, Some(_)) => false,
+        // client misconfigured as public is noticed. `Basic base64(id ":")`, with an empty
+        // secret, is how some clients send a public client's id, and carries no secret.
+        (None, Some(presented)) => presented.is_empty(),
         (None, None) => true,
     };
     if !ok {

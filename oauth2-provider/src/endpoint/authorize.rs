@@ -53,14 +53,24 @@ impl<P: Provider> Server<P> {
                 Err(rejection) => return rejection.into_response(),
             },
         };
-        let params = match Params::parse(input) {
-            Ok(params) => params,
-            Err(error) => return error_page(&error),
+        // §4.1.2.1: only a bad client or redirect URI keeps an error from the client. Of a
+        // malformed request, the parameters that locate the client are kept when each was sent
+        // once and well-formed, so the `invalid_request` can still go to a verified URI.
+        let located;
+        let (params, malformed) = match Params::parse(input) {
+            Ok(params) => (params, None),
+            Err(error) => {
+                located = locating_params(input);
+                match Params::parse(&located) {
+                    Ok(params) => (params, Some(error)),
+                    Err(_) => return error_page(&error),
+                }
+            }
         };
         let Some(client_id) = params.get("client_id") else {
-            return error_page(&OAuthError::invalid_request(
+            return error_page(malformed.as_ref().unwrap_or(&OAuthError::invalid_request(
                 "the client_id parameter is missing",
-            ));
+            )));
         };
         let client = match self.provider.lookup_client(client_id).await {
             Ok(Some(client)) => client,
@@ -91,8 +101,9 @@ impl<P: Provider> Server<P> {
             state: params.get("state"),
             after_post: parts.method == Method::POST,
         };
-        let outcome = match response_type {
-            Ok(response_type) => {
+        let outcome = match (malformed, response_type) {
+            (Some(error), _) | (None, Err(error)) => Err(error),
+            (None, Ok(response_type)) => {
                 self.authorize_flow(
                     &parts,
                     &params,
@@ -103,7 +114,6 @@ impl<P: Provider> Server<P> {
                 )
                 .await
             }
-            Err(error) => Err(error),
         };
         match outcome {
             Ok(Outcome::Redirect(pairs)) => self.redirect(&reply, &pairs),
@@ -282,6 +292,30 @@ impl<P: Provider> Server<P> {
         }
         response::redirect(url.as_str(), reply.after_post)
     }
+}
+
+/// The `client_id`, `redirect_uri`, `response_type` and `state` of a malformed request, each
+/// only if sent once; nothing when `client_id` or `redirect_uri` itself was repeated.
+fn locating_params(input: &[u8]) -> Vec<u8> {
+    let mut located = Vec::new();
+    for name in ["client_id", "redirect_uri", "response_type", "state"] {
+        let mut found = input
+            .split(|&b| b == b'&')
+            .filter(|segment| segment.split(|&b| b == b'=').next() == Some(name.as_bytes()));
+        match (found.next(), found.next()) {
+            (Some(segment), None) => {
+                if !located.is_empty() {
+                    located.push(b'&');
+                }
+                located.extend_from_slice(segment);
+            }
+            (Some(_), Some(_)) if name == "client_id" || name == "redirect_uri" => {
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    located
 }
 
 enum Outcome {

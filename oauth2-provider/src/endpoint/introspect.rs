@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Server, form_body};
 use crate::client_auth::authenticate;
-use crate::error::OAuthError;
+use crate::error::{OAuthError, StoreError};
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
 use crate::params::Params;
 use crate::provider::Provider;
@@ -19,20 +19,36 @@ use crate::store::Store;
 
 /// An RFC 7662 §2.2 response. An inactive token is exactly `{"active":false}`.
 #[derive(Serialize, Default)]
-struct Introspection<'a> {
+struct Introspection {
     active: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    client_id: Option<&'a str>,
+    client_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exp: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sub: Option<&'a str>,
+    sub: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    iss: Option<&'a str>,
+    iss: Option<String>,
+}
+
+/// The response for an active record; access and refresh records share these accessors but
+/// not a trait.
+macro_rules! introspection {
+    ($record:expr, $token_type:expr, $iss:expr) => {
+        Introspection {
+            active: true,
+            scope: Some($record.scope().to_scope_string()),
+            client_id: Some($record.client_id().to_owned()),
+            token_type: Some($token_type),
+            exp: $record.expires_at().and_then(unix),
+            sub: $record.subject().map(str::to_owned),
+            iss: $iss.clone(),
+        }
+    };
 }
 
 fn unix(t: SystemTime) -> Option<u64> {
@@ -67,59 +83,41 @@ impl<P: Provider> Server<P> {
                 "the token parameter is missing",
             ));
         };
-        let hash = TokenHash::of(token);
+        let refresh_first = params.get("token_type_hint") == Some("refresh_token");
+        match self.lookup(&TokenHash::of(token), refresh_first).await {
+            Ok(Some(active)) => response::json(StatusCode::OK, &active),
+            Ok(None) => response::json(StatusCode::OK, &Introspection::default()),
+            Err(error) => response::error(&error.into()),
+        }
+    }
+
+    /// The active token with this hash, looked up in the hinted kind first (§2.1).
+    async fn lookup(
+        &self,
+        hash: &TokenHash,
+        refresh_first: bool,
+    ) -> Result<Option<Introspection>, StoreError> {
         let store = self.provider.store();
         let now = SystemTime::now();
-        let iss = self.provider.config().issuer.as_deref();
-        let refresh_first = params.get("token_type_hint") == Some("refresh_token");
+        let iss = self.provider.config().issuer.clone();
         for refresh in [refresh_first, !refresh_first] {
-            let found = if refresh {
-                store.find_refresh_token(&hash).await.map(|found| {
-                    found
-                        .filter(|f| !f.consumed && !f.record.is_expired(now))
-                        .map(|f| {
-                            let t = f.record;
-                            (
-                                t.scope().to_scope_string(),
-                                t.client_id().to_owned(),
-                                t.subject().map(str::to_owned),
-                                t.expires_at(),
-                                "refresh_token",
-                            )
-                        })
-                })
+            let active = if refresh {
+                store
+                    .find_refresh_token(hash)
+                    .await?
+                    .filter(|f| !f.consumed && !f.record.is_expired(now))
+                    .map(|f| introspection!(f.record, "refresh_token", iss))
             } else {
-                store.find_access_token(&hash).await.map(|found| {
-                    found.filter(|t| !t.is_expired(now)).map(|t| {
-                        (
-                            t.scope().to_scope_string(),
-                            t.client_id().to_owned(),
-                            t.subject().map(str::to_owned),
-                            t.expires_at(),
-                            "Bearer",
-                        )
-                    })
-                })
+                store
+                    .find_access_token(hash)
+                    .await?
+                    .filter(|t| !t.is_expired(now))
+                    .map(|t| introspection!(t, "Bearer", iss))
             };
-            match found {
-                Err(error) => return response::error(&error.into()),
-                Ok(Some((scope, client_id, sub, exp, token_type))) => {
-                    return response::json(
-                        StatusCode::OK,
-                        &Introspection {
-                            active: true,
-                            scope: Some(scope),
-                            client_id: Some(&client_id),
-                            token_type: Some(token_type),
-                            exp: exp.and_then(unix),
-                            sub: sub.as_deref(),
-                            iss,
-                        },
-                    );
-                }
-                Ok(None) => {}
+            if active.is_some() {
+                return Ok(active);
             }
         }
-        response::json(StatusCode::OK, &Introspection::default())
+        Ok(None)
     }
 }

@@ -6,6 +6,7 @@ use crate::config::GrantType;
 use crate::error::OAuthError;
 use crate::model::{AuthorizationCodeModel, OAuthClient};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
+use crate::redirect_uri;
 use crate::secret::{TokenHash, ct_eq};
 use crate::store::{Exchange, Store};
 
@@ -38,7 +39,16 @@ pub(crate) async fn authorization_code<P: Provider>(
             "the authorization code has expired",
         ));
     }
-    check_redirect_uri(record.redirect_uri(), request.param("redirect_uri"))?;
+    // Without a `redirect_uri` in the authorization request, the code went to the client's only
+    // registered URI; repeating exactly that one is allowed.
+    let bound = record
+        .redirect_uri()
+        .or(redirect_uri::resolve(client.redirect_uris(), None));
+    check_redirect_uri(
+        bound,
+        record.redirect_uri().is_some(),
+        request.param("redirect_uri"),
+    )?;
     match (record.challenge(), request.param("code_verifier")) {
         (Some(challenge), Some(verifier)) if challenge.verify(verifier) => {}
         (Some(_), Some(_)) => {
@@ -61,7 +71,7 @@ pub(crate) async fn authorization_code<P: Provider>(
         .before_issue(GrantType::AuthorizationCode, client, &mut grant)
         .await?;
     let grant_id = record.grant_id();
-    let minted = issue::new_token_pair(provider, client, grant_id, &grant);
+    let minted = issue::new_token_pair(provider, client, grant_id, &grant, grant.scope);
     match store
         .exchange_code(&code_hash, minted.access, minted.refresh)
         .await?
@@ -98,16 +108,20 @@ pub(crate) async fn authorization_code<P: Provider>(
 }
 
 /// §4.1.3: the `redirect_uri` must be repeated, identically, when the authorization request
-/// carried one.
-fn check_redirect_uri(bound: Option<&str>, sent: Option<&str>) -> Result<(), OAuthError> {
+/// carried one (`required`); when sent anyway, it must be the one the code was issued for.
+fn check_redirect_uri(
+    bound: Option<&str>,
+    required: bool,
+    sent: Option<&str>,
+) -> Result<(), OAuthError> {
     match (bound, sent) {
         (Some(bound), Some(sent)) if ct_eq(bound, sent) => Ok(()),
-        (Some(_), None) => Err(OAuthError::invalid_request(
+        (_, None) if required => Err(OAuthError::invalid_request(
             "the redirect_uri parameter is required",
         )),
-        (Some(_), Some(_)) | (None, Some(_)) => Err(OAuthError::invalid_grant(
+        (_, None) => Ok(()),
+        (_, Some(_)) => Err(OAuthError::invalid_grant(
             "the redirect_uri does not match the authorization request",
         )),
-        (None, None) => Ok(()),
     }
 }

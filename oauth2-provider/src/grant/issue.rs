@@ -57,13 +57,14 @@ pub(crate) struct Minted<P: Provider> {
     pub response: TokenResponse,
 }
 
-/// Mints an access token, and a refresh token when `grant.refresh_token` and the provider and
-/// client allow the refresh grant.
+/// Mints an access token for `grant.scope`, and a refresh token for `refresh_scope` when
+/// `grant.refresh_token` and the provider and client allow the refresh grant.
 pub(crate) fn new_token_pair<P: Provider>(
     provider: &P,
     client: &ClientOf<P>,
     grant_id: GrantId,
     grant: &Grant<ScopeOf<P>>,
+    refresh_scope: ScopeOf<P>,
 ) -> Minted<P> {
     let config = provider.config();
     let now = SystemTime::now();
@@ -86,7 +87,7 @@ pub(crate) fn new_token_pair<P: Provider>(
             grant_id,
             client_id: client.client_id().to_owned(),
             subject: grant.subject.clone(),
-            scope: grant.scope,
+            scope: refresh_scope,
             expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
         });
         (Some(record), Some(token))
@@ -118,7 +119,7 @@ pub(crate) async fn issue<P: Provider>(
         .before_issue(grant_type, client, &mut grant)
         .await?;
     let grant_id = GrantId::generate();
-    let minted = new_token_pair(provider, client, grant_id, &grant);
+    let minted = new_token_pair(provider, client, grant_id, &grant, grant.scope);
     provider
         .store()
         .insert_tokens(minted.access, minted.refresh)

@@ -64,7 +64,10 @@ pub(crate) async fn refresh_token<P: Provider>(
     // Rotation always hands back a successor, or the client would lose the grant.
     grant.refresh_token = true;
     let grant_id = record.grant_id();
-    let minted = issue::new_token_pair(provider, client, grant_id, &grant);
+    // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
+    // parameter narrows only the access token. What `before_issue` took away goes for good.
+    let refresh_scope = original.difference(scope.difference(grant.scope));
+    let minted = issue::new_token_pair(provider, client, grant_id, &grant, refresh_scope);
     let Some(successor) = minted.refresh else {
         return Err(OAuthError::new(
             crate::error::ErrorCode::UnauthorizedClient,
