@@ -6,11 +6,10 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use serde::Serialize;
 
-use super::{Server, form_body};
+use super::Server;
 use crate::client_auth::authenticate;
 use crate::error::{OAuthError, StoreError};
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
-use crate::params::Params;
 use crate::provider::Provider;
 use crate::response;
 use crate::scope::Scope;
@@ -60,18 +59,9 @@ impl<P: Provider> Server<P> {
     /// expired, revoked, rotated or unknown token is `{"active":false}`.
     pub async fn introspect<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let body = match form_body(
-            &parts.method,
-            &parts.headers,
-            body.as_ref(),
-            self.provider.config().max_body_bytes,
-        ) {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(),
-        };
-        let params = match Params::parse(body) {
+        let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,
-            Err(error) => return response::error(&error),
+            Err(response) => return response,
         };
         match authenticate(&self.provider, &parts.headers, &params).await {
             Ok((client, _)) if client.is_confidential() => {}

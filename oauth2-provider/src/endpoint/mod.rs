@@ -16,9 +16,11 @@ mod token;
 
 use bytes::Bytes;
 use http::header::CONTENT_TYPE;
+use http::request::Parts;
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::error::OAuthError;
+use crate::params::Params;
 use crate::provider::Provider;
 use crate::response;
 
@@ -61,6 +63,21 @@ impl<P: Provider> Server<P> {
             *response.status_mut() = StatusCode::NOT_FOUND;
             response
         }
+    }
+}
+
+impl<P: Provider> Server<P> {
+    /// The parameters of a form POST, or the response refusing it: wrong method (405), too
+    /// large (413), wrong content type or malformed (400 `invalid_request`).
+    pub(crate) fn form_params<'b>(
+        &self,
+        parts: &Parts,
+        body: &'b [u8],
+    ) -> Result<Params<'b>, Response<Bytes>> {
+        let limit = self.provider.config().max_body_bytes;
+        let body = form_body(&parts.method, &parts.headers, body, limit)
+            .map_err(Rejection::into_response)?;
+        Params::parse(body).map_err(|error| response::error(&error))
     }
 }
 

@@ -3,11 +3,10 @@
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
-use super::{Server, form_body};
+use super::Server;
 use crate::client_auth::authenticate;
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
-use crate::params::Params;
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
 use crate::response;
 use crate::secret::TokenHash;
@@ -19,17 +18,11 @@ impl<P: Provider> Server<P> {
     /// refused with `unauthorized_client` and stays valid.
     pub async fn revoke<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let body = match form_body(
-            &parts.method,
-            &parts.headers,
-            body.as_ref(),
-            self.provider.config().max_body_bytes,
-        ) {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(),
+        let params = match self.form_params(&parts, body.as_ref()) {
+            Ok(params) => params,
+            Err(response) => return response,
         };
         let outcome = async {
-            let params = Params::parse(body)?;
             let (client, _) = authenticate(&self.provider, &parts.headers, &params).await?;
             let token = params.get("token").ok_or(OAuthError::invalid_request(
                 "the token parameter is missing",

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
-use super::{Server, form_body};
+use super::Server;
 use crate::client_auth::authenticate;
 use crate::config::GrantType;
 use crate::error::{ErrorCode, OAuthError};
@@ -28,15 +28,9 @@ impl<P: Provider> Server<P> {
     /// `grant_type`. Every response carries `Cache-Control: no-store` and `Pragma: no-cache`.
     pub async fn token<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let config = self.provider.config();
-        let body = match form_body(
-            &parts.method,
-            &parts.headers,
-            body.as_ref(),
-            config.max_body_bytes,
-        ) {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(),
+        let params = match self.form_params(&parts, body.as_ref()) {
+            Ok(params) => params,
+            Err(response) => return response,
         };
         if let Some(query) = parts.uri.query() {
             match Params::parse(query.as_bytes()) {
@@ -49,10 +43,6 @@ impl<P: Provider> Server<P> {
                 Err(error) => return response::error(&error),
             }
         }
-        let params = match Params::parse(body) {
-            Ok(params) => params,
-            Err(error) => return response::error(&error),
-        };
         match self.token_flow(&parts.headers, &params).await {
             Ok(token) => response::json(StatusCode::OK, &token),
             Err(error) => response::error(&error),
