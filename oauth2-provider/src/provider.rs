@@ -71,8 +71,9 @@ pub trait Provider: Send + Sync + Sized + 'static {
     /// The configuration.
     fn config(&self) -> &Config;
 
-    /// The grants this provider serves: the dispatch table, and what the metadata document
-    /// advertises (those of them switched on in [`Config::grants`]).
+    /// The grants this provider serves: the dispatch table of the token and authorization
+    /// endpoints, and what the metadata document advertises (those switched on in
+    /// [`Config::grants`]). A `static` slice: dispatch searches it, allocating nothing.
     ///
     /// The default is the five grants of RFC 6749; the `#[provider]` macro generates the list
     /// from its `grants(...)` and its `#[grant("...")]` extension hooks.
@@ -84,15 +85,6 @@ pub trait Provider: Send + Sync + Sized + 'static {
             GrantType::ClientCredentials,
             GrantType::RefreshToken,
         ]
-    }
-
-    /// The served grant a `grant_type` value names. Default: a search of
-    /// [`Provider::grant_types`]; the macro generates a `match`.
-    fn grant_type(&self, name: &str) -> Option<GrantType> {
-        self.grant_types()
-            .iter()
-            .find(|g| g.as_str() == name)
-            .copied()
     }
 
     /// Hook `lookup_client`: the client registered as `client_id`. Default: the store's.
@@ -146,8 +138,8 @@ pub trait Provider: Send + Sync + Sized + 'static {
         grant::client_credentials(self, request, client)
     }
 
-    /// Extension grants (RFC 6749 §8.3): called for a `grant_type` that [`Provider::grant_type`]
-    /// maps to [`GrantType::Extension`]. Default: `unsupported_grant_type`.
+    /// Extension grants (RFC 6749 §8.3): called for a `grant_type` listed in
+    /// [`Provider::grant_types`] as a [`GrantType::Extension`]. Default: `unsupported_grant_type`.
     fn extension_grant(
         &self,
         grant_type: &str,
@@ -194,6 +186,12 @@ pub trait Provider: Send + Sync + Sized + 'static {
 /// `true` when `provider` serves `grant` and its configuration has it switched on.
 pub(crate) fn is_on<P: Provider>(provider: &P, grant: GrantType) -> bool {
     provider.config().grants.enabled(grant) && provider.grant_types().contains(&grant)
+}
+
+/// The grant a `grant_type` value names, if `provider` serves it and has it switched on.
+pub(crate) fn dispatch<P: Provider>(provider: &P, name: &str) -> Option<GrantType> {
+    let grant = *provider.grant_types().iter().find(|g| g.as_str() == name)?;
+    provider.config().grants.enabled(grant).then_some(grant)
 }
 
 /// What was issued, for the `token_issued` hook. No token values: they stay out of logs.

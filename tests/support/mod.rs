@@ -237,11 +237,15 @@ impl Provider for TestProvider {
         &self.config
     }
 
-    fn grant_type(&self, name: &str) -> Option<GrantType> {
-        match name {
-            JWT_BEARER => Some(GrantType::Extension(JWT_BEARER)),
-            _ => GrantType::standard(name),
-        }
+    fn grant_types(&self) -> &'static [GrantType] {
+        &[
+            GrantType::AuthorizationCode,
+            GrantType::Implicit,
+            GrantType::Password,
+            GrantType::ClientCredentials,
+            GrantType::RefreshToken,
+            GrantType::Extension(JWT_BEARER),
+        ]
     }
 
     async fn authenticate_owner(

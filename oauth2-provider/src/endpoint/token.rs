@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{self, TokenRequest, TokenResponse};
 use crate::model::OAuthClient;
 use crate::params::Params;
-use crate::provider::Provider;
+use crate::provider::{Provider, dispatch};
 use crate::response;
 use crate::scope::Scope;
 
@@ -62,10 +62,7 @@ impl<P: Provider> Server<P> {
             ErrorCode::UnsupportedGrantType,
             "the grant type is not supported",
         );
-        let grant_type = provider
-            .grant_type(name)
-            .filter(|g| provider.config().grants.enabled(*g))
-            .ok_or_else(|| unsupported.clone())?;
+        let grant_type = dispatch(provider, name).ok_or_else(|| unsupported.clone())?;
         let (client, _method) = authenticate(provider, headers, params).await?;
         let client = client.as_ref();
         if !client.allows_grant_type(name) {

@@ -7,13 +7,31 @@
 //! [`Exchange::AlreadyUsed`], and the tokens a code or refresh token issued exist from the
 //! instant it was consumed, so revoking the grant on a replay always catches them.
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "redis"))]
+mod codec;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresOptions, PostgresStore};
+#[cfg(feature = "redis")]
+pub use redis::{RedisOptions, RedisStore};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use sql::PurgeTask;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
 
 use crate::error::StoreError;
 use crate::model::{AccessTokenModel, AuthorizationCodeModel, OAuthClient, RefreshTokenModel};

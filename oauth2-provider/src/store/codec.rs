@@ -1,0 +1,233 @@
+//! The one stored form of a record, shared by the SQL and Redis stores.
+//!
+//! Hashes and grant ids are bytes; a scope is its RFC 6749 §3.3 string, so declaring more scopes
+//! later never changes what a stored row means; times are microseconds since the Unix epoch;
+//! lists are JSON arrays of strings. Records are rebuilt through the model traits' `new`, so a
+//! user's own record types round-trip as well as the ready-made ones.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::error::StoreError;
+use crate::model::{
+    AccessTokenModel, AuthorizationCodeModel, ClientRecord, NewCode, NewToken, RefreshTokenModel,
+};
+use crate::pkce::{ChallengeMethod, PkceChallenge};
+use crate::scope::Scope;
+use crate::secret::{GrantId, TokenHash};
+
+/// A stored value that does not decode: written by something else, or by a scope type that has
+/// since lost a name. Never a connection problem, so it maps to [`StoreError::Other`].
+#[derive(Debug, thiserror::Error)]
+#[error("corrupt stored record: {0}")]
+pub(crate) struct Corrupt(pub &'static str);
+
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Other(Box::new(Corrupt(what)))
+}
+
+/// An authorization code as columns.
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub(crate) struct CodeRow {
+    pub code_hash: Vec<u8>,
+    pub grant_id: Vec<u8>,
+    pub client_id: String,
+    pub subject: String,
+    pub redirect_uri: Option<String>,
+    pub scope: String,
+    pub challenge_method: Option<String>,
+    pub challenge: Option<String>,
+    pub expires_at: i64,
+}
+
+/// An access or refresh token as columns.
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub(crate) struct TokenRow {
+    pub token_hash: Vec<u8>,
+    pub grant_id: Vec<u8>,
+    pub client_id: String,
+    pub subject: Option<String>,
+    pub scope: String,
+    pub expires_at: Option<i64>,
+}
+
+/// A refresh token as columns, with whether it has been rotated.
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub(crate) struct RefreshRow {
+    #[cfg_attr(any(feature = "sqlite", feature = "postgres"), sqlx(flatten))]
+    pub token: TokenRow,
+    pub used: bool,
+}
+
+/// A [`ClientRecord`] as columns.
+#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
+pub(crate) struct ClientRow {
+    pub client_id: String,
+    pub secret_hash: Option<String>,
+    pub redirect_uris: String,
+    pub grant_types: String,
+    pub scope: String,
+    pub name: String,
+}
+
+impl CodeRow {
+    pub fn of<K: AuthorizationCodeModel>(code: &K) -> Self {
+        let challenge = code.challenge();
+        CodeRow {
+            code_hash: code.code_hash().as_bytes().to_vec(),
+            grant_id: code.grant_id().as_bytes().to_vec(),
+            client_id: code.client_id().to_owned(),
+            subject: code.subject().to_owned(),
+            redirect_uri: code.redirect_uri().map(str::to_owned),
+            scope: code.scope().to_scope_string(),
+            challenge_method: challenge.map(|c| c.method().as_str().to_owned()),
+            challenge: challenge.map(|c| c.challenge().to_owned()),
+            expires_at: to_micros(code.expires_at()),
+        }
+    }
+
+    pub fn into_record<K: AuthorizationCodeModel>(self) -> Result<K, StoreError> {
+        let challenge = match (self.challenge_method, self.challenge) {
+            (None, None) => None,
+            (Some(method), Some(challenge)) => Some(
+                ChallengeMethod::from_name(&method)
+                    .and_then(|m| PkceChallenge::new(m, &challenge))
+                    .ok_or_else(|| corrupt("PKCE challenge"))?,
+            ),
+            _ => return Err(corrupt("PKCE challenge without its method")),
+        };
+        Ok(K::new(NewCode {
+            code_hash: token_hash(&self.code_hash)?,
+            grant_id: grant_id(&self.grant_id)?,
+            client_id: self.client_id,
+            subject: self.subject,
+            redirect_uri: self.redirect_uri,
+            scope: scope(&self.scope)?,
+            challenge,
+            expires_at: from_micros(self.expires_at)?,
+        }))
+    }
+}
+
+macro_rules! token_row_of {
+    ($name:ident, $model:ident) => {
+        pub fn $name<T: $model>(token: &T) -> Self {
+            TokenRow {
+                token_hash: token.token_hash().as_bytes().to_vec(),
+                grant_id: token.grant_id().as_bytes().to_vec(),
+                client_id: token.client_id().to_owned(),
+                subject: token.subject().map(str::to_owned),
+                scope: token.scope().to_scope_string(),
+                expires_at: token.expires_at().map(to_micros),
+            }
+        }
+    };
+}
+
+impl TokenRow {
+    token_row_of!(of_access, AccessTokenModel);
+    token_row_of!(of_refresh, RefreshTokenModel);
+
+    /// What the model's `new` takes; the caller picks the model.
+    pub fn into_new<S: Scope>(self) -> Result<NewToken<S>, StoreError> {
+        Ok(NewToken {
+            token_hash: token_hash(&self.token_hash)?,
+            grant_id: grant_id(&self.grant_id)?,
+            client_id: self.client_id,
+            subject: self.subject,
+            scope: scope(&self.scope)?,
+            expires_at: self.expires_at.map(from_micros).transpose()?,
+        })
+    }
+}
+
+impl ClientRow {
+    pub fn of<S: Scope>(client: &ClientRecord<S>) -> Self {
+        ClientRow {
+            client_id: client.client_id.clone(),
+            secret_hash: client.secret_hash.clone(),
+            redirect_uris: string_list(&client.redirect_uris),
+            grant_types: string_list(&client.grant_types),
+            scope: client.scope.to_scope_string(),
+            name: client.name.clone(),
+        }
+    }
+
+    pub fn into_record<S: Scope>(self) -> Result<ClientRecord<S>, StoreError> {
+        Ok(ClientRecord {
+            client_id: self.client_id,
+            secret_hash: self.secret_hash,
+            redirect_uris: parse_string_list(&self.redirect_uris)?,
+            grant_types: parse_string_list(&self.grant_types)?,
+            scope: scope(&self.scope)?,
+            name: self.name,
+        })
+    }
+}
+
+fn token_hash(bytes: &[u8]) -> Result<TokenHash, StoreError> {
+    <[u8; 32]>::try_from(bytes)
+        .map(TokenHash::from_bytes)
+        .map_err(|_| corrupt("a token hash is not 32 bytes"))
+}
+
+fn grant_id(bytes: &[u8]) -> Result<GrantId, StoreError> {
+    <[u8; 16]>::try_from(bytes)
+        .map(GrantId::from_bytes)
+        .map_err(|_| corrupt("a grant id is not 16 bytes"))
+}
+
+fn scope<S: Scope>(s: &str) -> Result<S, StoreError> {
+    S::parse(s).map_err(|_| corrupt("a scope the scope type does not define"))
+}
+
+fn string_list(items: &[String]) -> String {
+    serde_json::to_string(items).expect("a list of strings always serializes")
+}
+
+fn parse_string_list(json: &str) -> Result<Vec<String>, StoreError> {
+    serde_json::from_str(json).map_err(|_| corrupt("a list that is not a JSON array of strings"))
+}
+
+/// Microseconds since the Unix epoch, saturating: the resolution both SQL backends keep.
+pub(crate) fn to_micros(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_micros()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_micros()).map_or(i64::MIN, |m| -m),
+    }
+}
+
+pub(crate) fn from_micros(micros: i64) -> Result<SystemTime, StoreError> {
+    let offset = Duration::from_micros(micros.unsigned_abs());
+    if micros >= 0 {
+        UNIX_EPOCH.checked_add(offset)
+    } else {
+        UNIX_EPOCH.checked_sub(offset)
+    }
+    .ok_or_else(|| corrupt("a time out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_at_microsecond_resolution() {
+        for t in [
+            UNIX_EPOCH,
+            UNIX_EPOCH + Duration::from_micros(1_700_000_000_123_456),
+            UNIX_EPOCH - Duration::from_secs(86_400),
+        ] {
+            assert_eq!(from_micros(to_micros(t)).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn malformed_bytes_are_corrupt_not_unavailable() {
+        assert!(matches!(token_hash(&[0; 31]), Err(StoreError::Other(_))));
+        assert!(matches!(grant_id(&[0; 17]), Err(StoreError::Other(_))));
+        assert!(matches!(
+            parse_string_list("{}"),
+            Err(StoreError::Other(_))
+        ));
+    }
+}
