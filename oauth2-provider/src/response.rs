@@ -32,6 +32,16 @@ pub(crate) fn raw_json(status: StatusCode, body: Bytes) -> Response<Bytes> {
     response
 }
 
+/// An empty response with the cache headers, for endpoints whose success has no body
+/// (RFC 7009 §2.2).
+pub(crate) fn empty(status: StatusCode) -> Response<Bytes> {
+    let mut response = Response::new(Bytes::new());
+    *response.status_mut() = status;
+    response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
+    response.headers_mut().insert(PRAGMA, NO_CACHE);
+    response
+}
+
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: &'static str,

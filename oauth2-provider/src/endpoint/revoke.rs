@@ -35,7 +35,7 @@ impl<P: Provider> Server<P> {
             .await
         };
         match outcome.await {
-            Ok(()) => response::raw_json(StatusCode::OK, Bytes::new()),
+            Ok(()) => response::empty(StatusCode::OK),
             Err(error) => response::error(&error),
         }
     }
