@@ -68,16 +68,17 @@ impl<P: Provider> Server<P> {
 
 impl<P: Provider> Server<P> {
     /// The parameters of a form POST, or the response refusing it: wrong method (405), too
-    /// large (413), wrong content type or malformed (400 `invalid_request`).
+    /// large (413), wrong content type or malformed (400 `invalid_request`). The refusal is
+    /// boxed to keep the common `Ok` small.
     pub(crate) fn form_params<'b>(
         &self,
         parts: &Parts,
         body: &'b [u8],
-    ) -> Result<Params<'b>, Response<Bytes>> {
+    ) -> Result<Params<'b>, Box<Response<Bytes>>> {
         let limit = self.provider.config().max_body_bytes;
         let body = form_body(&parts.method, &parts.headers, body, limit)
-            .map_err(Rejection::into_response)?;
-        Params::parse(body).map_err(|error| response::error(&error))
+            .map_err(|rejection| Box::new(rejection.into_response()))?;
+        Params::parse(body).map_err(|error| Box::new(response::error(&error)))
     }
 }
 

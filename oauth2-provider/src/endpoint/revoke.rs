@@ -20,7 +20,7 @@ impl<P: Provider> Server<P> {
         let (parts, body) = request.into_parts();
         let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         let outcome = async {
             let (client, _) = authenticate(&self.provider, &parts.headers, &params).await?;

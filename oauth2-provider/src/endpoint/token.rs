@@ -30,7 +30,7 @@ impl<P: Provider> Server<P> {
         let (parts, body) = request.into_parts();
         let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,
-            Err(response) => return response,
+            Err(response) => return *response,
         };
         if let Some(query) = parts.uri.query() {
             match Params::parse(query.as_bytes()) {
