@@ -1,0 +1,155 @@
+//! The typed AST of a model derive: the struct, its `#[oauth(...)]` attributes and its fields,
+//! keeping the user's tokens.
+
+use quote::ToTokens;
+use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Token, Type};
+
+use super::role::{Derive, Role};
+use crate::ctxt::Ctxt;
+
+/// The derive input as the derive sees it.
+pub struct Input<'a> {
+    pub derive: Derive,
+    pub ident: &'a Ident,
+    pub generics: &'a Generics,
+    /// `#[oauth(crate = "path")]`, when given.
+    pub krate: Option<syn::Path>,
+    /// `None` when the input is not a struct with named fields.
+    pub fields: Option<Vec<Field<'a>>>,
+}
+
+/// One named field and the roles its attributes give it.
+pub struct Field<'a> {
+    pub member: &'a Ident,
+    pub ty: &'a Type,
+    pub roles: Vec<RoleAttr>,
+}
+
+/// A role as written: the role and the identifier that named it.
+pub struct RoleAttr {
+    pub role: Role,
+    pub ident: Ident,
+}
+
+impl<'a> Input<'a> {
+    pub fn from_syn(cx: &mut Ctxt, derive: Derive, input: &'a DeriveInput) -> Input<'a> {
+        let krate = container_attrs(cx, &input.attrs);
+        let fields = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Some(
+                    named
+                        .named
+                        .iter()
+                        .map(|field| Field {
+                            member: field.ident.as_ref().expect("named field"),
+                            ty: &field.ty,
+                            roles: field_roles(cx, derive, &field.attrs),
+                        })
+                        .collect(),
+                ),
+                Fields::Unnamed(fields) => {
+                    cx.error_spanned_by(fields, not_named(derive));
+                    None
+                }
+                Fields::Unit => {
+                    cx.error_spanned_by(&input.ident, not_named(derive));
+                    None
+                }
+            },
+            Data::Enum(data) => {
+                cx.error_spanned_by(data.enum_token, not_named(derive));
+                None
+            }
+            Data::Union(data) => {
+                cx.error_spanned_by(data.union_token, not_named(derive));
+                None
+            }
+        };
+        Input {
+            derive,
+            ident: &input.ident,
+            generics: &input.generics,
+            krate,
+            fields,
+        }
+    }
+}
+
+fn not_named(derive: Derive) -> String {
+    format!(
+        "`#[derive({})]` works on a struct with named fields",
+        derive.name()
+    )
+}
+
+/// `#[oauth(crate = "path")]` on the struct.
+fn container_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
+    let mut krate: Option<syn::Path> = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("oauth")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                // crate = "path::to::oauth2_provider"
+                let lit: LitStr = meta.value()?.parse()?;
+                let path = lit.parse_with(syn::Path::parse_mod_style)?;
+                if krate.is_some() {
+                    cx.error_spanned_by(&meta.path, "duplicate `#[oauth(crate = ...)]`");
+                } else {
+                    krate = Some(path);
+                }
+                Ok(())
+            } else {
+                let written = meta.path.to_token_stream().to_string().replace(' ', "");
+                Err(meta.error(format!(
+                    "unknown attribute `#[oauth({written})]` on the struct; it takes `#[oauth(crate = \"path\")]`, roles go on fields"
+                )))
+            }
+        });
+        if let Err(err) = parsed {
+            cx.syn_error(err);
+        }
+    }
+    krate
+}
+
+/// `#[oauth(role)]` on a field; several roles are kept for `validate` to reject.
+fn field_roles(cx: &mut Ctxt, derive: Derive, attrs: &[syn::Attribute]) -> Vec<RoleAttr> {
+    let mut roles = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("oauth")) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            // client_id
+            let written = meta.path.to_token_stream().to_string().replace(' ', "");
+            let role = meta
+                .path
+                .get_ident()
+                .and_then(|ident| Role::from_name(&ident.to_string()));
+            let Some(role) = role.filter(|&role| derive.takes(role)) else {
+                let what = if role.is_some() {
+                    format!("`{written}` is not a role of")
+                } else {
+                    format!("unknown role `{written}` for")
+                };
+                return Err(meta.error(format!(
+                    "{what} `#[derive({})]`; its roles are {}",
+                    derive.name(),
+                    derive.role_list()
+                )));
+            };
+            if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+                return Err(meta.error(format!("`#[oauth({written})]` takes no value")));
+            }
+            roles.push(RoleAttr {
+                role,
+                ident: meta
+                    .path
+                    .get_ident()
+                    .expect("a role is an identifier")
+                    .clone(),
+            });
+            Ok(())
+        });
+        if let Err(err) = parsed {
+            cx.syn_error(err);
+        }
+    }
+    roles
+}

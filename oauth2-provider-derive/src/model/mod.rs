@@ -1,0 +1,29 @@
+//! The model derives: parse the struct, validate its roles, expand the trait impl.
+
+mod ast;
+mod expand;
+mod role;
+mod valid;
+
+use proc_macro2::TokenStream;
+
+pub use role::Derive;
+
+use crate::ctxt::Ctxt;
+
+pub fn derive(derive: Derive, input: TokenStream) -> TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(err) => return err.to_compile_error(),
+    };
+    let mut cx = Ctxt::default();
+    let parsed = ast::Input::from_syn(&mut cx, derive, &input);
+    let roles = valid::validate(&mut cx, &parsed);
+    if cx.is_clean() {
+        expand::expand(&parsed, &roles, false).expect("validated: the scope role is present")
+    } else {
+        let mut out = expand::expand(&parsed, &roles, true).unwrap_or_default();
+        out.extend(cx.into_compile_errors());
+        out
+    }
+}

@@ -1,0 +1,79 @@
+//! Checks across the fields of a model derive: every required role on exactly one field, one
+//! role per field.
+
+use super::ast::{Field, Input};
+use super::role::{Need, Role};
+use crate::ctxt::Ctxt;
+
+/// The fields by role. Built even when there are errors, from the first field of each role.
+pub struct Roles<'i, 'a> {
+    by_role: Vec<(Role, &'i Field<'a>)>,
+    /// The fields with no role, which `new` fills with `Default::default()`.
+    pub extras: Vec<&'i Field<'a>>,
+}
+
+impl<'i, 'a> Roles<'i, 'a> {
+    /// The field with `role`.
+    pub fn get(&self, role: Role) -> Option<&'i Field<'a>> {
+        self.by_role
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|&(_, field)| field)
+    }
+
+    /// The field with a role the derive requires; only called after a clean validation.
+    pub fn field(&self, role: Role) -> &'i Field<'a> {
+        self.get(role).expect("validated: required role present")
+    }
+}
+
+pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
+    let mut roles = Roles {
+        by_role: Vec::new(),
+        extras: Vec::new(),
+    };
+    let Some(fields) = &input.fields else {
+        return roles;
+    };
+    let derive = input.derive.name();
+    for field in fields {
+        let mut given = field.roles.iter();
+        let Some(first) = given.next() else {
+            roles.extras.push(field);
+            continue;
+        };
+        for extra in given {
+            cx.error_spanned_by(
+                &extra.ident,
+                format!(
+                    "field `{}` already has the role `{}`; a field takes one role",
+                    field.member,
+                    first.role.name()
+                ),
+            );
+        }
+        if roles.get(first.role).is_some() {
+            cx.error_spanned_by(
+                &first.ident,
+                format!(
+                    "`#[oauth({})]` is on more than one field; `#[derive({derive})]` takes one",
+                    first.role.name()
+                ),
+            );
+        } else {
+            roles.by_role.push((first.role, field));
+        }
+    }
+    for &(role, need) in input.derive.roles() {
+        if need == Need::Required && roles.get(role).is_none() {
+            cx.error_spanned_by(
+                input.ident,
+                format!(
+                    "`#[derive({derive})]` needs a field with `#[oauth({})]`",
+                    role.name()
+                ),
+            );
+        }
+    }
+    roles
+}

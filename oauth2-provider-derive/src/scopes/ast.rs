@@ -1,0 +1,412 @@
+//! The typed AST of `#[scopes(...)]`: the attribute's entries and the item, keeping the user's
+//! tokens so that later passes can point at them.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Expr, Ident, LitStr, Token, Visibility};
+
+use crate::ctxt::Ctxt;
+
+mod kw {
+    syn::custom_keyword!(default);
+}
+
+/// Everything the attribute says, in declaration order; duplicates are kept for `validate`.
+pub struct Args {
+    /// Every `crate = "path"`.
+    pub krates: Vec<CrateDecl>,
+    /// Every `name = value`.
+    pub scopes: Vec<ScopeDecl>,
+    /// Every `default = ...`.
+    pub defaults: Vec<DefaultDecl>,
+}
+
+/// `crate = "path"`: where the runtime is, for crates that re-export it.
+pub struct CrateDecl {
+    pub key: Token![crate],
+    pub path: syn::Path,
+}
+
+/// `default = a | b`.
+pub struct DefaultDecl {
+    pub key: kw::default,
+    pub names: Vec<Name>,
+}
+
+/// `name = 1 << 3`, `"user:email" = 1 << 4`, `read_write = read | write`, optionally with the
+/// constant's name: `"user:email" as EMAIL = 1 << 4`.
+pub struct ScopeDecl {
+    pub name: Name,
+    pub const_name: Option<Ident>,
+    pub value: Value,
+}
+
+/// A scope name as written: an identifier or a string literal.
+#[derive(Clone)]
+pub enum Name {
+    Ident(Ident),
+    Str(LitStr),
+}
+
+/// The right-hand side of a scope declaration.
+pub enum Value {
+    /// A single scope: a constant expression of one bit.
+    Bit(BitExpr),
+    /// A combination: earlier names joined by `|`.
+    Combination(Vec<Name>),
+}
+
+/// A single scope's bit, as tokens, with what the macro could read of it.
+pub struct BitExpr {
+    pub expr: Expr,
+    pub eval: Eval,
+    /// The widest unsigned suffix among the expression's literals (`1u32 << 3`).
+    pub suffix: Option<Width>,
+}
+
+/// The value of a bit expression, when it has one of the literal forms the macro reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Eval {
+    Value(u128),
+    /// A shift past bit 127: the value of no backing integer.
+    TooWide {
+        bit: u128,
+    },
+    /// Any other expression; rustc evaluates it, the generated `const` assertions check it.
+    Unknown,
+}
+
+/// The backing integers, narrowest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Width {
+    U8,
+    U16,
+    U32,
+    U64,
+    U128,
+}
+
+/// The item the attribute is on, whatever it is; `validate` rejects all but a unit struct.
+pub struct Item {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    pub shape: Shape,
+}
+
+/// What kind of item `#[scopes]` was put on.
+pub enum Shape {
+    UnitStruct,
+    /// A struct with fields: the fields' tokens.
+    StructWithFields(TokenStream),
+    /// An enum or a union: its keyword.
+    NotStruct(TokenStream),
+    /// Generics on an otherwise fine struct.
+    Generic(syn::Generics),
+}
+
+impl Name {
+    /// The scope-token on the wire.
+    pub fn wire(&self) -> String {
+        match self {
+            Name::Ident(ident) => syn::ext::IdentExt::unraw(ident).to_string(),
+            Name::Str(lit) => lit.value(),
+        }
+    }
+
+    /// The name as the user wrote it, for messages: `read` or `"user:email"`.
+    pub fn written(&self) -> String {
+        match self {
+            Name::Ident(ident) => ident.to_string(),
+            Name::Str(lit) => format!("{:?}", lit.value()),
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            Name::Ident(ident) => ident.span(),
+            Name::Str(lit) => lit.span(),
+        }
+    }
+}
+
+impl ToTokens for Name {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Name::Ident(ident) => ident.to_tokens(tokens),
+            Name::Str(lit) => lit.to_tokens(tokens),
+        }
+    }
+}
+
+impl Parse for Name {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let lookahead = input.lookahead1();
+        if lookahead.peek(LitStr) {
+            // "user:email"
+            input.parse().map(Name::Str)
+        } else if lookahead.peek(Ident) {
+            // read
+            input.parse().map(Name::Ident)
+        } else {
+            Err(lookahead.error())
+        }
+    }
+}
+
+/// One comma-separated entry of the attribute.
+enum Entry {
+    Crate(CrateDecl),
+    Default(DefaultDecl),
+    Scope(Box<ScopeDecl>),
+}
+
+impl Parse for Entry {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let lookahead = input.lookahead1();
+        if lookahead.peek(Token![crate]) {
+            // crate = "path::to::oauth2_provider"
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let lit: LitStr = input.parse()?;
+            let path = lit.parse_with(syn::Path::parse_mod_style)?;
+            Ok(Entry::Crate(CrateDecl { key, path }))
+        } else if lookahead.peek(kw::default) {
+            // default = read | write
+            let key = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let names = parse_names(input)?;
+            Ok(Entry::Default(DefaultDecl { key, names }))
+        } else if lookahead.peek(Ident) || lookahead.peek(LitStr) {
+            // name = <bit expr> | name = a | "b" | c, with an optional `as CONST_NAME` after the name
+            let name = input.parse()?;
+            let const_name = if input.peek(Token![as]) {
+                input.parse::<Token![as]>()?;
+                Some(input.parse()?)
+            } else {
+                None
+            };
+            input.parse::<Token![=]>()?;
+            let value = parse_value(input)?;
+            Ok(Entry::Scope(Box::new(ScopeDecl {
+                name,
+                const_name,
+                value,
+            })))
+        } else {
+            Err(lookahead.error())
+        }
+    }
+}
+
+/// `a | "b" | c`
+fn parse_names(input: ParseStream) -> syn::Result<Vec<Name>> {
+    let mut names = vec![input.parse()?];
+    while input.peek(Token![|]) {
+        input.parse::<Token![|]>()?;
+        names.push(input.parse()?);
+    }
+    Ok(names)
+}
+
+/// A combination when the whole value is names joined by `|`; otherwise a bit expression.
+fn parse_value(input: ParseStream) -> syn::Result<Value> {
+    let fork = input.fork();
+    if let Ok(names) = parse_names(&fork)
+        && fork.is_empty()
+    {
+        use syn::parse::discouraged::Speculative;
+        input.advance_to(&fork);
+        return Ok(Value::Combination(names));
+    }
+    let expr: Expr = input.parse()?;
+    let mut suffix = None;
+    let eval = eval(&expr, &mut suffix);
+    Ok(Value::Bit(BitExpr { expr, eval, suffix }))
+}
+
+/// Reads the literal forms `8`, `0b1000`, `1 << 3`, `(1 << 3)` and `a | b` of those.
+fn eval(expr: &Expr, suffix: &mut Option<Width>) -> Eval {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(lit),
+            ..
+        }) => {
+            if let Some(width) = Width::from_suffix(lit.suffix()) {
+                *suffix = (*suffix).max(Some(width));
+            }
+            lit.base10_parse::<u128>()
+                .map_or(Eval::Unknown, Eval::Value)
+        }
+        Expr::Paren(inner) => eval(&inner.expr, suffix),
+        Expr::Group(inner) => eval(&inner.expr, suffix),
+        Expr::Binary(binary) => {
+            let left = eval(&binary.left, suffix);
+            match binary.op {
+                syn::BinOp::Shl(_) => {
+                    let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Int(shift),
+                        ..
+                    }) = &*binary.right
+                    else {
+                        return Eval::Unknown;
+                    };
+                    let (Eval::Value(value), Ok(shift)) = (left, shift.base10_parse::<u128>())
+                    else {
+                        return Eval::Unknown;
+                    };
+                    if value == 0 {
+                        return Eval::Value(0);
+                    }
+                    let top = (127 - u128::from(value.leading_zeros())).saturating_add(shift);
+                    if top >= 128 {
+                        Eval::TooWide { bit: top }
+                    } else {
+                        Eval::Value(value << shift)
+                    }
+                }
+                syn::BinOp::BitOr(_) => match (left, eval(&binary.right, suffix)) {
+                    (Eval::Value(a), Eval::Value(b)) => Eval::Value(a | b),
+                    (wide @ Eval::TooWide { .. }, _) | (_, wide @ Eval::TooWide { .. }) => wide,
+                    _ => Eval::Unknown,
+                },
+                _ => Eval::Unknown,
+            }
+        }
+        _ => Eval::Unknown,
+    }
+}
+
+impl Width {
+    fn from_suffix(suffix: &str) -> Option<Width> {
+        Some(match suffix {
+            "u8" => Width::U8,
+            "u16" => Width::U16,
+            "u32" => Width::U32,
+            "u64" => Width::U64,
+            "u128" => Width::U128,
+            _ => return None,
+        })
+    }
+
+    /// The narrowest backing integer that holds `bit`.
+    pub fn for_bit(bit: u32) -> Width {
+        match bit {
+            0..8 => Width::U8,
+            8..16 => Width::U16,
+            16..32 => Width::U32,
+            32..64 => Width::U64,
+            _ => Width::U128,
+        }
+    }
+
+    pub fn ident(self) -> Ident {
+        let name = match self {
+            Width::U8 => "u8",
+            Width::U16 => "u16",
+            Width::U32 => "u32",
+            Width::U64 => "u64",
+            Width::U128 => "u128",
+        };
+        Ident::new(name, Span::call_site())
+    }
+}
+
+impl Args {
+    /// Parses the attribute's arguments entry by entry, so that a syntax error in one entry
+    /// does not hide the mistakes in the others.
+    pub fn from_syn(cx: &mut Ctxt, args: TokenStream) -> Args {
+        let mut parsed = Args {
+            krates: Vec::new(),
+            scopes: Vec::new(),
+            defaults: Vec::new(),
+        };
+        for chunk in split_at_commas(args) {
+            match syn::parse2::<Entry>(chunk) {
+                Ok(Entry::Crate(decl)) => parsed.krates.push(decl),
+                Ok(Entry::Default(decl)) => parsed.defaults.push(decl),
+                Ok(Entry::Scope(decl)) => parsed.scopes.push(*decl),
+                Err(err) => cx.syn_error(err),
+            }
+        }
+        parsed
+    }
+}
+
+/// The attribute's tokens cut at top-level commas; a trailing comma makes no empty entry.
+fn split_at_commas(args: TokenStream) -> Vec<TokenStream> {
+    let mut chunks = vec![TokenStream::new()];
+    for tree in args {
+        match &tree {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => chunks.push(TokenStream::new()),
+            _ => chunks.last_mut().expect("never empty").extend([tree]),
+        }
+    }
+    if chunks.last().is_some_and(TokenStream::is_empty) {
+        chunks.pop();
+    }
+    chunks
+}
+
+impl Item {
+    /// Reads the item, whatever it is; `None` for an item that has no name to generate under.
+    pub fn from_syn(item: &syn::Item) -> Option<Item> {
+        let (attrs, vis, ident, shape) = match item {
+            syn::Item::Struct(item) => {
+                let shape = if !matches!(item.fields, syn::Fields::Unit) {
+                    Shape::StructWithFields(item.fields.to_token_stream())
+                } else if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+                    Shape::Generic(item.generics.clone())
+                } else {
+                    Shape::UnitStruct
+                };
+                (&item.attrs, &item.vis, &item.ident, shape)
+            }
+            syn::Item::Enum(item) => (
+                &item.attrs,
+                &item.vis,
+                &item.ident,
+                Shape::NotStruct(item.enum_token.to_token_stream()),
+            ),
+            syn::Item::Union(item) => (
+                &item.attrs,
+                &item.vis,
+                &item.ident,
+                Shape::NotStruct(item.union_token.to_token_stream()),
+            ),
+            _ => return None,
+        };
+        Some(Item {
+            attrs: attrs.clone(),
+            vis: vis.clone(),
+            ident: ident.clone(),
+            shape,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Eval, Width, eval};
+
+    fn read(expr: &str) -> (Eval, Option<Width>) {
+        let mut suffix = None;
+        let eval = eval(&syn::parse_str(expr).unwrap(), &mut suffix);
+        (eval, suffix)
+    }
+
+    #[test]
+    fn reads_the_literal_forms() {
+        assert!(read("8") == (Eval::Value(8), None));
+        assert!(read("0b1000") == (Eval::Value(8), None));
+        assert!(read("1 << 3") == (Eval::Value(8), None));
+        assert!(read("(1 << 127)") == (Eval::Value(1 << 127), None));
+        assert!(read("1u32 << 3") == (Eval::Value(8), Some(Width::U32)));
+        assert!(read("1 << 1 | 1 << 2") == (Eval::Value(6), None));
+        assert!(read("1 << 128") == (Eval::TooWide { bit: 128 }, None));
+        assert!(read("3 << 127") == (Eval::TooWide { bit: 128 }, None));
+        assert!(read("{ BIT }") == (Eval::Unknown, None));
+        assert!(read("1 << N") == (Eval::Unknown, None));
+    }
+}

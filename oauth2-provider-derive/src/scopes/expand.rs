@@ -1,0 +1,435 @@
+//! The scope type a valid `#[scopes(...)]` declaration stands for, and the fallback that stands
+//! beside the errors of an invalid one.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::ast::Eval;
+use super::valid::{Kind, Scopes};
+use crate::span::respan;
+
+/// The generated type. With `fallback`, every constant is the empty set and the table is empty:
+/// the names the user refers to still exist, so the errors reported are only the real ones.
+pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
+    let Scopes {
+        krate,
+        item,
+        width,
+        decls,
+        default,
+    } = scopes;
+    let std = quote!(#krate::__private::std);
+    let scope_trait = quote!(#krate::scope::Scope);
+    let width_ident = width.ident();
+    let bits = quote!(#std::primitive::#width_ident);
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let ident = &item.ident;
+    let ident_str = ident.to_string();
+
+    let consts = decls.iter().map(|decl| {
+        let const_ident = &decl.const_ident;
+        let (doc, value) = match &decl.kind {
+            _ if fallback => (String::new(), quote!(Self(0))),
+            Kind::Bit { expr, .. } => (
+                format!("The `{}` scope.", decl.wire.value()),
+                quote_spanned!(expr.span()=> Self(#expr)),
+            ),
+            Kind::Combination(members) => {
+                let names: Vec<String> = members
+                    .iter()
+                    .map(|&m| format!("`{}`", decls[m].wire.value()))
+                    .collect();
+                let member_bits = or_bits(members.iter().map(|&m| {
+                    let member = &decls[m].const_ident;
+                    quote!(Self::#member.0)
+                }));
+                (
+                    format!("The `{}` scope: {}.", decl.wire.value(), names.join(" | ")),
+                    quote!(Self(#member_bits)),
+                )
+            }
+        };
+        // `{ BIT }` is how a constant is written as a bit; the braces are needed, not unused.
+        quote! {
+            #[doc = #doc]
+            #[allow(unused_braces)]
+            #vis const #const_ident: Self = #value;
+        }
+    });
+
+    let singles: Vec<_> = decls
+        .iter()
+        .filter(|decl| matches!(decl.kind, Kind::Bit { .. }))
+        .collect();
+    let all_bits = or_bits(singles.iter().map(|decl| {
+        let single = &decl.const_ident;
+        quote!(Self::#single.0)
+    }));
+
+    let defs = if fallback {
+        Vec::new()
+    } else {
+        decls
+            .iter()
+            .map(|decl| {
+                let wire = &decl.wire;
+                let const_ident = &decl.const_ident;
+                let constructor = match decl.kind {
+                    Kind::Bit { .. } => format_ident!("single"),
+                    Kind::Combination(_) => format_ident!("combined"),
+                };
+                quote!(#krate::scope::ScopeDef::#constructor(#wire, Self::#const_ident.0))
+            })
+            .collect()
+    };
+    let default_bits = if fallback {
+        quote!(0)
+    } else {
+        or_bits(default.iter().map(|&index| {
+            let member = &decls[index].const_ident;
+            quote!(#ident::#member.0)
+        }))
+    };
+
+    let assertions = if fallback {
+        TokenStream::new()
+    } else {
+        assertions(scopes, &std)
+    };
+
+    quote! {
+        #(#attrs)*
+        #[derive(
+            #std::clone::Clone,
+            #std::marker::Copy,
+            #std::cmp::PartialEq,
+            #std::cmp::Eq,
+            #std::hash::Hash
+        )]
+        #vis struct #ident(#bits);
+
+        impl #ident {
+            #(#consts)*
+
+            /// The bits of the set.
+            #[inline]
+            #vis const fn bits(&self) -> #bits {
+                self.0
+            }
+
+            /// The set with exactly these bits, including bits no scope stands for.
+            #[inline]
+            #vis const fn from_bits_retain(bits: #bits) -> Self {
+                Self(bits)
+            }
+
+            /// The empty set.
+            #[inline]
+            #vis const fn empty() -> Self {
+                Self(0)
+            }
+
+            /// Every defined scope.
+            #[inline]
+            #vis const fn all() -> Self {
+                Self(#all_bits)
+            }
+
+            /// `true` when no scope is in the set.
+            #[inline]
+            #vis const fn is_empty(&self) -> #std::primitive::bool {
+                self.0 == 0
+            }
+
+            /// `true` when every scope of `other` is in `self`.
+            #[inline]
+            #vis const fn contains(&self, other: Self) -> #std::primitive::bool {
+                self.0 & other.0 == other.0
+            }
+
+            /// `true` when the sets share a scope.
+            #[inline]
+            #vis const fn intersects(&self, other: Self) -> #std::primitive::bool {
+                self.0 & other.0 != 0
+            }
+
+            /// The scopes in either set.
+            #[inline]
+            #vis const fn union(self, other: Self) -> Self {
+                Self(self.0 | other.0)
+            }
+
+            /// The scopes in both sets.
+            #[inline]
+            #vis const fn intersection(self, other: Self) -> Self {
+                Self(self.0 & other.0)
+            }
+
+            /// The scopes of `self` that are not in `other`.
+            #[inline]
+            #vis const fn difference(self, other: Self) -> Self {
+                Self(self.0 & !other.0)
+            }
+
+            /// The scopes in exactly one of the sets.
+            #[inline]
+            #vis const fn symmetric_difference(self, other: Self) -> Self {
+                Self(self.0 ^ other.0)
+            }
+
+            /// The defined scopes that are not in `self`.
+            #[inline]
+            #vis const fn complement(self) -> Self {
+                Self(!self.0 & Self::all().0)
+            }
+
+            /// The scope named `name`, single or combination.
+            #vis fn from_name(name: &#std::primitive::str) -> #std::option::Option<Self> {
+                <Self as #scope_trait>::from_name(name)
+            }
+
+            /// Parses an RFC 6749 §3.3 scope string: scope-tokens separated by single spaces.
+            #vis fn parse(
+                s: &#std::primitive::str,
+            ) -> #std::result::Result<Self, #krate::scope::ScopeError> {
+                <Self as #scope_trait>::parse(s)
+            }
+
+            /// The names of the single scopes in the set, in declaration order.
+            #vis fn names(&self) -> #krate::scope::Names<Self> {
+                <Self as #scope_trait>::names(self)
+            }
+        }
+
+        #assertions
+
+        #[automatically_derived]
+        impl #scope_trait for #ident {
+            type Bits = #bits;
+            const DEFS: &'static [#krate::scope::ScopeDef<#bits>] = &[#(#defs),*];
+            const DEFAULT: #bits = #default_bits;
+
+            #[inline]
+            fn from_bits_retain(__bits: #bits) -> Self {
+                Self(__bits)
+            }
+
+            #[inline]
+            fn bits(&self) -> #bits {
+                self.0
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::fmt::Debug for #ident {
+            fn fmt(&self, __f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
+                __f.write_str(#ident_str)?;
+                __f.write_str("(")?;
+                let mut __first = true;
+                for __name in <Self as #scope_trait>::names(self) {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __f.write_str(__name)?;
+                    __first = false;
+                }
+                let __unnamed = self.0 & !Self::all().0;
+                if __unnamed != 0 || __first {
+                    if !__first {
+                        __f.write_str(" | ")?;
+                    }
+                    __f.write_fmt(#std::format_args!("{:#x}", __unnamed))?;
+                }
+                __f.write_str(")")
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::fmt::Display for #ident {
+            fn fmt(&self, __f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
+                #krate::scope::fmt_scope(self, __f)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::str::FromStr for #ident {
+            type Err = #krate::scope::ScopeError;
+
+            fn from_str(__s: &#std::primitive::str) -> #std::result::Result<Self, Self::Err> {
+                <Self as #scope_trait>::parse(__s)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::default::Default for #ident {
+            /// The default scope.
+            #[inline]
+            fn default() -> Self {
+                Self(<Self as #scope_trait>::DEFAULT)
+            }
+        }
+
+        #[automatically_derived]
+        impl #krate::__private::serde::Serialize for #ident {
+            fn serialize<__S>(&self, __serializer: __S) -> #std::result::Result<__S::Ok, __S::Error>
+            where
+                __S: #krate::__private::serde::Serializer,
+            {
+                #krate::scope::serde_string::serialize(self, __serializer)
+            }
+        }
+
+        #[automatically_derived]
+        impl<'de> #krate::__private::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D>(__deserializer: __D) -> #std::result::Result<Self, __D::Error>
+            where
+                __D: #krate::__private::serde::Deserializer<'de>,
+            {
+                #krate::scope::serde_string::deserialize(__deserializer)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitOr for #ident {
+            type Output = Self;
+            #[inline]
+            fn bitor(self, __other: Self) -> Self {
+                Self::union(self, __other)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitAnd for #ident {
+            type Output = Self;
+            #[inline]
+            fn bitand(self, __other: Self) -> Self {
+                Self::intersection(self, __other)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitXor for #ident {
+            type Output = Self;
+            #[inline]
+            fn bitxor(self, __other: Self) -> Self {
+                Self::symmetric_difference(self, __other)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::Sub for #ident {
+            type Output = Self;
+            #[inline]
+            fn sub(self, __other: Self) -> Self {
+                Self::difference(self, __other)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::Not for #ident {
+            type Output = Self;
+            #[inline]
+            fn not(self) -> Self {
+                Self::complement(self)
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitOrAssign for #ident {
+            #[inline]
+            fn bitor_assign(&mut self, __other: Self) {
+                *self = Self::union(*self, __other);
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitAndAssign for #ident {
+            #[inline]
+            fn bitand_assign(&mut self, __other: Self) {
+                *self = Self::intersection(*self, __other);
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::BitXorAssign for #ident {
+            #[inline]
+            fn bitxor_assign(&mut self, __other: Self) {
+                *self = Self::symmetric_difference(*self, __other);
+            }
+        }
+
+        #[automatically_derived]
+        impl #std::ops::SubAssign for #ident {
+            #[inline]
+            fn sub_assign(&mut self, __other: Self) {
+                *self = Self::difference(*self, __other);
+            }
+        }
+    }
+}
+
+/// `const` assertions for the bits the macro could not read: each single scope is one bit, and
+/// no two share one. Each is its own item, so rustc reports every failing one, at the user's
+/// expression.
+fn assertions(scopes: &Scopes, std: &TokenStream) -> TokenStream {
+    let ident = &scopes.item.ident;
+    let singles: Vec<_> = scopes
+        .decls
+        .iter()
+        .filter_map(|decl| match &decl.kind {
+            Kind::Bit { expr, eval } => Some((decl, expr, *eval)),
+            Kind::Combination(_) => None,
+        })
+        .collect();
+    let mut out = TokenStream::new();
+    for &(decl, expr, eval) in &singles {
+        if eval != Eval::Unknown {
+            continue;
+        }
+        let this = &decl.const_ident;
+        let message = format!("scope `{}` must be exactly one bit", decl.written);
+        out.extend(respan(
+            quote! {
+                const _: () = #std::assert!(#ident::#this.0.count_ones() == 1, #message);
+            },
+            expr.span(),
+        ));
+    }
+    for (j, &(decl, expr, eval)) in singles.iter().enumerate() {
+        for &(earlier, _, earlier_eval) in &singles[..j] {
+            if eval != Eval::Unknown && earlier_eval != Eval::Unknown {
+                continue;
+            }
+            let this = &decl.const_ident;
+            let other = &earlier.const_ident;
+            let message = format!(
+                "scopes `{}` and `{}` share a bit",
+                earlier.written, decl.written
+            );
+            out.extend(respan(
+                quote! {
+                    const _: () = #std::assert!(
+                        #ident::#this.0.count_ones() != 1
+                            || #ident::#other.0.count_ones() != 1
+                            || #ident::#this.0 & #ident::#other.0 == 0,
+                        #message
+                    );
+                },
+                expr.span(),
+            ));
+        }
+    }
+    out
+}
+
+/// `a | b | c`, or `0` for none.
+fn or_bits(bits: impl Iterator<Item = TokenStream>) -> TokenStream {
+    let bits: Vec<TokenStream> = bits.collect();
+    if bits.is_empty() {
+        quote!(0)
+    } else {
+        quote!(#(#bits)|*)
+    }
+}

@@ -1,0 +1,36 @@
+//! `#[scopes(...)]`: parse the attribute and the item, validate, expand.
+
+mod ast;
+mod expand;
+mod valid;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+use crate::ctxt::Ctxt;
+
+pub fn scopes(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let parsed = ast::Args::from_syn(&mut cx, args);
+    let item: syn::Item = match syn::parse2(input) {
+        Ok(item) => item,
+        Err(err) => return err.to_compile_error(),
+    };
+    let Some(shape) = ast::Item::from_syn(&item) else {
+        cx.error_spanned_by(
+            &item,
+            "`#[scopes]` goes on a unit struct, like `pub struct Scope;`",
+        );
+        let mut out = cx.into_compile_errors();
+        item.to_tokens(&mut out);
+        return out;
+    };
+    let scopes = valid::validate(&mut cx, parsed, shape);
+    if cx.is_clean() {
+        expand::expand(&scopes, false)
+    } else {
+        let mut out = expand::expand(&scopes, true);
+        out.extend(cx.into_compile_errors());
+        out
+    }
+}

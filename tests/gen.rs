@@ -1,0 +1,193 @@
+//! Generated code compiles next to a user's own items named like the standard ones, under
+//! `#![deny(warnings)]`: every path the macros emit is absolute.
+#![deny(warnings, missing_docs)]
+#![allow(dead_code, non_camel_case_types, non_upper_case_globals)]
+
+use ::std::time::SystemTime as Instant;
+
+use oauth2_provider::pkce::PkceChallenge;
+use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::{
+    AccessToken, AuthorizationCode, OAuthClient, RefreshToken, ResourceOwner, scopes,
+};
+
+struct Result;
+struct Ok;
+struct Err;
+struct Some;
+struct None;
+struct Option;
+struct Default;
+struct String;
+struct Vec;
+struct Box;
+struct Clone;
+struct Copy;
+struct Send;
+struct Sync;
+struct Debug;
+struct Display;
+struct Hash;
+struct PartialEq;
+struct Eq;
+struct From;
+struct Borrow;
+struct AsRef;
+struct ToString;
+struct SystemTime;
+struct Formatter;
+struct str;
+struct u8;
+struct u128;
+struct bool;
+trait Iterator {}
+trait IntoIterator {}
+trait Scope {}
+trait Serialize {}
+trait Deserialize {}
+const first: i32 = 0;
+const unnamed: i32 = 0;
+const f: i32 = 0;
+const grant_type: i32 = 0;
+const serializer: i32 = 0;
+const code: i32 = 0;
+mod std {}
+mod core {}
+mod serde {}
+mod oauth2_provider_derive {}
+#[allow(unused_macros)]
+macro_rules! assert {
+    ($($t:tt)*) => {
+        compile_error!("the user's `assert!` was called")
+    };
+}
+#[allow(unused_macros)]
+macro_rules! format_args {
+    ($($t:tt)*) => {
+        compile_error!("the user's `format_args!` was called")
+    };
+}
+#[allow(unused_macros)]
+macro_rules! unimplemented {
+    ($($t:tt)*) => {
+        compile_error!("the user's `unimplemented!` was called")
+    };
+}
+
+/// A scope type with every kind of entry.
+#[scopes(
+    read = 1 << 0,
+    write = 1 << 1,
+    "user:email" = 1 << 2,
+    computed = { 1 << 3 },
+    read_write = read | write,
+    default = read,
+)]
+pub struct Scopes;
+
+/// A private scope type, reached through a re-export path.
+#[scopes(crate = "crate::reexport::provider", one = 1 << 9)]
+struct Private;
+
+mod reexport {
+    pub use ::oauth2_provider as provider;
+}
+
+/// A client.
+#[derive(OAuthClient)]
+#[oauth(crate = "crate::reexport::provider")]
+pub struct App {
+    #[oauth(client_id)]
+    id: ::std::string::String,
+    #[oauth(secret_hash)]
+    secret: ::std::option::Option<::std::string::String>,
+    #[oauth(redirect_uris)]
+    callbacks: ::std::vec::Vec<::std::string::String>,
+    #[oauth(scope)]
+    allowed: Scopes,
+    #[oauth(grant_types)]
+    grants: ::std::vec::Vec<&'static ::std::primitive::str>,
+}
+
+/// A generic owner.
+#[derive(ResourceOwner)]
+pub struct User<'a, Id: ::std::fmt::Display> {
+    #[oauth(subject)]
+    id: Id,
+    name: &'a ::std::primitive::str,
+}
+
+/// A client id type private to this crate.
+struct PrivateId(::std::string::String);
+
+impl ::std::convert::From<::std::string::String> for PrivateId {
+    fn from(id: ::std::string::String) -> Self {
+        PrivateId(id)
+    }
+}
+
+impl ::std::borrow::Borrow<::std::primitive::str> for PrivateId {
+    fn borrow(&self) -> &::std::primitive::str {
+        &self.0
+    }
+}
+
+/// A code row.
+#[derive(AuthorizationCode)]
+pub struct Code {
+    #[oauth(code_hash)]
+    hash: TokenHash,
+    #[oauth(grant_id)]
+    grant: GrantId,
+    #[oauth(client_id)]
+    client: PrivateId,
+    #[oauth(subject)]
+    user: ::std::string::String,
+    #[oauth(redirect_uri)]
+    redirect_uri: ::std::option::Option<::std::string::String>,
+    #[oauth(scope)]
+    scope: Scopes,
+    #[oauth(challenge)]
+    challenge: ::std::option::Option<PkceChallenge>,
+    #[oauth(expires_at)]
+    expires: Instant,
+    extra: ::std::vec::Vec<u32>,
+}
+
+/// A token row.
+#[derive(AccessToken, RefreshToken)]
+pub struct Token<S> {
+    #[oauth(token_hash)]
+    hash: TokenHash,
+    #[oauth(grant_id)]
+    grant: GrantId,
+    #[oauth(client_id)]
+    client: ::std::string::String,
+    #[oauth(subject)]
+    user: ::std::option::Option<::std::string::String>,
+    #[oauth(scope)]
+    scope: S,
+    #[oauth(expires_at)]
+    expires: ::std::option::Option<Instant>,
+}
+
+#[test]
+fn generated_code_runs() {
+    use ::oauth2_provider::model::{OAuthClient as _, ResourceOwner as _};
+    ::std::assert_eq!(
+        ::std::format!("{:?}", Scopes::READ_WRITE | Scopes::COMPUTED),
+        "Scopes(read | write | computed)"
+    );
+    ::std::assert_eq!(Private::ONE.bits(), 1 << 9);
+    let app = App {
+        id: "app".into(),
+        secret: ::std::option::Option::None,
+        callbacks: ::std::vec::Vec::new(),
+        allowed: Scopes::USER_EMAIL,
+        grants: ::std::vec!["password"],
+    };
+    ::std::assert!(app.allows_grant_type("password"));
+    let user = User { id: 3, name: "ada" };
+    ::std::assert_eq!(user.subject(), "3");
+    let _ = (&user.name, first, unnamed, f, grant_type, serializer, code);
+}
