@@ -1,0 +1,198 @@
+//! A runnable OAuth 2.0 authorization server on oauth2-provider.
+//!
+//! ```text
+//! cargo run --example server                      # demo client and user, memory store
+//! cargo run --example server -- --fixtures f.json --listen 127.0.0.1:9000 --enable-password
+//! ```
+
+mod model;
+mod pages;
+mod provider;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Query;
+use axum::response::Html;
+use axum::routing::get;
+use clap::Parser;
+use oauth2_provider::Server;
+use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::secret::{generate_token, hash_password};
+use oauth2_provider::store::MemoryStore;
+
+use crate::model::Fixtures;
+use crate::pages::Pages;
+use crate::provider::DemoProvider;
+
+/// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Where clients, codes and tokens live: `memory:` (gone at exit).
+    #[arg(long, default_value = "memory:")]
+    store: String,
+    /// A JSON file of clients and users; without it a demo client and user are created.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// The issuer identifier (RFC 8414); default `http://<listen>`.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Access token lifetime, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    access_token_ttl: u64,
+    /// Refresh token lifetime, in seconds.
+    #[arg(long, default_value_t = 30 * 24 * 3600)]
+    refresh_token_ttl: u64,
+    /// Authorization code lifetime, in seconds.
+    #[arg(long, default_value_t = 600)]
+    code_ttl: u64,
+    /// Serve the implicit grant (`response_type=token`); off by default (RFC 9700).
+    #[arg(long)]
+    enable_implicit: bool,
+    /// Serve the resource owner password grant; off by default (RFC 9700).
+    #[arg(long)]
+    enable_password: bool,
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(message) = run(cli).await {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    if cli.store != "memory:" {
+        return Err(format!(
+            "unsupported --store {:?}: this build has the memory store only (`memory:`)",
+            cli.store
+        ));
+    }
+    let issuer = cli
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", cli.listen));
+    let (fixtures, demo_secret) = match &cli.fixtures {
+        Some(path) => (Fixtures::load(path)?, None),
+        None => {
+            let (fixtures, secret) = Fixtures::demo(cli.listen.port());
+            (fixtures, Some(secret))
+        }
+    };
+
+    let mut config = Config::default();
+    config.issuer = Some(issuer.clone());
+    config.access_token_ttl = Duration::from_secs(cli.access_token_ttl);
+    config.refresh_token_ttl = Some(Duration::from_secs(cli.refresh_token_ttl));
+    config.code_ttl = Duration::from_secs(cli.code_ttl);
+    if cli.enable_implicit {
+        config.grants.enable(GrantType::Implicit);
+    }
+    if cli.enable_password {
+        config.grants.enable(GrantType::Password);
+    }
+
+    let store = MemoryStore::new();
+    for client in fixtures.clients {
+        store.add_client(client.into_client(demo_secret.is_some())?);
+    }
+    let users: HashMap<_, _> = fixtures
+        .users
+        .into_iter()
+        .map(|u| {
+            let user = u.into_user();
+            (user.username.clone(), user)
+        })
+        .collect();
+    let provider = DemoProvider {
+        store,
+        config,
+        users,
+        pages: Pages::new(issuer.starts_with("https://")),
+        dummy_hash: hash_password(&generate_token()),
+    };
+    let server = Arc::new(Server::new(provider));
+
+    let app: Router =
+        oauth2_provider::axum::router(server).route("/demo/callback", get(demo_callback));
+    let listener = tokio::net::TcpListener::bind(cli.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;
+    println!(
+        "oauth2-provider example server listening on http://{}",
+        cli.listen
+    );
+    println!("metadata: {issuer}/.well-known/oauth-authorization-server");
+    if let Some(secret) = demo_secret {
+        print_demo(&issuer, cli.listen.port(), &secret, cli.enable_password);
+    }
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
+
+/// Where the demo client's browser lands: shows the code and how to exchange it.
+async fn demo_callback(Query(params): Query<HashMap<String, String>>) -> Html<String> {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let rows: String = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<tr><th>{}</th><td><code>{}</code></td></tr>",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!doctype html><title>Demo callback</title><h1>Demo client callback</h1><table>{rows}</table>"
+    ))
+}
+
+fn print_demo(issuer: &str, port: u16, secret: &str, password: bool) {
+    let callback = format!("http://127.0.0.1:{port}/demo/callback");
+    println!(
+        r#"
+Demo client: demo-app / {secret}
+Demo user:   alice / wonderland
+
+1. Client credentials:
+   curl -s -u 'demo-app:{secret}' -d grant_type=client_credentials -d scope=read {issuer}/token
+
+2. Authorization code with PKCE: open in a browser, sign in as alice, click Allow:
+   {issuer}/authorize?response_type=code&client_id=demo-app&redirect_uri={callback}&scope=read%20profile&state=xyz&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256
+   then exchange the code shown on the callback page:
+   curl -s -u 'demo-app:{secret}' -d grant_type=authorization_code -d code=CODE \
+     -d redirect_uri={callback} -d code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk {issuer}/token
+
+3. Refresh:
+   curl -s -u 'demo-app:{secret}' -d grant_type=refresh_token -d refresh_token=REFRESH_TOKEN {issuer}/token
+
+4. Introspect and revoke:
+   curl -s -u 'demo-app:{secret}' -d token=ACCESS_TOKEN {issuer}/introspect
+   curl -s -u 'demo-app:{secret}' -d token=REFRESH_TOKEN {issuer}/revoke"#
+    );
+    if password {
+        println!(
+            "\n5. Password grant:\n   curl -s -u 'demo-app:{secret}' -d grant_type=password -d username=alice -d password=wonderland {issuer}/token"
+        );
+    }
+}

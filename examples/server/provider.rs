@@ -1,0 +1,57 @@
+//! The example's provider: the memory store, the users, and the pages behind the `consent` hook.
+
+use std::collections::HashMap;
+
+use oauth2_provider::config::Config;
+use oauth2_provider::provider::Provider;
+use oauth2_provider::secret::verify_secret;
+use oauth2_provider::store::MemoryStore;
+use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
+
+use crate::model::{Client, Scope, User};
+use crate::pages::Pages;
+
+pub struct DemoProvider {
+    pub store: MemoryStore<Client>,
+    pub config: Config,
+    pub users: HashMap<String, User>,
+    pub pages: Pages,
+    /// An argon2id hash of a random secret, checked for unknown usernames.
+    pub dummy_hash: String,
+}
+
+impl Provider for DemoProvider {
+    type Store = MemoryStore<Client>;
+    type Owner = User;
+
+    fn store(&self) -> &Self::Store {
+        &self.store
+    }
+
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    async fn authenticate_owner(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Option<User>, OAuthError> {
+        match self.users.get(username) {
+            Some(user) if user.check_password(password) => Ok(Some(user.clone())),
+            Some(_) => Ok(None),
+            None => {
+                // As slow as a wrong password, so usernames cannot be probed by timing.
+                verify_secret(&self.dummy_hash, password);
+                Ok(None)
+            }
+        }
+    }
+
+    async fn consent(
+        &self,
+        request: &AuthorizationRequest<'_, Client>,
+    ) -> Result<Decision<Scope>, OAuthError> {
+        Ok(self.pages.decide(request, self).await)
+    }
+}
