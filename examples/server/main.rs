@@ -25,14 +25,14 @@ use oauth2_provider::config::{Config, GrantType};
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::MemoryStore;
 
-use crate::model::Fixtures;
-use crate::pages::Pages;
-use crate::provider::DemoProvider;
+use self::model::Fixtures;
+use self::pages::Pages;
+use self::provider::DemoProvider;
 
 /// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
 #[derive(Parser, Debug)]
 #[command(version, about)]
-struct Cli {
+pub struct Cli {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -65,13 +65,70 @@ struct Cli {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    if let Err(message) = run(cli).await {
+    let result = match start(cli).await {
+        Ok(running) => {
+            running.print_banner();
+            let _ = tokio::signal::ctrl_c().await;
+            running.stop().await
+        }
+        Err(message) => Err(message),
+    };
+    if let Err(message) = result {
         eprintln!("error: {message}");
         std::process::exit(1);
     }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+/// A server started by [`start`].
+pub struct Running {
+    /// Where it listens (the real port when `--listen` asked for port 0).
+    pub addr: SocketAddr,
+    /// Its issuer identifier.
+    pub issuer: String,
+    /// The demo client's secret, when no fixtures were given.
+    pub demo_secret: Option<String>,
+    password_grant: bool,
+    shutdown: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, finishes the requests in flight.
+    pub async fn stop(self) -> Result<(), String> {
+        let _ = self.shutdown.send(());
+        match self.task.await {
+            Ok(result) => result.map_err(|e| format!("server failed: {e}")),
+            Err(e) => Err(format!("server task failed: {e}")),
+        }
+    }
+
+    fn print_banner(&self) {
+        println!(
+            "oauth2-provider example server listening on http://{}",
+            self.addr
+        );
+        println!(
+            "metadata: {}/.well-known/oauth-authorization-server",
+            self.issuer
+        );
+        if let Some(secret) = &self.demo_secret {
+            print_demo(&self.issuer, secret, self.password_grant);
+        }
+    }
+}
+
+/// The application the flags describe, for a server reachable at `addr`.
+pub struct App {
+    /// Every endpoint, the pages, and the demo client's callback.
+    pub router: Router,
+    /// The issuer identifier.
+    pub issuer: String,
+    /// The demo client's secret, when no fixtures were given.
+    pub demo_secret: Option<String>,
+}
+
+/// Builds the application the flags describe; `addr` is where it will be served.
+pub fn build(cli: &Cli, addr: SocketAddr) -> Result<App, String> {
     if cli.store != "memory:" {
         return Err(format!(
             "unsupported --store {:?}: this build has the memory store only (`memory:`)",
@@ -81,11 +138,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     let issuer = cli
         .issuer
         .clone()
-        .unwrap_or_else(|| format!("http://{}", cli.listen));
+        .unwrap_or_else(|| format!("http://{addr}"));
     let (fixtures, demo_secret) = match &cli.fixtures {
         Some(path) => (Fixtures::load(path)?, None),
         None => {
-            let (fixtures, secret) = Fixtures::demo(cli.listen.port());
+            let (fixtures, secret) = Fixtures::demo(&issuer);
             (fixtures, Some(secret))
         }
     };
@@ -121,27 +178,44 @@ async fn run(cli: Cli) -> Result<(), String> {
         pages: Pages::new(issuer.starts_with("https://")),
         dummy_hash: hash_password(&generate_token()),
     };
-    let server = Arc::new(Server::new(provider));
+    let router = oauth2_provider::axum::router(Arc::new(Server::new(provider)))
+        .route("/demo/callback", get(demo_callback));
+    Ok(App {
+        router,
+        issuer,
+        demo_secret,
+    })
+}
 
-    let app: Router =
-        oauth2_provider::axum::router(server).route("/demo/callback", get(demo_callback));
+/// Builds the application the flags describe and starts serving it.
+pub async fn start(cli: Cli) -> Result<Running, String> {
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen))?;
-    println!(
-        "oauth2-provider example server listening on http://{}",
-        cli.listen
-    );
-    println!("metadata: {issuer}/.well-known/oauth-authorization-server");
-    if let Some(secret) = demo_secret {
-        print_demo(&issuer, cli.listen.port(), &secret, cli.enable_password);
-    }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("no local address: {e}"))?;
+    let App {
+        router,
+        issuer,
+        demo_secret,
+    } = build(&cli, addr)?;
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        issuer,
+        demo_secret,
+        password_grant: cli.enable_password,
+        shutdown,
+        task,
+    })
 }
 
 /// Where the demo client's browser lands: shows the code and how to exchange it.
@@ -167,8 +241,8 @@ async fn demo_callback(Query(params): Query<HashMap<String, String>>) -> Html<St
     ))
 }
 
-fn print_demo(issuer: &str, port: u16, secret: &str, password: bool) {
-    let callback = format!("http://127.0.0.1:{port}/demo/callback");
+fn print_demo(issuer: &str, secret: &str, password: bool) {
+    let callback = format!("{issuer}/demo/callback");
     println!(
         r#"
 Demo client: demo-app / {secret}

@@ -87,14 +87,14 @@ impl Fixtures {
     }
 
     /// The demo: one confidential web client, one public native client, one user.
-    pub fn demo(port: u16) -> (Fixtures, String) {
+    pub fn demo(issuer: &str) -> (Fixtures, String) {
         let secret = generate_token();
         let fixtures = Fixtures {
             clients: vec![
                 ClientFixture {
                     client_id: "demo-app".into(),
                     client_secret: Some(secret.clone()),
-                    redirect_uris: vec![format!("http://127.0.0.1:{port}/demo/callback")],
+                    redirect_uris: vec![format!("{issuer}/demo/callback")],
                     grant_types: [
                         "authorization_code",
                         "refresh_token",

@@ -18,8 +18,8 @@ use oauth2_provider::{AuthorizationRequest, Decision};
 
 use oauth2_provider::provider::Provider as _;
 
-use crate::model::{Client, Scope};
-use crate::provider::DemoProvider;
+use super::model::{Client, Scope};
+use super::provider::DemoProvider;
 
 const SESSION_COOKIE: &str = "oauth2_session";
 const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);

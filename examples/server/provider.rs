@@ -8,8 +8,8 @@ use oauth2_provider::secret::verify_secret;
 use oauth2_provider::store::MemoryStore;
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
-use crate::model::{Client, Scope, User};
-use crate::pages::Pages;
+use super::model::{Client, Scope, User};
+use super::pages::Pages;
 
 pub struct DemoProvider {
     pub store: MemoryStore<Client>,
