@@ -5,6 +5,7 @@
 //! cargo run --example server -- --fixtures f.json --listen 127.0.0.1:9000 --enable-password
 //! ```
 
+mod api;
 mod model;
 mod pages;
 mod provider;
@@ -178,7 +179,9 @@ pub fn build(cli: &Cli, addr: SocketAddr) -> Result<App, String> {
         pages: Pages::new(issuer.starts_with("https://")),
         dummy_hash: hash_password(&generate_token()),
     };
-    let router = oauth2_provider::axum::router(Arc::new(Server::new(provider)))
+    let server = Arc::new(Server::new(provider));
+    let router = oauth2_provider::axum::router(Arc::clone(&server))
+        .merge(api::routes(server))
         .route("/demo/callback", get(demo_callback));
     Ok(App {
         router,

@@ -77,6 +77,66 @@ impl BearerRejection {
             scope: None,
         }
     }
+
+    /// `invalid_token` (401): unknown, expired or revoked. For resource servers that validate
+    /// some other way, such as introspection.
+    pub fn invalid_token() -> Self {
+        Self::new(
+            ErrorCode::InvalidToken,
+            "the access token is invalid or expired",
+        )
+    }
+
+    /// `insufficient_scope` (403), naming the scope the resource needs.
+    pub fn insufficient_scope<S: Scope>(required: S) -> Self {
+        BearerRejection {
+            error: Some(OAuthError::new(
+                ErrorCode::InsufficientScope,
+                "the access token lacks a required scope",
+            )),
+            scope: Some(required.to_scope_string()),
+        }
+    }
+
+    /// The rejection for a store failure (503 or 500).
+    pub fn unavailable() -> Self {
+        Self::new(
+            ErrorCode::TemporarilyUnavailable,
+            "the authorization server is temporarily unavailable",
+        )
+    }
+}
+
+/// The bearer token of a request (RFC 6750 §2.1): exactly one `Authorization: Bearer` header
+/// with a well-formed token. No credentials at all gives the bare challenge (§3.1).
+///
+/// ```
+/// use http::HeaderMap;
+/// use oauth2_provider::bearer::extract;
+///
+/// let mut headers = HeaderMap::new();
+/// assert!(extract(&headers).unwrap_err().error().is_none());
+/// headers.insert("authorization", "Bearer mF_9.B5f-4.1JqM".parse().unwrap());
+/// assert_eq!(extract(&headers).unwrap(), "mF_9.B5f-4.1JqM");
+/// ```
+pub fn extract(headers: &HeaderMap) -> Result<&str, BearerRejection> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    match (values.next(), values.next()) {
+        (None, _) => Err(BearerRejection {
+            error: None,
+            scope: None,
+        }),
+        (Some(value), None) => bearer_token(value.as_bytes()).ok_or_else(|| {
+            BearerRejection::new(
+                ErrorCode::InvalidRequest,
+                "the Authorization header is not a bearer token",
+            )
+        }),
+        (Some(_), Some(_)) => Err(BearerRejection::new(
+            ErrorCode::InvalidRequest,
+            "more than one Authorization header",
+        )),
+    }
 }
 
 impl<P: Provider> Server<P> {
@@ -86,27 +146,7 @@ impl<P: Provider> Server<P> {
         headers: &HeaderMap,
         required: ScopeOf<P>,
     ) -> Result<Arc<<P::Store as Store>::AccessToken>, BearerRejection> {
-        let mut values = headers.get_all(AUTHORIZATION).iter();
-        let token = match (values.next(), values.next()) {
-            (None, _) => {
-                return Err(BearerRejection {
-                    error: None,
-                    scope: None,
-                });
-            }
-            (Some(value), None) => bearer_token(value.as_bytes()).ok_or_else(|| {
-                BearerRejection::new(
-                    ErrorCode::InvalidRequest,
-                    "the Authorization header is not a bearer token",
-                )
-            })?,
-            (Some(_), Some(_)) => {
-                return Err(BearerRejection::new(
-                    ErrorCode::InvalidRequest,
-                    "more than one Authorization header",
-                ));
-            }
-        };
+        let token = extract(headers)?;
         let record = self
             .provider()
             .store()
@@ -117,20 +157,9 @@ impl<P: Provider> Server<P> {
                 scope: None,
             })?
             .filter(|t| !t.is_expired(SystemTime::now()))
-            .ok_or_else(|| {
-                BearerRejection::new(
-                    ErrorCode::InvalidToken,
-                    "the access token is invalid or expired",
-                )
-            })?;
+            .ok_or_else(BearerRejection::invalid_token)?;
         if !record.scope().contains(required) {
-            return Err(BearerRejection {
-                error: Some(OAuthError::new(
-                    ErrorCode::InsufficientScope,
-                    "the access token lacks a required scope",
-                )),
-                scope: Some(required.to_scope_string()),
-            });
+            return Err(BearerRejection::insufficient_scope(required));
         }
         Ok(record)
     }
