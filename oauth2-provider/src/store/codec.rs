@@ -15,6 +15,10 @@ use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::Scope;
 use crate::secret::{GrantId, TokenHash};
 
+/// The record types a durable store is generic over without holding any: through `fn()` so
+/// the store is `Send + Sync` whatever they are.
+pub(crate) type Records<S, K, A, R> = std::marker::PhantomData<fn() -> (S, K, A, R)>;
+
 /// A stored value that does not decode: written by something else, or by a scope type that has
 /// since lost a name. Never a connection problem, so it maps to [`StoreError::Other`].
 #[derive(Debug, thiserror::Error)]
@@ -225,9 +229,6 @@ mod tests {
     fn malformed_bytes_are_corrupt_not_unavailable() {
         assert!(matches!(token_hash(&[0; 31]), Err(StoreError::Other(_))));
         assert!(matches!(grant_id(&[0; 17]), Err(StoreError::Other(_))));
-        assert!(matches!(
-            parse_string_list("{}"),
-            Err(StoreError::Other(_))
-        ));
+        assert!(matches!(parse_string_list("{}"), Err(StoreError::Other(_))));
     }
 }

@@ -11,6 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
 use super::Store;
+use super::codec::Records;
 use super::sql::{self, PurgeTask};
 use crate::error::StoreError;
 use crate::model::{Access, Code, Refresh};
@@ -55,7 +56,7 @@ const LOCK_CLASS: i32 = 0x6f61_7532;
 pub struct PostgresStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
     pool: PgPool,
     schema: Arc<str>,
-    records: PhantomData<fn() -> (S, K, A, R)>,
+    records: Records<S, K, A, R>,
 }
 
 /// How a [`PostgresStore`] connects.

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{RedisError, RetryMethod, Script, ScriptInvocation};
 
-use super::codec::{ClientRow, CodeRow, RefreshRow, TokenRow, corrupt};
+use super::codec::{ClientRow, CodeRow, Records, RefreshRow, TokenRow, corrupt};
 use super::{ClientAdmin, Exchange, Store, Stored};
 use crate::error::StoreError;
 use crate::model::{
@@ -67,7 +67,7 @@ use crate::secret::{GrantId, TokenHash};
 pub struct RedisStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
     conn: ConnectionManager,
     prefix: Arc<str>,
-    records: PhantomData<fn() -> (S, K, A, R)>,
+    records: Records<S, K, A, R>,
 }
 
 /// How a [`RedisStore`] connects and names its keys.
@@ -291,9 +291,7 @@ struct Record {
 
 impl Record {
     fn push(&self, invocation: &mut ScriptInvocation<'_>) {
-        invocation
-            .arg(self.expires_ms)
-            .arg(2 * self.fields.len());
+        invocation.arg(self.expires_ms).arg(2 * self.fields.len());
         for (name, value) in &self.fields {
             invocation.arg(*name).arg(value.as_slice());
         }
@@ -302,7 +300,9 @@ impl Record {
 
 /// Milliseconds for `PEXPIREAT`, rounded up so a key never goes before its record expires.
 fn expiry_ms(micros: Option<i64>) -> i64 {
-    micros.map_or(-1, |m| m.div_euclid(1000) + i64::from(m.rem_euclid(1000) != 0))
+    micros.map_or(-1, |m| {
+        m.div_euclid(1000) + i64::from(m.rem_euclid(1000) != 0)
+    })
 }
 
 fn code_record(key: String, row: CodeRow) -> Record {
@@ -366,9 +366,10 @@ impl Fields {
     }
 
     fn optional_text(&mut self, name: &'static str) -> Result<Option<String>, StoreError> {
-        match self.0.contains_key(name) {
-            true => self.text(name).map(Some),
-            false => Ok(None),
+        if self.0.contains_key(name) {
+            self.text(name).map(Some)
+        } else {
+            Ok(None)
         }
     }
 
@@ -383,9 +384,10 @@ impl Fields {
             client_id: self.text("client_id")?,
             subject: self.optional_text("subject")?,
             scope: self.text("scope")?,
-            expires_at: match self.0.contains_key("expires_at") {
-                true => Some(self.int("expires_at")?),
-                false => None,
+            expires_at: if self.0.contains_key("expires_at") {
+                Some(self.int("expires_at")?)
+            } else {
+                None
             },
         })
     }
@@ -475,7 +477,10 @@ where
     }
 
     async fn insert_code(&self, code: K) -> Result<(), StoreError> {
-        let record = code_record(self.key("code", code.code_hash().as_bytes()), CodeRow::of(&code));
+        let record = code_record(
+            self.key("code", code.code_hash().as_bytes()),
+            CodeRow::of(&code),
+        );
         let grant = self.grant_key(code.grant_id());
         self.run(&INSERT, &[grant], &[record]).await?;
         Ok(())
@@ -517,7 +522,10 @@ where
         Ok(())
     }
 
-    async fn find_access_token(&self, token_hash: &TokenHash) -> Result<Option<Arc<A>>, StoreError> {
+    async fn find_access_token(
+        &self,
+        token_hash: &TokenHash,
+    ) -> Result<Option<Arc<A>>, StoreError> {
         let key = self.key("access", token_hash.as_bytes());
         let Some(mut fields) = self.fields(&key).await? else {
             return Ok(None);

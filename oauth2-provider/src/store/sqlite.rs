@@ -11,8 +11,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
-use super::sql::{self, PurgeTask};
 use super::Store;
+use super::codec::Records;
+use super::sql::{self, PurgeTask};
 use crate::error::StoreError;
 use crate::model::{Access, Code, Refresh};
 use crate::secret::GrantId;
@@ -65,7 +66,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// ```
 pub struct SqliteStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
     pool: SqlitePool,
-    records: PhantomData<fn() -> (S, K, A, R)>,
+    records: Records<S, K, A, R>,
 }
 
 impl<S, K, A, R> SqliteStore<S, K, A, R> {

@@ -1,0 +1,209 @@
+//! The store conformance suite against PostgreSQL (`DATABASE_URL`), each test in a schema of
+//! its own so the tests run in parallel; and fail-closed behaviour when the database is gone.
+#![cfg(feature = "postgres")]
+
+mod store_conformance;
+mod support_services;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
+use oauth2_provider::model::{Access, NewToken};
+use oauth2_provider::scope::Scope;
+use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::store::{ClientAdmin, PostgresOptions, PostgresStore, Store};
+use store_conformance::{Backend, TestScope, conformance_tests};
+
+struct Postgres {
+    url: String,
+    schema: String,
+    first: PostgresStore<TestScope>,
+}
+
+fn options(schema: &str) -> PostgresOptions {
+    // Small pools: two tests at a time, two nodes each, stay far below `max_connections`.
+    PostgresOptions::new().schema(schema).max_connections(5)
+}
+
+impl Backend for Postgres {
+    type Store = PostgresStore<TestScope>;
+
+    async fn node(&self) -> Arc<Self::Store> {
+        let store = PostgresStore::connect_with(&self.url, options(&self.schema))
+            .await
+            .unwrap();
+        Arc::new(store)
+    }
+
+    /// Every table of the test's schema, as PostgreSQL's own XML export (bytea in base64).
+    async fn dump(&self) -> Option<Vec<u8>> {
+        let xml: String = sqlx::query_scalar("SELECT schema_to_xml($1, true, false, '')::text")
+            .bind(&self.schema)
+            .fetch_one(self.first.pool())
+            .await
+            .unwrap();
+        Some(xml.into_bytes())
+    }
+
+    fn native_expiry(&self) -> bool {
+        false
+    }
+
+    async fn cleanup(self) {
+        // The name is ours: "oauth2_test_" and hex.
+        let drop = format!("DROP SCHEMA \"{}\" CASCADE", self.schema);
+        sqlx::query(&drop).execute(self.first.pool()).await.unwrap();
+        self.first.close().await;
+    }
+}
+
+async fn open(test: &str) -> Option<Postgres> {
+    let url = support_services::url(test, "DATABASE_URL")?;
+    let schema = format!("oauth2_test_{}", support_services::unique_suffix());
+    match PostgresStore::connect_with(&url, options(&schema)).await {
+        Ok(first) => Some(Postgres { url, schema, first }),
+        Err(StoreError::Unavailable(err)) => support_services::unavailable(
+            test,
+            format!("PostgreSQL at DATABASE_URL is unreachable: {err}"),
+        ),
+        Err(err) => panic!("{test}: connecting to PostgreSQL failed: {err}"),
+    }
+}
+
+conformance_tests!(open);
+
+/// Nothing listens on port 1: connecting, and every operation of a store that connects lazily,
+/// fail with `Unavailable` (a 503 `temporarily_unavailable`) within a few seconds.
+#[tokio::test]
+async fn unreachable_database_fails_closed_quickly() {
+    const URL: &str = "postgres://postgres@127.0.0.1:1/test";
+
+    let started = Instant::now();
+    let err = PostgresStore::<TestScope>::connect(URL).await.unwrap_err();
+    let waited = started.elapsed();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    assert!(waited < Duration::from_secs(5), "took {waited:?}");
+    assert_eq!(
+        OAuthError::from(err).code(),
+        ErrorCode::TemporarilyUnavailable
+    );
+
+    let connect_waited = waited;
+    let options = PostgresOptions::new().acquire_timeout(Duration::from_secs(1));
+    let store = PostgresStore::<TestScope>::connect_lazy_with(URL, options).unwrap();
+    let started = Instant::now();
+    let found = store.find_client("app").await;
+    assert!(
+        matches!(found, Err(StoreError::Unavailable(_))),
+        "{found:?}"
+    );
+    let exchanged = store
+        .exchange_code(
+            &TokenHash::of("code"),
+            Access(NewToken {
+                token_hash: TokenHash::of("token"),
+                grant_id: GrantId::generate(),
+                client_id: "app".to_owned(),
+                subject: None,
+                scope: TestScope::empty(),
+                expires_at: None,
+            }),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(exchanged, Err(StoreError::Unavailable(_))),
+        "{exchanged:?}"
+    );
+    let purged = store.purge_expired(SystemTime::now()).await;
+    assert!(
+        matches!(purged, Err(StoreError::Unavailable(_))),
+        "{purged:?}"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(5),
+        "three operations took {waited:?}"
+    );
+    println!("connect failed after {connect_waited:?}; three operations after {waited:?}");
+}
+
+/// A schema name is interpolated into DDL, so anything but `[a-z_][a-z0-9_]*` is refused
+/// before any connection is made.
+#[tokio::test]
+async fn schema_names_are_validated() {
+    for bad in [
+        "",
+        "Upper",
+        "a-b",
+        "x\"; DROP TABLE t; --",
+        "1abc",
+        &"a".repeat(64),
+    ] {
+        let store = PostgresStore::<TestScope>::connect_lazy_with(
+            "postgres://postgres@127.0.0.1:1/test",
+            PostgresOptions::new().schema(bad),
+        );
+        assert!(
+            matches!(store, Err(StoreError::Other(_))),
+            "{bad:?} accepted"
+        );
+    }
+}
+
+/// The database goes away under a running store (every connection cut, new ones refused):
+/// operations fail with `Unavailable` within seconds; when it is back, the store serves
+/// again by itself.
+#[tokio::test]
+async fn outage_fails_closed_and_recovers() {
+    const TEST: &str = "store_postgres::outage_fails_closed_and_recovers";
+    let Some(url) = support_services::url(TEST, "DATABASE_URL") else {
+        return;
+    };
+    let mut proxy = support_services::Proxy::start(&support_services::host_port(&url)).await;
+    let schema = format!("oauth2_test_{}", support_services::unique_suffix());
+    let options = options(&schema).acquire_timeout(Duration::from_secs(1));
+    let store: PostgresStore<TestScope> = match PostgresStore::connect_with(
+        &support_services::via(&url, proxy.addr()),
+        options,
+    )
+    .await
+    {
+        Ok(store) => store,
+        Err(err) => return support_services::unavailable(TEST, err).unwrap_or(()),
+    };
+    store
+        .save_client(store_conformance::client("app", None))
+        .await
+        .unwrap();
+
+    proxy.cut();
+    let started = Instant::now();
+    let during = store.find_client("app").await;
+    let waited = started.elapsed();
+    assert!(
+        matches!(during, Err(StoreError::Unavailable(_))),
+        "{during:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "took {waited:?}");
+
+    proxy.restore().await;
+    let started = Instant::now();
+    let recovered = loop {
+        match store.find_client("app").await {
+            Ok(found) => break found,
+            Err(StoreError::Unavailable(_)) if started.elapsed() < Duration::from_secs(10) => {}
+            Err(err) => panic!("no recovery: {err}"),
+        }
+    };
+    assert!(recovered.is_some());
+    println!(
+        "failed closed after {waited:?}; recovered {:?} after the database came back",
+        started.elapsed()
+    );
+
+    let drop = format!("DROP SCHEMA \"{schema}\" CASCADE");
+    sqlx::query(&drop).execute(store.pool()).await.unwrap();
+    store.close().await;
+}

@@ -1,0 +1,184 @@
+//! The store conformance suite against Redis (`REDIS_URL`), each test under a key prefix of
+//! its own so the tests run in parallel; and fail-closed behaviour when Redis is gone.
+#![cfg(feature = "redis")]
+
+mod store_conformance;
+mod support_services;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use oauth2_provider::error::StoreError;
+use oauth2_provider::store::{ClientAdmin, RedisOptions, RedisStore, Store};
+use redis::aio::MultiplexedConnection;
+use store_conformance::{Backend, TestScope, conformance_tests};
+
+struct Redis {
+    url: String,
+    prefix: String,
+    conn: MultiplexedConnection,
+}
+
+impl Redis {
+    async fn keys(&self) -> Vec<Vec<u8>> {
+        let mut conn = self.conn.clone();
+        let mut keys = Vec::new();
+        let mut cursor = 0u64;
+        loop {
+            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(format!("{}*", self.prefix))
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+            keys.extend(batch);
+            if next == 0 {
+                return keys;
+            }
+            cursor = next;
+        }
+    }
+}
+
+impl Backend for Redis {
+    type Store = RedisStore<TestScope>;
+
+    async fn node(&self) -> Arc<Self::Store> {
+        let options = RedisOptions::new().prefix(&self.prefix);
+        Arc::new(RedisStore::connect_with(&self.url, options).await.unwrap())
+    }
+
+    /// Every key under the test's prefix, and every value in it.
+    async fn dump(&self) -> Option<Vec<u8>> {
+        let mut conn = self.conn.clone();
+        let mut bytes = Vec::new();
+        for key in self.keys().await {
+            let kind: String = redis::cmd("TYPE")
+                .arg(&key)
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+            let values: Vec<Vec<u8>> = match kind.as_str() {
+                "hash" => redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await,
+                "set" => {
+                    redis::cmd("SMEMBERS")
+                        .arg(&key)
+                        .query_async(&mut conn)
+                        .await
+                }
+                "none" => Ok(Vec::new()), // expired since SCAN
+                other => panic!("the store wrote a key of type {other}"),
+            }
+            .unwrap();
+            bytes.extend(key);
+            for value in values {
+                bytes.push(0);
+                bytes.extend(value);
+            }
+            bytes.push(b'\n');
+        }
+        Some(bytes)
+    }
+
+    fn native_expiry(&self) -> bool {
+        true
+    }
+
+    async fn cleanup(self) {
+        let keys = self.keys().await;
+        if !keys.is_empty() {
+            let _: i64 = redis::cmd("DEL")
+                .arg(keys)
+                .query_async(&mut self.conn.clone())
+                .await
+                .unwrap();
+        }
+    }
+}
+
+async fn open(test: &str) -> Option<Redis> {
+    let url = support_services::url(test, "REDIS_URL")?;
+    let conn = match redis::Client::open(url.as_str()) {
+        Ok(client) => client.get_multiplexed_async_connection().await,
+        Err(err) => panic!("{test}: REDIS_URL is not a Redis URL: {err}"),
+    };
+    match conn {
+        Ok(conn) => Some(Redis {
+            url,
+            prefix: format!("oauth2_test:{}:", support_services::unique_suffix()),
+            conn,
+        }),
+        Err(err) => {
+            support_services::unavailable(test, format!("Redis at REDIS_URL is unreachable: {err}"))
+        }
+    }
+}
+
+conformance_tests!(open);
+
+/// Nothing listens on port 1: connecting fails with `Unavailable` within a few seconds.
+#[tokio::test]
+async fn unreachable_redis_fails_closed_quickly() {
+    let started = Instant::now();
+    let err = RedisStore::<TestScope>::connect("redis://127.0.0.1:1")
+        .await
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+    assert!(waited < Duration::from_secs(5), "took {waited:?}");
+}
+
+/// Redis goes away under a running store (the connection cut, new ones refused): operations
+/// fail with `Unavailable` within seconds; when it is back, the store serves again by itself.
+#[tokio::test]
+async fn outage_fails_closed_and_recovers() {
+    const TEST: &str = "store_redis::outage_fails_closed_and_recovers";
+    let Some(url) = support_services::url(TEST, "REDIS_URL") else {
+        return;
+    };
+    let mut proxy = support_services::Proxy::start(&support_services::host_port(&url)).await;
+    let prefix = format!("oauth2_test:{}:", support_services::unique_suffix());
+    let options = RedisOptions::new()
+        .prefix(&prefix)
+        .timeout(Duration::from_secs(1));
+    let store: RedisStore<TestScope> =
+        match RedisStore::connect_with(&support_services::via(&url, proxy.addr()), options).await {
+            Ok(store) => store,
+            Err(err) => return support_services::unavailable(TEST, err).unwrap_or(()),
+        };
+    store
+        .save_client(store_conformance::client("app", None))
+        .await
+        .unwrap();
+
+    proxy.cut();
+    let started = Instant::now();
+    let during = store.find_client("app").await;
+    let waited = started.elapsed();
+    assert!(
+        matches!(during, Err(StoreError::Unavailable(_))),
+        "{during:?}"
+    );
+    assert!(waited < Duration::from_secs(5), "took {waited:?}");
+
+    proxy.restore().await;
+    let started = Instant::now();
+    let recovered = loop {
+        match store.find_client("app").await {
+            Ok(found) => break found,
+            Err(StoreError::Unavailable(_)) if started.elapsed() < Duration::from_secs(10) => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(err) => panic!("no recovery: {err}"),
+        }
+    };
+    assert!(recovered.is_some());
+    println!(
+        "failed closed after {waited:?}; recovered {:?} after Redis came back",
+        started.elapsed()
+    );
+    assert!(store.delete_client("app").await.unwrap());
+}

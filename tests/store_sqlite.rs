@@ -1,0 +1,252 @@
+//! The store conformance suite against SQLite, each test in a temporary file of its own; and
+//! what only a file can show: data survives closing and reopening it.
+#![cfg(feature = "sqlite")]
+
+mod store_conformance;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use oauth2_provider::model::{Access, AccessTokenModel, Code, NewCode, NewToken, Refresh};
+use oauth2_provider::scope::Scope;
+use oauth2_provider::secret::{GrantId, TokenHash, generate_token};
+use oauth2_provider::store::{ClientAdmin, Exchange, SqliteStore, Store};
+use store_conformance::{Backend, TestScope, client, conformance_tests};
+use tempfile::TempDir;
+
+/// A temporary database file; every node is a pool of its own on it, as another process's.
+struct Sqlite {
+    dir: TempDir,
+    first: SqliteStore<TestScope>,
+}
+
+impl Sqlite {
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("oauth.db")
+    }
+}
+
+impl Backend for Sqlite {
+    type Store = SqliteStore<TestScope>;
+
+    async fn node(&self) -> Arc<Self::Store> {
+        Arc::new(SqliteStore::open(self.path()).await.unwrap())
+    }
+
+    /// The database file and its write-ahead log, byte for byte: what a stolen disk holds.
+    async fn dump(&self) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.path()).unwrap();
+        let wal = self.dir.path().join("oauth.db-wal");
+        if wal.exists() {
+            bytes.extend(std::fs::read(wal).unwrap());
+        }
+        Some(bytes)
+    }
+
+    fn native_expiry(&self) -> bool {
+        false
+    }
+
+    async fn cleanup(self) {
+        self.first.close().await;
+    }
+}
+
+async fn open(_test: &str) -> Option<Sqlite> {
+    let dir = tempfile::tempdir().unwrap();
+    // Created (and migrated) once up front, so nodes opened later find the schema in place.
+    let first = SqliteStore::open(dir.path().join("oauth.db"))
+        .await
+        .unwrap();
+    Some(Sqlite { dir, first })
+}
+
+conformance_tests!(open);
+
+/// Everything stored, a code's use included, is there after the file is closed and reopened.
+#[tokio::test]
+async fn survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oauth.db");
+    let grant = GrantId::generate();
+    let code = TokenHash::of(&generate_token());
+    let token = |expires_at| NewToken {
+        token_hash: TokenHash::of(&generate_token()),
+        grant_id: grant,
+        client_id: "app".to_owned(),
+        subject: Some("alice".to_owned()),
+        scope: TestScope::default_scope(),
+        expires_at,
+    };
+    let (access, refresh) = (token(None), token(None));
+    {
+        let store: SqliteStore<TestScope> = SqliteStore::open(&path).await.unwrap();
+        store
+            .save_client(client("app", Some("s3cret")))
+            .await
+            .unwrap();
+        store
+            .insert_code(Code(NewCode {
+                code_hash: code,
+                grant_id: grant,
+                client_id: "app".to_owned(),
+                subject: "alice".to_owned(),
+                redirect_uri: None,
+                scope: TestScope::default_scope(),
+                challenge: None,
+                expires_at: SystemTime::now() + Duration::from_secs(600),
+            }))
+            .await
+            .unwrap();
+        let outcome = store
+            .exchange_code(
+                &code,
+                Access(access.clone()),
+                Some(Refresh(refresh.clone())),
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome, Exchange::Done);
+        store.close().await;
+    }
+
+    let store: SqliteStore<TestScope> = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(
+        *store.find_client("app").await.unwrap().unwrap(),
+        client("app", Some("s3cret"))
+    );
+    assert!(
+        store
+            .find_access_token(&access.token_hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .find_refresh_token(&refresh.token_hash)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let replay = store
+        .exchange_code(&code, Access(token(None)), None)
+        .await
+        .unwrap();
+    assert_eq!(replay, Exchange::AlreadyUsed, "the code's use survived too");
+    store.close().await;
+}
+
+/// A user's own record type, with a field the store does not know: it is rebuilt through
+/// `new`, which fills the extra field with its default.
+struct AuditedAccess {
+    token: NewToken<TestScope>,
+    audit_note: String,
+}
+
+impl AccessTokenModel for AuditedAccess {
+    type Scope = TestScope;
+    fn new(token: NewToken<TestScope>) -> Self {
+        AuditedAccess {
+            token,
+            audit_note: String::new(),
+        }
+    }
+    fn token_hash(&self) -> &TokenHash {
+        &self.token.token_hash
+    }
+    fn grant_id(&self) -> GrantId {
+        self.token.grant_id
+    }
+    fn client_id(&self) -> &str {
+        &self.token.client_id
+    }
+    fn subject(&self) -> Option<&str> {
+        self.token.subject.as_deref()
+    }
+    fn scope(&self) -> TestScope {
+        self.token.scope
+    }
+    fn expires_at(&self) -> Option<SystemTime> {
+        self.token.expires_at
+    }
+}
+
+#[tokio::test]
+async fn user_record_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: SqliteStore<TestScope, Code<TestScope>, AuditedAccess> =
+        SqliteStore::open(dir.path().join("oauth.db"))
+            .await
+            .unwrap();
+    let mut access = AuditedAccess::new(NewToken {
+        token_hash: TokenHash::of(&generate_token()),
+        grant_id: GrantId::generate(),
+        client_id: "app".to_owned(),
+        subject: None,
+        scope: TestScope::default_scope(),
+        expires_at: None,
+    });
+    access.audit_note = "not stored".to_owned();
+    let hash = *access.token_hash();
+    store.insert_tokens(access, None).await.unwrap();
+    let found = store.find_access_token(&hash).await.unwrap().unwrap();
+    assert_eq!(found.client_id(), "app");
+    assert_eq!(found.audit_note, "");
+    store.close().await;
+}
+
+/// The background purge deletes expired records on its own, and stops when told to.
+#[tokio::test]
+async fn background_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: SqliteStore<TestScope> = SqliteStore::open(dir.path().join("oauth.db"))
+        .await
+        .unwrap();
+    let expired = || NewToken {
+        token_hash: TokenHash::of(&generate_token()),
+        grant_id: GrantId::generate(),
+        client_id: "app".to_owned(),
+        subject: None,
+        scope: TestScope::empty(),
+        expires_at: Some(SystemTime::now() - Duration::from_secs(1)),
+    };
+    let first = expired();
+    store
+        .insert_tokens(Access(first.clone()), None)
+        .await
+        .unwrap();
+
+    let purge = store.spawn_purge(Duration::from_millis(50));
+    let started = Instant::now();
+    while purge.purged() == 0 {
+        assert!(started.elapsed() < Duration::from_secs(5), "no purge ran");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        store
+            .find_access_token(&first.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(purge.failures(), 0);
+    purge.stop();
+
+    let second = expired();
+    store
+        .insert_tokens(Access(second.clone()), None)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        store
+            .find_access_token(&second.token_hash)
+            .await
+            .unwrap()
+            .is_some(),
+        "a stopped purge purged"
+    );
+    store.close().await;
+}
