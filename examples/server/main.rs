@@ -3,12 +3,16 @@
 //! ```text
 //! cargo run --example server                      # demo client and user, memory store
 //! cargo run --example server -- --fixtures f.json --listen 127.0.0.1:9000 --enable-password
+//! cargo run --example server -- --store sqlite:oauth.db
+//! cargo run --example server -- --store sqlite:oauth.db client create --redirect-uri https://app.example/cb
 //! ```
 
+mod admin;
 mod api;
 mod model;
 mod pages;
 mod provider;
+mod stores;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,26 +24,34 @@ use axum::Router;
 use axum::extract::Query;
 use axum::response::Html;
 use axum::routing::get;
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use oauth2_provider::Server;
 use oauth2_provider::config::{Config, GrantType};
 use oauth2_provider::secret::{generate_token, hash_password};
-use oauth2_provider::store::MemoryStore;
+use oauth2_provider::store::PurgeTask;
 
+use self::admin::ClientCommand;
 use self::model::Fixtures;
 use self::pages::Pages;
-use self::provider::DemoProvider;
+use self::provider::{DemoProvider, DemoStore};
+use self::stores::{WithStore, with_store};
 
 /// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Where clients, codes and tokens live: `memory:` (gone at exit).
-    #[arg(long, default_value = "memory:")]
+    /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
+    /// `postgres://...` or `redis://...`.
+    #[arg(long, default_value = "memory:", global = true)]
     store: String,
+    /// The PostgreSQL schema or Redis key prefix to use within `--store`.
+    #[arg(long, global = true)]
+    store_namespace: Option<String>,
     /// A JSON file of clients and users; without it a demo client and user are created.
     #[arg(long)]
     fixtures: Option<PathBuf>,
@@ -63,16 +75,28 @@ pub struct Cli {
     enable_password: bool,
 }
 
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Register, list, delete clients, or rotate a client's secret, in `--store`.
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let result = match start(cli).await {
-        Ok(running) => {
-            running.print_banner();
-            let _ = tokio::signal::ctrl_c().await;
-            running.stop().await
+    let result = match &cli.command {
+        Some(Command::Client(command)) => {
+            admin::run(&cli.store, cli.store_namespace.as_deref(), command).await
         }
-        Err(message) => Err(message),
+        None => match start(cli).await {
+            Ok(running) => {
+                running.print_banner();
+                let _ = tokio::signal::ctrl_c().await;
+                running.stop().await
+            }
+            Err(message) => Err(message),
+        },
     };
     if let Err(message) = result {
         eprintln!("error: {message}");
@@ -91,6 +115,7 @@ pub struct Running {
     password_grant: bool,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    _purge: Option<PurgeTask>,
 }
 
 impl Running {
@@ -120,74 +145,95 @@ impl Running {
 
 /// The application the flags describe, for a server reachable at `addr`.
 pub struct App {
-    /// Every endpoint, the pages, and the demo client's callback.
+    /// Every endpoint, the pages, the API and the demo client's callback.
     pub router: Router,
     /// The issuer identifier.
     pub issuer: String,
     /// The demo client's secret, when no fixtures were given.
     pub demo_secret: Option<String>,
+    /// The store's background purge, running while this lives.
+    pub purge: Option<PurgeTask>,
 }
 
-/// Builds the application the flags describe; `addr` is where it will be served.
-pub fn build(cli: &Cli, addr: SocketAddr) -> Result<App, String> {
-    if cli.store != "memory:" {
-        return Err(format!(
-            "unsupported --store {:?}: this build has the memory store only (`memory:`)",
-            cli.store
-        ));
-    }
-    let issuer = cli
-        .issuer
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
-    let (fixtures, demo_secret) = match &cli.fixtures {
-        Some(path) => (Fixtures::load(path)?, None),
-        None => {
-            let (fixtures, secret) = Fixtures::demo(&issuer);
-            (fixtures, Some(secret))
+/// Builds the application the flags describe on the store `--store` names; `addr` is where it
+/// will be served.
+pub async fn build(cli: &Cli, addr: SocketAddr) -> Result<App, String> {
+    with_store(
+        &cli.store,
+        cli.store_namespace.as_deref(),
+        BuildApp { cli, addr },
+    )
+    .await?
+}
+
+struct BuildApp<'a> {
+    cli: &'a Cli,
+    addr: SocketAddr,
+}
+
+impl WithStore for BuildApp<'_> {
+    type Output = Result<App, String>;
+
+    async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Result<App, String> {
+        let cli = self.cli;
+        let issuer = cli
+            .issuer
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+        let (fixtures, demo_secret) = match &cli.fixtures {
+            Some(path) => (Fixtures::load(path)?, None),
+            None => {
+                let (fixtures, secret) = Fixtures::demo(&issuer);
+                (fixtures, Some(secret))
+            }
+        };
+
+        let mut config = Config::default();
+        config.issuer = Some(issuer.clone());
+        config.access_token_ttl = Duration::from_secs(cli.access_token_ttl);
+        config.refresh_token_ttl = Some(Duration::from_secs(cli.refresh_token_ttl));
+        config.code_ttl = Duration::from_secs(cli.code_ttl);
+        if cli.enable_implicit {
+            config.grants.enable(GrantType::Implicit);
         }
-    };
+        if cli.enable_password {
+            config.grants.enable(GrantType::Password);
+        }
 
-    let mut config = Config::default();
-    config.issuer = Some(issuer.clone());
-    config.access_token_ttl = Duration::from_secs(cli.access_token_ttl);
-    config.refresh_token_ttl = Some(Duration::from_secs(cli.refresh_token_ttl));
-    config.code_ttl = Duration::from_secs(cli.code_ttl);
-    if cli.enable_implicit {
-        config.grants.enable(GrantType::Implicit);
-    }
-    if cli.enable_password {
-        config.grants.enable(GrantType::Password);
-    }
-
-    let store = MemoryStore::new();
-    for client in fixtures.clients {
-        store.add_client(client.into_client(demo_secret.is_some())?);
-    }
-    let users: HashMap<_, _> = fixtures
-        .users
-        .into_iter()
-        .map(|u| {
-            let user = u.into_user();
-            (user.username.clone(), user)
+        // Fixtures are upserted: starting again, or on another node, changes nothing.
+        for client in fixtures.clients {
+            let client = client.into_client(demo_secret.is_some())?;
+            store
+                .save_client(client)
+                .await
+                .map_err(|e| format!("cannot save a client: {e}"))?;
+        }
+        let users: HashMap<_, _> = fixtures
+            .users
+            .into_iter()
+            .map(|u| {
+                let user = u.into_user();
+                (user.username.clone(), user)
+            })
+            .collect();
+        let provider = DemoProvider {
+            store,
+            config,
+            users,
+            pages: Pages::new(issuer.starts_with("https://")),
+            dummy_hash: hash_password(&generate_token()),
+        };
+        let server = Arc::new(Server::new(provider));
+        let router = oauth2_provider::axum::router(Arc::clone(&server))
+            .merge(api::routes(server))
+            .route("/demo/callback", get(demo_callback));
+        Ok(App {
+            router,
+            issuer,
+            demo_secret,
+            purge,
         })
-        .collect();
-    let provider = DemoProvider {
-        store,
-        config,
-        users,
-        pages: Pages::new(issuer.starts_with("https://")),
-        dummy_hash: hash_password(&generate_token()),
-    };
-    let server = Arc::new(Server::new(provider));
-    let router = oauth2_provider::axum::router(Arc::clone(&server))
-        .merge(api::routes(server))
-        .route("/demo/callback", get(demo_callback));
-    Ok(App {
-        router,
-        issuer,
-        demo_secret,
-    })
+    }
 }
 
 /// Builds the application the flags describe and starts serving it.
@@ -202,7 +248,8 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
         router,
         issuer,
         demo_secret,
-    } = build(&cli, addr)?;
+        purge,
+    } = build(&cli, addr).await?;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -218,6 +265,7 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
         password_grant: cli.enable_password,
         shutdown,
         task,
+        _purge: purge,
     })
 }
 

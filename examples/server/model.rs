@@ -3,31 +3,19 @@
 
 use std::path::Path;
 
+use oauth2_provider::model::ClientRecord;
 use oauth2_provider::secret::{generate_token, hash_password, hash_secret, verify_secret};
-use oauth2_provider::{OAuthClient, ResourceOwner, redirect_uri, scopes};
+use oauth2_provider::{ResourceOwner, redirect_uri, scopes};
 use serde::Deserialize;
 
 /// What a token may do at the example's resource server.
 #[scopes(read = 1 << 0, write = 1 << 1, profile = 1 << 2, default = read)]
 pub struct Scope;
 
-/// A registered client. Secrets are stored hashed: argon2id for secrets a person chose (the
-/// fixtures file), SHA-256 for the 256-bit secrets `client create` generates.
-#[derive(OAuthClient, Clone, Debug)]
-pub struct Client {
-    #[oauth(client_id)]
-    pub id: String,
-    #[oauth(secret_hash)]
-    pub secret_hash: Option<String>,
-    #[oauth(redirect_uris)]
-    pub redirect_uris: Vec<String>,
-    #[oauth(grant_types)]
-    pub grant_types: Vec<String>,
-    #[oauth(scope)]
-    pub scope: Scope,
-    /// Shown on the consent page.
-    pub name: String,
-}
+/// A registered client, as every store keeps it. Secrets are stored hashed: argon2id for
+/// secrets a person chose (the fixtures file), SHA-256 for the 256-bit secrets
+/// `client create` generates.
+pub type Client = ClientRecord<Scope>;
 
 /// A user who can sign in.
 #[derive(ResourceOwner, Clone, Debug)]
@@ -152,7 +140,7 @@ impl ClientFixture {
         });
         Ok(Client {
             name: self.client_name.unwrap_or_else(|| id.clone()),
-            id,
+            client_id: id,
             secret_hash,
             redirect_uris: self.redirect_uris,
             grant_types: self.grant_types,

@@ -19,7 +19,7 @@ use oauth2_provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::Provider as _;
 
 use super::model::{Client, Scope};
-use super::provider::DemoProvider;
+use super::provider::{DemoProvider, DemoStore};
 
 const SESSION_COOKIE: &str = "oauth2_session";
 const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
@@ -92,7 +92,7 @@ impl Pages {
     pub async fn decide(
         &self,
         request: &AuthorizationRequest<'_, Client>,
-        provider: &DemoProvider,
+        provider: &DemoProvider<impl DemoStore>,
     ) -> Decision<Scope> {
         let Some(session) = self.current(request) else {
             let (id, csrf) = self.open_session(None);
@@ -141,7 +141,7 @@ impl Pages {
     async fn sign_in(
         &self,
         request: &AuthorizationRequest<'_, Client>,
-        provider: &DemoProvider,
+        provider: &DemoProvider<impl DemoStore>,
         session: &Current,
     ) -> Decision<Scope> {
         let username = request.param("username").unwrap_or_default();
@@ -228,7 +228,7 @@ impl Pages {
     }
 
     fn approved(&self, user: &str, request: &AuthorizationRequest<'_, Client>) -> bool {
-        let key = (user.to_owned(), request.client().id.clone());
+        let key = (user.to_owned(), request.client().client_id.clone());
         self.approvals
             .lock()
             .expect("approvals lock")
@@ -237,7 +237,7 @@ impl Pages {
     }
 
     fn remember(&self, user: &str, request: &AuthorizationRequest<'_, Client>) {
-        let key = (user.to_owned(), request.client().id.clone());
+        let key = (user.to_owned(), request.client().client_id.clone());
         let mut approvals = self.approvals.lock().expect("approvals lock");
         let approved = approvals.entry(key).or_insert_with(Scope::empty);
         *approved = approved.union(request.scope());

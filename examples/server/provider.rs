@@ -5,14 +5,18 @@ use std::collections::HashMap;
 use oauth2_provider::config::Config;
 use oauth2_provider::provider::Provider;
 use oauth2_provider::secret::verify_secret;
-use oauth2_provider::store::MemoryStore;
+use oauth2_provider::store::{ClientAdmin, Store};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope, User};
 use super::pages::Pages;
 
-pub struct DemoProvider {
-    pub store: MemoryStore<Client>,
+/// What the example needs of a store: the model types above, and client registration.
+pub trait DemoStore: Store<Scope = Scope, Client = Client> + ClientAdmin {}
+impl<St: Store<Scope = Scope, Client = Client> + ClientAdmin> DemoStore for St {}
+
+pub struct DemoProvider<St> {
+    pub store: St,
     pub config: Config,
     pub users: HashMap<String, User>,
     pub pages: Pages,
@@ -20,8 +24,8 @@ pub struct DemoProvider {
     pub dummy_hash: String,
 }
 
-impl Provider for DemoProvider {
-    type Store = MemoryStore<Client>;
+impl<St: DemoStore> Provider for DemoProvider<St> {
+    type Store = St;
     type Owner = User;
 
     fn store(&self) -> &Self::Store {

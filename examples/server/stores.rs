@@ -1,0 +1,65 @@
+//! `--store URL`: which store the example runs on, opened and handed to generic code.
+
+use std::time::Duration;
+
+use oauth2_provider::store::{
+    MemoryStore, PostgresOptions, PostgresStore, PurgeTask, RedisOptions, RedisStore, SqliteStore,
+};
+
+use super::model::{Client, Scope};
+use super::provider::DemoStore;
+
+/// How often SQL stores delete expired codes and tokens (Redis expires them natively).
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+
+/// Code that runs on whichever store `--store` names.
+pub trait WithStore {
+    type Output;
+    /// Runs on `store`; `purge` is the store's background purge, to keep alive while needed.
+    async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Self::Output;
+}
+
+/// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...` or `redis://...` —
+/// with `namespace` as the PostgreSQL schema or Redis key prefix, and runs `with` on it.
+pub async fn with_store<W: WithStore>(
+    url: &str,
+    namespace: Option<&str>,
+    with: W,
+) -> Result<W::Output, String> {
+    let failed = |e: oauth2_provider::StoreError| format!("cannot open --store {url}: {e}");
+    if url == "memory:" {
+        return Ok(with.run(MemoryStore::<Client>::new(), None).await);
+    }
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let store = SqliteStore::<Scope>::open(path).await.map_err(failed)?;
+        let purge = store.spawn_purge(PURGE_EVERY);
+        return Ok(with.run(store, Some(purge)).await);
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let mut options = PostgresOptions::new();
+        if let Some(schema) = namespace {
+            options = options.schema(schema);
+        }
+        let store = PostgresStore::<Scope>::connect_with(url, options)
+            .await
+            .map_err(failed)?;
+        let purge = store.spawn_purge(PURGE_EVERY);
+        return Ok(with.run(store, Some(purge)).await);
+    }
+    if url.starts_with("redis://") {
+        let mut options = RedisOptions::new();
+        if let Some(prefix) = namespace {
+            options = options.prefix(prefix);
+        }
+        let store = RedisStore::<Scope>::connect_with(url, options)
+            .await
+            .map_err(failed)?;
+        return Ok(with.run(store, None).await);
+    }
+    Err(format!(
+        "unsupported --store {url:?}: use memory:, sqlite:PATH, postgres://... or redis://..."
+    ))
+}
