@@ -5,8 +5,14 @@
 
 use ::std::time::SystemTime as Instant;
 
+use oauth2_provider::authorize::{AuthorizationRequest, Decision};
+use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::error::{OAuthError, StoreError};
+use oauth2_provider::grant::{Grant, TokenRequest};
 use oauth2_provider::pkce::PkceChallenge;
+use oauth2_provider::provider::{RevokeEvent, TokenEvent};
 use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::store::MemoryStore;
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, ResourceOwner, scopes,
 };
@@ -51,6 +57,11 @@ const f: i32 = 0;
 const grant_type: i32 = 0;
 const serializer: i32 = 0;
 const code: i32 = 0;
+const request: i32 = 0;
+const client: i32 = 0;
+const event: i32 = 0;
+const grant: i32 = 0;
+const GRANT_TYPES: i32 = 0;
 mod std {}
 mod core {}
 mod serde {}
@@ -171,6 +182,134 @@ pub struct Token<S> {
     expires: ::std::option::Option<Instant>,
 }
 
+/// A provider with every hook, over the user's own `Result`, `Option`, `Send`, `str`, ...
+pub struct Provider {
+    store: MemoryStore<App>,
+    config: Config,
+}
+
+/// The owner type of the providers.
+type Owner = User<'static, u32>;
+
+/// What the provider's grants return.
+type Granted = ::std::result::Result<Grant<Scopes>, OAuthError>;
+
+#[::oauth2_provider::provider(
+    owner = Owner,
+    grants(authorization_code, implicit, password, client_credentials, refresh_token),
+)]
+impl Provider {
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[grant(password)]
+    async fn password(&self, req: &TokenRequest<'_>, app: &App) -> Granted {
+        let _ = req;
+        ::std::result::Result::Ok(Grant::for_owner("u", app.allowed))
+    }
+
+    #[grant(client_credentials)]
+    async fn machine(&self, _: &TokenRequest<'_>, app: &App) -> Granted {
+        ::std::result::Result::Ok(Grant::for_client(app.allowed))
+    }
+
+    #[grant("urn:ietf:params:oauth:grant-type:jwt-bearer")]
+    async fn jwt(&self, _: &TokenRequest<'_>, _: &App) -> Granted {
+        ::std::result::Result::Ok(Grant::for_client(Scopes::READ))
+    }
+
+    #[grant("urn:example:device")]
+    fn device(
+        &self,
+        _: &TokenRequest<'_>,
+        _: &App,
+    ) -> impl ::std::future::Future<Output = Granted> + ::std::marker::Send {
+        ::std::future::ready(::std::result::Result::Ok(Grant::for_client(Scopes::WRITE)))
+    }
+
+    #[hook(authenticate_owner)]
+    async fn login(
+        &self,
+        _: &::std::primitive::str,
+        _: &::std::primitive::str,
+    ) -> ::std::result::Result<::std::option::Option<Owner>, OAuthError> {
+        ::std::result::Result::Ok(::std::option::Option::None)
+    }
+
+    #[hook(consent)]
+    async fn consent(
+        &self,
+        _: &AuthorizationRequest<'_, App>,
+    ) -> ::std::result::Result<Decision<Scopes>, OAuthError> {
+        ::std::result::Result::Ok(Decision::Deny)
+    }
+
+    #[hook(lookup_client)]
+    async fn lookup(
+        &self,
+        id: &::std::primitive::str,
+    ) -> ::std::result::Result<::std::option::Option<::std::sync::Arc<App>>, StoreError> {
+        ::oauth2_provider::store::Store::find_client(&self.store, id).await
+    }
+
+    #[hook(before_issue)]
+    async fn before_issue(
+        &self,
+        _: GrantType,
+        _: &App,
+        granted: &mut Grant<Scopes>,
+    ) -> ::std::result::Result<(), OAuthError> {
+        granted.refresh_token = false;
+        ::std::result::Result::Ok(())
+    }
+
+    #[hook(token_issued)]
+    async fn issued(&self, _: &TokenEvent<'_, Scopes>) {}
+
+    #[hook(token_revoked)]
+    async fn revoked(&self, _: &RevokeEvent<'_>) {}
+}
+
+/// A generic provider, reached through a re-export path.
+pub struct Tagged<T> {
+    store: MemoryStore<App>,
+    tag: T,
+}
+
+#[::oauth2_provider::provider(
+    crate = "crate::reexport::provider",
+    owner = Owner,
+    grants(client_credentials),
+)]
+impl<T> Tagged<T>
+where
+    T: ::std::marker::Send + ::std::marker::Sync + 'static,
+{
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &'static Config {
+        static CONFIG: ::std::sync::LazyLock<Config> = ::std::sync::LazyLock::new(Config::default);
+        &CONFIG
+    }
+
+    #[grant("urn:example:tagged")]
+    async fn tagged(&self, _: &TokenRequest<'_>, _: &App) -> Granted {
+        let _ = &self.tag;
+        ::std::result::Result::Ok(Grant::for_client(Scopes::READ))
+    }
+}
+
 #[test]
 fn generated_code_runs() {
     use ::oauth2_provider::model::{OAuthClient as _, ResourceOwner as _};
@@ -190,4 +329,35 @@ fn generated_code_runs() {
     let user = User { id: 3, name: "ada" };
     ::std::assert_eq!(user.subject(), "3");
     let _ = (&user.name, first, unnamed, f, grant_type, serializer, code);
+    let _ = (request, client, event, grant, GRANT_TYPES);
+
+    use ::oauth2_provider::provider::Provider as _;
+    let provider = Provider {
+        store: MemoryStore::new(),
+        config: Config::default(),
+    };
+    ::std::assert_eq!(
+        provider.grant_types(),
+        [
+            GrantType::AuthorizationCode,
+            GrantType::Implicit,
+            GrantType::Password,
+            GrantType::ClientCredentials,
+            GrantType::RefreshToken,
+            GrantType::Extension("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            GrantType::Extension("urn:example:device"),
+        ]
+    );
+    let tagged = Tagged {
+        store: MemoryStore::new(),
+        tag: 1_u32,
+    };
+    ::std::assert_eq!(
+        tagged.grant_types(),
+        [
+            GrantType::ClientCredentials,
+            GrantType::Extension("urn:example:tagged")
+        ]
+    );
+    ::std::assert!(tagged.config().grants.enabled(GrantType::ClientCredentials));
 }

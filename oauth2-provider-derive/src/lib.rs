@@ -12,6 +12,7 @@
 
 mod ctxt;
 mod model;
+mod provider;
 mod scopes;
 mod span;
 
@@ -336,4 +337,180 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(RefreshToken, attributes(oauth))]
 pub fn derive_refresh_token(input: TokenStream) -> TokenStream {
     model::derive(Derive::RefreshToken, input.into()).into()
+}
+
+/// Implements `oauth2_provider::provider::Provider` from an inherent impl block: the grants it
+/// serves, its store and configuration, and the hooks that override or extend any step.
+///
+/// ```
+/// use std::sync::Arc;
+/// use oauth2_provider::authorize::{AuthorizationRequest, Decision};
+/// use oauth2_provider::config::{Config, GrantType};
+/// use oauth2_provider::grant::{Grant, TokenRequest};
+/// use oauth2_provider::provider::{Provider, TokenEvent};
+/// use oauth2_provider::store::MemoryStore;
+/// use oauth2_provider::{ErrorCode, OAuthClient, OAuthError, ResourceOwner, scopes};
+///
+/// #[scopes(read = 1 << 0, write = 1 << 1)]
+/// pub struct Scope;
+///
+/// #[derive(OAuthClient)]
+/// pub struct App {
+///     #[oauth(client_id)] id: String,
+///     #[oauth(secret_hash)] secret: Option<String>,
+///     #[oauth(redirect_uris)] callbacks: Vec<String>,
+///     #[oauth(scope)] allowed: Scope,
+/// }
+///
+/// #[derive(ResourceOwner)]
+/// pub struct User { #[oauth(subject)] name: String }
+///
+/// pub struct MyProvider { store: MemoryStore<App>, config: Config }
+///
+/// #[oauth2_provider::provider(owner = User, grants(authorization_code, refresh_token, password))]
+/// impl MyProvider {
+///     #[provider(store)]
+///     fn store(&self) -> &MemoryStore<App> {
+///         &self.store
+///     }
+///
+///     #[provider(config)]
+///     fn config(&self) -> &Config {
+///         &self.config
+///     }
+///
+///     // Replaces the default password handler.
+///     #[grant(password)]
+///     async fn password(&self, request: &TokenRequest<'_>, client: &App)
+///         -> Result<Grant<Scope>, OAuthError>
+///     {
+///         let username = request.required("username")?;
+///         if request.required("password")? != "correct horse" {
+///             return Err(OAuthError::new(ErrorCode::InvalidGrant, "wrong password"));
+///         }
+///         Ok(Grant::for_owner(username, request.scope_within(client.allowed)?))
+///     }
+///
+///     // An extension grant (RFC 6749 §8.3).
+///     #[grant("urn:ietf:params:oauth:grant-type:jwt-bearer")]
+///     async fn jwt_bearer(&self, request: &TokenRequest<'_>, client: &App)
+///         -> Result<Grant<Scope>, OAuthError>
+///     {
+///         let _assertion = request.required("assertion")?;
+///         Ok(Grant::for_client(client.allowed))
+///     }
+///
+///     #[hook(consent)]
+///     async fn ask(&self, request: &AuthorizationRequest<'_, App>)
+///         -> Result<Decision<Scope>, OAuthError>
+///     {
+///         let user = User { name: "alice".into() };
+///         Ok(Decision::approve(&user, request.scope()))
+///     }
+///
+///     #[hook(token_issued)]
+///     async fn audit(&self, event: &TokenEvent<'_, Scope>) {
+///         println!("{} got {}", event.client_id, event.scope);
+///     }
+///
+///     // Ordinary methods stay ordinary.
+///     fn helper(&self) {}
+/// }
+///
+/// let provider = MyProvider { store: MemoryStore::new(), config: Config::default() };
+/// assert_eq!(provider.grant_types(), [
+///     GrantType::AuthorizationCode,
+///     GrantType::RefreshToken,
+///     GrantType::Password,
+///     GrantType::Extension("urn:ietf:params:oauth:grant-type:jwt-bearer"),
+/// ]);
+/// ```
+///
+/// # Syntax
+///
+/// The attribute takes:
+///
+/// - `owner = Type`: the resource owner model, `Provider::Owner`. Required.
+/// - `grants(...)`: the standard grants served, from `authorization_code`, `implicit`,
+///   `password`, `client_credentials` and `refresh_token`, each once. Required; `grants()`
+///   serves extension grants only. A grant served is still switched on or off by
+///   `Config::grants`.
+/// - `crate = "path"`: where the runtime is, for crates that re-export it; default
+///   `::oauth2_provider`.
+///
+/// The impl block's methods take these markers, which the macro consumes; a method takes one,
+/// may have any name, and may be an `async fn` or a `fn` returning
+/// `impl Future<Output = ...> + Send`. `Client` and `Scope` below are the store's.
+///
+/// | marker | signature | |
+/// |---|---|---|
+/// | `#[provider(store)]` | `fn(&self) -> &S` | required; `S` becomes `type Store` |
+/// | `#[provider(config)]` | `fn(&self) -> &Config` | required |
+/// | `#[grant(password)]` | `async fn(&self, request: &TokenRequest<'_>, client: &Client) -> Result<Grant<Scope>, OAuthError>` | replaces `grant::password` |
+/// | `#[grant(client_credentials)]` | as `password` | replaces `grant::client_credentials` |
+/// | `#[grant("absolute:uri")]` | as `password` | an extension grant, served under that `grant_type` |
+/// | `#[hook(lookup_client)]` | `async fn(&self, client_id: &str) -> Result<Option<Arc<Client>>, StoreError>` | |
+/// | `#[hook(authenticate_owner)]` | `async fn(&self, username: &str, password: &str) -> Result<Option<Owner>, OAuthError>` | needs `password` served |
+/// | `#[hook(consent)]` | `async fn(&self, request: &AuthorizationRequest<'_, Client>) -> Result<Decision<Scope>, OAuthError>` | needs `authorization_code` or `implicit` served |
+/// | `#[hook(before_issue)]` | `async fn(&self, grant_type: GrantType, client: &Client, grant: &mut Grant<Scope>) -> Result<(), OAuthError>` | |
+/// | `#[hook(token_issued)]` | `async fn(&self, event: &TokenEvent<'_, Scope>)` | |
+/// | `#[hook(token_revoked)]` | `async fn(&self, event: &RevokeEvent<'_>)` | |
+///
+/// The authorization code and refresh token exchanges are not overridable: their single-use
+/// guarantee lives in the store's atomic exchange. Adjust what they issue with
+/// `#[hook(before_issue)]`.
+///
+/// # What it generates
+///
+/// The impl block as written, markers removed, and beside it the impl a user could write by
+/// hand (see the `provider` module of the runtime):
+///
+/// ```text
+/// #[automatically_derived]
+/// impl Provider for MyProvider {
+///     type Store = MemoryStore<App>;
+///     type Owner = User;
+///     fn store(&self) -> &Self::Store { Self::store(self) }
+///     fn config(&self) -> &Config { Self::config(self) }
+///     fn grant_types(&self) -> &'static [GrantType] {
+///         const GRANT_TYPES: &[GrantType] = &[GrantType::AuthorizationCode, /* ... */
+///             GrantType::Extension("urn:ietf:params:oauth:grant-type:jwt-bearer")];
+///         GRANT_TYPES
+///     }
+///     fn password_grant(&self, request: &TokenRequest<'_>, client: &App)
+///         -> impl Future<Output = Result<Grant<Scope>, OAuthError>> + Send
+///     {
+///         Self::password(self, request, client)
+///     }
+///     fn extension_grant(&self, grant_type: &str, request: &TokenRequest<'_>, client: &App)
+///         -> impl Future<Output = Result<Grant<Scope>, OAuthError>> + Send
+///     {
+///         async move {
+///             match grant_type {
+///                 "urn:ietf:params:oauth:grant-type:jwt-bearer" => /* jwt_bearer */,
+///                 _ => Err(OAuthError::new(ErrorCode::UnsupportedGrantType, /* ... */)),
+///             }
+///         }
+///     }
+///     // consent, token_issued: as password_grant
+/// }
+/// ```
+///
+/// A generic impl block gives a generic trait impl, with its bounds and `Self: Send + Sync +
+/// 'static`. Each extension grant's method is called through a hidden inherent method,
+/// `__extension_grant_<name>`.
+///
+/// # Mistakes it reports
+///
+/// At the macro: an unknown key, grant or hook; a grant listed twice; a marker given twice,
+/// or two markers on a method; `#[grant(...)]` for a grant not in `grants(...)`, or for
+/// `authorization_code`, `refresh_token` or `implicit`; a hook that runs for no grant served;
+/// an extension grant that is not named by an absolute URI; no `owner`, `grants`,
+/// `#[provider(store)]` or `#[provider(config)]`; a store method not returning `&T`; a method
+/// without a `&self` receiver or with the wrong number of arguments; the attribute on anything
+/// but an inherent impl block. By rustc, at the user's method: an argument of the wrong type
+/// (at the argument), a wrong return type, or a future that is not `Send` (at the return type).
+#[proc_macro_attribute]
+pub fn provider(args: TokenStream, input: TokenStream) -> TokenStream {
+    provider::provider(args.into(), input.into()).into()
 }

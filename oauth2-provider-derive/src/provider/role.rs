@@ -1,0 +1,318 @@
+//! The grants a provider serves, the hooks it takes, and what a marked method of the impl block
+//! is for: the trait method it becomes and the signature that method has.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Ident, LitStr};
+
+/// A grant of RFC 6749, as named in `grants(...)` and `#[grant(...)]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    AuthorizationCode,
+    Implicit,
+    Password,
+    ClientCredentials,
+    RefreshToken,
+}
+
+/// A hook of the `Provider` trait, as named in `#[hook(...)]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    LookupClient,
+    AuthenticateOwner,
+    Consent,
+    BeforeIssue,
+    TokenIssued,
+    TokenRevoked,
+}
+
+/// What a marked method is to the provider.
+#[derive(Clone)]
+pub enum Role {
+    /// `#[provider(store)]`: returns `&Store`.
+    Store,
+    /// `#[provider(config)]`: returns `&Config`.
+    Config,
+    /// `#[hook(name)]`.
+    Hook(Hook),
+    /// `#[grant(password)]`, `#[grant(client_credentials)]`: replaces the default handler.
+    Grant(Standard),
+    /// `#[grant("urn:...")]`: an extension grant (RFC 6749 §8.3).
+    Extension(LitStr),
+}
+
+impl Standard {
+    pub const ALL: [Standard; 5] = [
+        Standard::AuthorizationCode,
+        Standard::Implicit,
+        Standard::Password,
+        Standard::ClientCredentials,
+        Standard::RefreshToken,
+    ];
+
+    /// The name in `grant_type`, `grants(...)` and `#[grant(...)]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::AuthorizationCode => "authorization_code",
+            Standard::Implicit => "implicit",
+            Standard::Password => "password",
+            Standard::ClientCredentials => "client_credentials",
+            Standard::RefreshToken => "refresh_token",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Standard> {
+        Standard::ALL.into_iter().find(|grant| grant.name() == name)
+    }
+
+    /// The variant of the runtime's `GrantType`.
+    pub fn variant(self) -> Ident {
+        let name = match self {
+            Standard::AuthorizationCode => "AuthorizationCode",
+            Standard::Implicit => "Implicit",
+            Standard::Password => "Password",
+            Standard::ClientCredentials => "ClientCredentials",
+            Standard::RefreshToken => "RefreshToken",
+        };
+        Ident::new(name, proc_macro2::Span::call_site())
+    }
+
+    /// Why `#[grant(name)]` cannot replace this grant's handler, if it cannot.
+    pub fn not_overridable(self) -> Option<&'static str> {
+        match self {
+            Standard::AuthorizationCode | Standard::RefreshToken => Some(
+                "its single-use exchange belongs to the runtime; adjust what it issues with `#[hook(before_issue)]`",
+            ),
+            Standard::Implicit => Some(
+                "the runtime issues its token at the authorization endpoint; decide who approves with `#[hook(consent)]` and adjust what it issues with `#[hook(before_issue)]`",
+            ),
+            Standard::Password | Standard::ClientCredentials => None,
+        }
+    }
+
+    /// `` `authorization_code`, `implicit`, ... `` for messages.
+    pub fn list() -> String {
+        quoted_list(Standard::ALL.iter().map(|grant| grant.name()))
+    }
+}
+
+impl Hook {
+    pub const ALL: [Hook; 6] = [
+        Hook::AuthenticateOwner,
+        Hook::Consent,
+        Hook::LookupClient,
+        Hook::BeforeIssue,
+        Hook::TokenIssued,
+        Hook::TokenRevoked,
+    ];
+
+    /// The name in `#[hook(...)]`, which is also the trait method's.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::LookupClient => "lookup_client",
+            Hook::AuthenticateOwner => "authenticate_owner",
+            Hook::Consent => "consent",
+            Hook::BeforeIssue => "before_issue",
+            Hook::TokenIssued => "token_issued",
+            Hook::TokenRevoked => "token_revoked",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Hook> {
+        Hook::ALL.into_iter().find(|hook| hook.name() == name)
+    }
+
+    /// The grants the hook runs for, one of which the provider must serve; empty when it runs
+    /// whatever the grants.
+    pub fn runs_for(self) -> &'static [Standard] {
+        match self {
+            // Only the default password handler asks it.
+            Hook::AuthenticateOwner => &[Standard::Password],
+            // Only the authorization endpoint asks it.
+            Hook::Consent => &[Standard::AuthorizationCode, Standard::Implicit],
+            Hook::LookupClient | Hook::BeforeIssue | Hook::TokenIssued | Hook::TokenRevoked => &[],
+        }
+    }
+
+    /// `` `authenticate_owner`, `consent`, ... `` for messages.
+    pub fn list() -> String {
+        quoted_list(Hook::ALL.iter().map(|hook| hook.name()))
+    }
+}
+
+/// The runtime's paths, for the types of the trait's signatures.
+pub struct Paths {
+    pub krate: TokenStream,
+    pub std: TokenStream,
+}
+
+/// One argument of a trait method after `&self`: its name, its type as shown in messages, and
+/// its type as generated.
+pub struct Param {
+    pub name: &'static str,
+    pub shown: &'static str,
+    pub ty: TokenStream,
+}
+
+/// A trait method's signature: what the user's method must accept and return.
+pub struct Signature {
+    pub params: Vec<Param>,
+    /// The future's output (or, for `store` and `config`, the return type), as shown.
+    pub output_shown: &'static str,
+    pub output: TokenStream,
+    /// Whether the method returns a future.
+    pub is_async: bool,
+}
+
+impl Role {
+    /// The attribute as written, for messages: `` `#[hook(consent)]` ``.
+    pub fn attr(&self) -> String {
+        match self {
+            Role::Store => "`#[provider(store)]`".to_owned(),
+            Role::Config => "`#[provider(config)]`".to_owned(),
+            Role::Hook(hook) => format!("`#[hook({})]`", hook.name()),
+            Role::Grant(grant) => format!("`#[grant({})]`", grant.name()),
+            Role::Extension(uri) => format!("`#[grant({:?})]`", uri.value()),
+        }
+    }
+
+    /// `true` when both roles are the same trait method (the same extension URI for two
+    /// extension grants).
+    pub fn same_as(&self, other: &Role) -> bool {
+        match (self, other) {
+            (Role::Store, Role::Store) | (Role::Config, Role::Config) => true,
+            (Role::Hook(a), Role::Hook(b)) => a == b,
+            (Role::Grant(a), Role::Grant(b)) => a == b,
+            (Role::Extension(a), Role::Extension(b)) => a.value() == b.value(),
+            _ => false,
+        }
+    }
+
+    /// The trait method the role implements; every extension grant goes into one
+    /// `extension_grant`.
+    pub fn trait_method(&self) -> &'static str {
+        match self {
+            Role::Store => "store",
+            Role::Config => "config",
+            Role::Hook(hook) => hook.name(),
+            Role::Grant(Standard::ClientCredentials) => "client_credentials_grant",
+            Role::Grant(_) => "password_grant",
+            Role::Extension(_) => "extension_grant",
+        }
+    }
+
+    /// The signature the user's method must have, with the runtime's types at `paths`.
+    pub fn signature(&self, paths: &Paths) -> Signature {
+        let Paths { krate, std } = paths;
+        let client = quote!(#krate::provider::ClientOf<Self>);
+        let scope = quote!(#krate::provider::ScopeOf<Self>);
+        let oauth_error = quote!(#krate::error::OAuthError);
+        let param = |name, shown, ty| Param { name, shown, ty };
+        let (params, output_shown, output) = match self {
+            Role::Store => (vec![], "&Store", quote!(&Self::Store)),
+            Role::Config => (vec![], "&Config", quote!(&#krate::config::Config)),
+            Role::Hook(Hook::LookupClient) => (
+                vec![param("client_id", "&str", quote!(&#std::primitive::str))],
+                "Result<Option<Arc<Client>>, StoreError>",
+                quote!(#std::result::Result<
+                    #std::option::Option<#std::sync::Arc<#client>>,
+                    #krate::error::StoreError,
+                >),
+            ),
+            Role::Hook(Hook::AuthenticateOwner) => (
+                vec![
+                    param("username", "&str", quote!(&#std::primitive::str)),
+                    param("password", "&str", quote!(&#std::primitive::str)),
+                ],
+                "Result<Option<Owner>, OAuthError>",
+                quote!(#std::result::Result<#std::option::Option<Self::Owner>, #oauth_error>),
+            ),
+            Role::Hook(Hook::Consent) => (
+                vec![param(
+                    "request",
+                    "&AuthorizationRequest<'_, Client>",
+                    quote!(&#krate::authorize::AuthorizationRequest<'_, #client>),
+                )],
+                "Result<Decision<Scope>, OAuthError>",
+                quote!(#std::result::Result<#krate::authorize::Decision<#scope>, #oauth_error>),
+            ),
+            Role::Hook(Hook::BeforeIssue) => (
+                vec![
+                    param("grant_type", "GrantType", quote!(#krate::config::GrantType)),
+                    param("client", "&Client", quote!(&#client)),
+                    param(
+                        "grant",
+                        "&mut Grant<Scope>",
+                        quote!(&mut #krate::grant::Grant<#scope>),
+                    ),
+                ],
+                "Result<(), OAuthError>",
+                quote!(#std::result::Result<(), #oauth_error>),
+            ),
+            Role::Hook(Hook::TokenIssued) => (
+                vec![param(
+                    "event",
+                    "&TokenEvent<'_, Scope>",
+                    quote!(&#krate::provider::TokenEvent<'_, #scope>),
+                )],
+                "()",
+                quote!(()),
+            ),
+            Role::Hook(Hook::TokenRevoked) => (
+                vec![param(
+                    "event",
+                    "&RevokeEvent<'_>",
+                    quote!(&#krate::provider::RevokeEvent<'_>),
+                )],
+                "()",
+                quote!(()),
+            ),
+            Role::Grant(_) | Role::Extension(_) => (
+                vec![
+                    param(
+                        "request",
+                        "&TokenRequest<'_>",
+                        quote!(&#krate::grant::TokenRequest<'_>),
+                    ),
+                    param("client", "&Client", quote!(&#client)),
+                ],
+                "Result<Grant<Scope>, OAuthError>",
+                quote!(#std::result::Result<#krate::grant::Grant<#scope>, #oauth_error>),
+            ),
+        };
+        Signature {
+            params,
+            output_shown,
+            output,
+            is_async: !matches!(self, Role::Store | Role::Config),
+        }
+    }
+}
+
+impl Signature {
+    /// The signature as the user writes it, for messages:
+    /// `async fn name(&self, request: &TokenRequest<'_>) -> Result<...>`.
+    pub fn shown(&self, name: &Ident) -> String {
+        let params: String = self
+            .params
+            .iter()
+            .map(|param| format!(", {}: {}", param.name, param.shown))
+            .collect();
+        let asyncness = if self.is_async { "async " } else { "" };
+        let output = if self.output_shown == "()" {
+            String::new()
+        } else {
+            format!(" -> {}", self.output_shown)
+        };
+        format!("{asyncness}fn {name}(&self{params}){output}")
+    }
+}
+
+/// `` `a`, `b` and `c` ``.
+fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names.map(|name| format!("`{name}`")).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}

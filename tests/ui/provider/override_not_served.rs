@@ -1,0 +1,55 @@
+use oauth2_provider::config::Config;
+use oauth2_provider::store::MemoryStore;
+use oauth2_provider::{Grant, OAuthError, TokenRequest};
+use oauth2_provider::{OAuthClient, ResourceOwner, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+}
+
+#[derive(ResourceOwner)]
+pub struct User {
+    #[oauth(subject)]
+    name: String,
+}
+
+pub struct MyProvider {
+    store: MemoryStore<App>,
+    config: Config,
+}
+
+#[oauth2_provider::provider(owner = User, grants(authorization_code, client_credentials))]
+impl MyProvider {
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[grant(password)]
+    async fn password(
+        &self,
+        request: &TokenRequest<'_>,
+        client: &App,
+    ) -> Result<Grant<Scope>, OAuthError> {
+        let _ = request;
+        Ok(Grant::for_client(client.allowed))
+    }
+}
+
+fn main() {}
