@@ -16,8 +16,6 @@ use http::{Method, Response, StatusCode};
 use oauth2_provider::secret::{ct_eq, generate_token};
 use oauth2_provider::{AuthorizationRequest, Decision};
 
-use oauth2_provider::provider::Provider as _;
-
 use super::model::{Client, Scope};
 use super::provider::{DemoProvider, DemoStore};
 
@@ -146,7 +144,7 @@ impl Pages {
     ) -> Decision<Scope> {
         let username = request.param("username").unwrap_or_default();
         let password = request.param("password").unwrap_or_default();
-        let Ok(Some(user)) = provider.authenticate_owner(username, password).await else {
+        let Ok(Some(user)) = provider.sign_in(username, password).await else {
             tokio::time::sleep(self.record_failure(username)).await;
             let page = self.login(
                 request,

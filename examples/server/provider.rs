@@ -1,9 +1,9 @@
-//! The example's provider: the memory store, the users, and the pages behind the `consent` hook.
+//! The example's provider, declared with the `#[provider]` macro: the store `--store` names,
+//! the users of the fixtures, and the pages behind the `consent` hook.
 
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
-use oauth2_provider::provider::Provider;
 use oauth2_provider::secret::verify_secret;
 use oauth2_provider::store::{ClientAdmin, Store};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
@@ -24,19 +24,26 @@ pub struct DemoProvider<St> {
     pub dummy_hash: String,
 }
 
-impl<St: DemoStore> Provider for DemoProvider<St> {
-    type Store = St;
-    type Owner = User;
-
-    fn store(&self) -> &Self::Store {
+// Every grant of RFC 6749 is served; `--enable-implicit` and `--enable-password` switch the
+// two that RFC 9700 advises against on in the configuration.
+#[oauth2_provider::provider(
+    owner = User,
+    grants(authorization_code, implicit, password, client_credentials, refresh_token)
+)]
+impl<St: DemoStore> DemoProvider<St> {
+    #[provider(store)]
+    fn store(&self) -> &St {
         &self.store
     }
 
+    #[provider(config)]
     fn config(&self) -> &Config {
         &self.config
     }
 
-    async fn authenticate_owner(
+    /// The password grant's check, and the sign-in page's.
+    #[hook(authenticate_owner)]
+    pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
@@ -52,7 +59,9 @@ impl<St: DemoStore> Provider for DemoProvider<St> {
         }
     }
 
-    async fn consent(
+    /// Who the user is and what they approve: the sign-in and consent pages.
+    #[hook(consent)]
+    async fn ask(
         &self,
         request: &AuthorizationRequest<'_, Client>,
     ) -> Result<Decision<Scope>, OAuthError> {
