@@ -193,7 +193,9 @@ pub async fn start_tls(flags: &[&str]) -> TlsServer {
         .into_iter()
         .chain(flags.iter().copied());
     let cli = server::Cli::try_parse_from(args).expect("valid flags");
-    let app = server::build(&cli, addr).await.expect("the example server builds");
+    let app = server::build(&cli, addr)
+        .await
+        .expect("the example server builds");
 
     let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])
         .expect("a self-signed certificate");
