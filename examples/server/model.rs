@@ -46,7 +46,12 @@ pub struct Fixtures {
 #[serde(deny_unknown_fields)]
 pub struct ClientFixture {
     pub client_id: String,
+    /// A secret a person chose: stored as argon2id.
     pub client_secret: Option<String>,
+    /// Or the stored form itself (`sha256$...` for a generated 256-bit secret, or a PHC
+    /// string), so a fixtures file need not hold the secret.
+    #[serde(default)]
+    pub client_secret_hash: Option<String>,
     pub redirect_uris: Vec<String>,
     #[serde(default = "default_grant_types")]
     pub grant_types: Vec<String>,
@@ -82,6 +87,7 @@ impl Fixtures {
                 ClientFixture {
                     client_id: "demo-app".into(),
                     client_secret: Some(secret.clone()),
+                    client_secret_hash: None,
                     redirect_uris: vec![format!("{issuer}/demo/callback")],
                     grant_types: [
                         "authorization_code",
@@ -97,6 +103,7 @@ impl Fixtures {
                 ClientFixture {
                     client_id: "demo-native".into(),
                     client_secret: None,
+                    client_secret_hash: None,
                     redirect_uris: vec!["http://127.0.0.1/callback".into()],
                     grant_types: default_grant_types(),
                     scope: Some("read profile".into()),
@@ -131,13 +138,16 @@ impl ClientFixture {
                 .map_err(|e| format!("client {id}: scope {s:?}: {e}"))?,
             None => Scope::all(),
         };
-        let secret_hash = self.client_secret.map(|s| {
-            if generated_secret {
-                hash_secret(&s)
-            } else {
-                hash_password(&s)
+        let secret_hash = match (self.client_secret, self.client_secret_hash) {
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "client {id}: give client_secret or client_secret_hash, not both"
+                ));
             }
-        });
+            (Some(s), None) if generated_secret => Some(hash_secret(&s)),
+            (Some(s), None) => Some(hash_password(&s)),
+            (None, hash) => hash,
+        };
         Ok(Client {
             name: self.client_name.unwrap_or_else(|| id.clone()),
             client_id: id,
