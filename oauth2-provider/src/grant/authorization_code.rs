@@ -5,10 +5,10 @@ use std::time::SystemTime;
 use crate::config::GrantType;
 use crate::error::OAuthError;
 use crate::model::{AuthorizationCodeModel, OAuthClient};
-use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
+use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::redirect_uri;
 use crate::secret::{TokenHash, ct_eq};
-use crate::store::{Exchange, Store};
+use crate::store::Store;
 
 use super::{Grant, TokenRequest, TokenResponse, issue};
 
@@ -72,39 +72,26 @@ pub(crate) async fn authorization_code<P: Provider>(
         .await?;
     let grant_id = record.grant_id();
     let minted = issue::new_token_pair(provider, client, grant_id, &grant, grant.scope);
-    match store
+    let outcome = store
         .exchange_code(&code_hash, minted.access, minted.refresh)
-        .await?
-    {
-        Exchange::Done => {
-            issue::notify_issued(
-                provider,
-                client,
-                GrantType::AuthorizationCode,
-                grant_id,
-                &grant,
-                &minted.response,
-            )
-            .await;
-            Ok(minted.response)
-        }
-        Exchange::AlreadyUsed => {
-            store.revoke_grant(grant_id).await?;
-            provider
-                .token_revoked(&RevokeEvent {
-                    client_id: client.client_id(),
-                    reason: RevokeReason::CodeReplay,
-                    grant_id,
-                })
-                .await;
-            Err(OAuthError::invalid_grant(
-                "the authorization code was already used",
-            ))
-        }
-        Exchange::Missing => Err(OAuthError::invalid_grant(
-            "the authorization code is invalid",
-        )),
-    }
+        .await?;
+    let code = issue::Consumable {
+        replay: RevokeReason::CodeReplay,
+        used: "the authorization code was already used",
+        missing: "the authorization code is invalid",
+    };
+    let grant_type = GrantType::AuthorizationCode;
+    issue::settle(
+        provider,
+        client,
+        grant_type,
+        grant_id,
+        &grant,
+        minted.response,
+        outcome,
+        code,
+    )
+    .await
 }
 
 /// §4.1.3: the `redirect_uri` must be repeated, identically, when the authorization request

@@ -8,10 +8,10 @@ use crate::config::GrantType;
 use crate::error::OAuthError;
 use crate::model::NewToken;
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
-use crate::provider::{ClientOf, Provider, ScopeOf, TokenEvent, is_on};
+use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent, is_on};
 use crate::scope::Scope;
 use crate::secret::{GrantId, TokenHash, generate_token};
-use crate::store::Store;
+use crate::store::{Exchange, Store};
 
 use super::Grant;
 
@@ -154,4 +154,44 @@ pub(crate) async fn notify_issued<P: Provider>(
             refresh_token: response.refresh_token.is_some(),
         })
         .await;
+}
+
+/// How a replay of a consumed code or refresh token is reported.
+pub(crate) struct Consumable {
+    pub replay: RevokeReason,
+    pub used: &'static str,
+    pub missing: &'static str,
+}
+
+/// Finishes an exchange with the store's answer: the response and the `token_issued` hook when
+/// this caller consumed it; when it was used before, a replay (RFC 6749 §4.1.2, RFC 9700
+/// §4.14.2) that revokes the whole grant family.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn settle<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    grant_type: GrantType,
+    grant_id: GrantId,
+    grant: &Grant<ScopeOf<P>>,
+    response: TokenResponse,
+    outcome: Exchange,
+    consumable: Consumable,
+) -> Result<TokenResponse, OAuthError> {
+    match outcome {
+        Exchange::Done => {
+            notify_issued(provider, client, grant_type, grant_id, grant, &response).await;
+            Ok(response)
+        }
+        Exchange::AlreadyUsed => {
+            provider.store().revoke_grant(grant_id).await?;
+            let event = RevokeEvent {
+                client_id: client.client_id(),
+                reason: consumable.replay,
+                grant_id,
+            };
+            provider.token_revoked(&event).await;
+            Err(OAuthError::invalid_grant(consumable.used))
+        }
+        Exchange::Missing => Err(OAuthError::invalid_grant(consumable.missing)),
+    }
 }

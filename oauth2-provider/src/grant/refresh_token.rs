@@ -6,10 +6,10 @@ use std::time::SystemTime;
 use crate::config::GrantType;
 use crate::error::OAuthError;
 use crate::model::{OAuthClient, RefreshTokenModel};
-use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
+use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::scope::Scope;
 use crate::secret::TokenHash;
-use crate::store::{Exchange, Store};
+use crate::store::Store;
 
 use super::{Grant, TokenRequest, TokenResponse, issue};
 
@@ -74,35 +74,24 @@ pub(crate) async fn refresh_token<P: Provider>(
             "the client may not use the refresh token grant",
         ));
     };
-    match store
+    let outcome = store
         .rotate_refresh_token(&token_hash, minted.access, successor)
-        .await?
-    {
-        Exchange::Done => {
-            issue::notify_issued(
-                provider,
-                client,
-                GrantType::RefreshToken,
-                grant_id,
-                &grant,
-                &minted.response,
-            )
-            .await;
-            Ok(minted.response)
-        }
-        Exchange::AlreadyUsed => {
-            store.revoke_grant(grant_id).await?;
-            provider
-                .token_revoked(&RevokeEvent {
-                    client_id: client.client_id(),
-                    reason: RevokeReason::RefreshReplay,
-                    grant_id,
-                })
-                .await;
-            Err(OAuthError::invalid_grant(
-                "the refresh token was already used",
-            ))
-        }
-        Exchange::Missing => Err(OAuthError::invalid_grant("the refresh token is invalid")),
-    }
+        .await?;
+    let refresh = issue::Consumable {
+        replay: RevokeReason::RefreshReplay,
+        used: "the refresh token was already used",
+        missing: "the refresh token is invalid",
+    };
+    let grant_type = GrantType::RefreshToken;
+    issue::settle(
+        provider,
+        client,
+        grant_type,
+        grant_id,
+        &grant,
+        minted.response,
+        outcome,
+        refresh,
+    )
+    .await
 }
