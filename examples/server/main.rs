@@ -92,7 +92,7 @@ async fn main() {
         None => match start(cli).await {
             Ok(running) => {
                 running.print_banner();
-                let _ = tokio::signal::ctrl_c().await;
+                shutdown_requested().await;
                 running.stop().await
             }
             Err(message) => Err(message),
@@ -101,6 +101,25 @@ async fn main() {
     if let Err(message) = result {
         eprintln!("error: {message}");
         std::process::exit(1);
+    }
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and Kubernetes send): either stops the server gracefully.
+async fn shutdown_requested() {
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
     }
 }
 
