@@ -126,6 +126,15 @@ pub struct Config {
     pub require_pkce_for_confidential: bool,
     /// The largest request body read, in bytes; larger is refused with 413. Default: 16 KiB.
     pub max_body_bytes: usize,
+    /// The longest `state` accepted at the authorization endpoint, in bytes once decoded.
+    /// Default: 2048.
+    ///
+    /// Every response to the client carries `state` back verbatim (RFC 6749 §4.1.2), so this
+    /// bounds the redirect's `Location` header: at most three times this (percent-encoding),
+    /// plus the registered redirect URI, the code and `iss`. A longer `state` cannot be echoed
+    /// within that bound, so the request is refused with `invalid_request` shown to the user
+    /// agent, never redirected.
+    pub max_state_bytes: usize,
     /// Endpoint paths, used by `Server::handle` and the metadata document.
     pub paths: Paths,
 }
@@ -166,6 +175,7 @@ impl Default for Config {
             allow_plain_pkce: false,
             require_pkce_for_confidential: false,
             max_body_bytes: 16 * 1024,
+            max_state_bytes: 2048,
             paths: Paths::default(),
         }
     }

@@ -47,10 +47,27 @@ impl ChallengeMethod {
 }
 
 /// A code challenge bound to an authorization code.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its `Debug` shows the method only: a `plain` challenge is the verifier itself.
+///
+/// ```
+/// # use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
+/// let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+/// let challenge = PkceChallenge::new(ChallengeMethod::Plain, verifier).unwrap();
+/// assert!(!format!("{challenge:?}").contains(verifier));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct PkceChallenge {
     method: ChallengeMethod,
     challenge: String,
+}
+
+impl std::fmt::Debug for PkceChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PkceChallenge")
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PkceChallenge {

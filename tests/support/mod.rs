@@ -727,3 +727,50 @@ pub async fn token_is_valid(server: &TestServer, token: &str, required: ApiScope
 pub fn shared(server: TestServer) -> Arc<TestServer> {
     Arc::new(server)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input (tests/bad_input_*.rs).
+
+/// A request with exactly this method, URI, headers (raw bytes, repeats kept) and body.
+pub fn raw_request(
+    method: Method,
+    uri: &str,
+    headers: &[(http::header::HeaderName, &[u8])],
+    body: impl Into<Bytes>,
+) -> Request<Bytes> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(name, HeaderValue::from_bytes(value).unwrap());
+    }
+    builder.body(body.into()).unwrap()
+}
+
+/// An `error_description` (or an error page) that names no internals: no Rust paths or type
+/// names, no source files, no debug formatting, no panic text.
+pub fn assert_no_internals(text: &str) {
+    for tell in [
+        "::",
+        ".rs",
+        "src/",
+        "/root",
+        "/home",
+        "/work",
+        "panick",
+        "Error",
+        "Some(",
+        "None",
+        "Ok(",
+        "Err(",
+        "{",
+        "}",
+        "0x",
+        "oauth2_provider",
+        "StoreError",
+        "OAuthError",
+    ] {
+        assert!(
+            !text.contains(tell),
+            "{text:?} gives away internals ({tell:?})"
+        );
+    }
+}

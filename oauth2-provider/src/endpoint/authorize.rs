@@ -2,8 +2,10 @@
 //! RFC 9207).
 //!
 //! Errors before the client and redirect URI are known to be good are shown to the user agent
-//! and never redirected (§4.1.2.1: an open redirector otherwise); every later error goes back
-//! to the client with `error`, `error_description`, `state` and `iss`.
+//! and never redirected (§4.1.2.1: an open redirector otherwise); so is a `state` longer than
+//! [`Config::max_state_bytes`](crate::config::Config::max_state_bytes), which could not be
+//! echoed within a bounded `Location`. Every other error goes back to the client with `error`,
+//! `error_description`, `state` and `iss`.
 
 use std::time::SystemTime;
 
@@ -67,6 +69,16 @@ impl<P: Provider> Server<P> {
                 }
             }
         };
+        // §4.1.2.1 wants `state` back verbatim on every redirect; one too long to echo within
+        // a bounded `Location` is refused here, before anything could redirect.
+        if params
+            .get("state")
+            .is_some_and(|state| state.len() > self.provider.config().max_state_bytes)
+        {
+            return error_page(&OAuthError::invalid_request(
+                "the state parameter is too long",
+            ));
+        }
         let Some(client_id) = params.get("client_id") else {
             return error_page(malformed.as_ref().unwrap_or(&OAuthError::invalid_request(
                 "the client_id parameter is missing",
