@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# The HTTP benchmarks of BENCHMARKS.md, in one command, on loopback only:
+#
+#   bench/http.sh            # build, measure, write bench/results/*.csv, draw bench/plots/*.svg
+#
+# 1. The example server (memory store) against two references, side by side for each endpoint
+#    and concurrency (ours, bare, oxide-auth back to back, so load from elsewhere hits all three):
+#    - bare: examples/bench_bare.rs, fixed bodies of exactly the size ours sends (the ceiling);
+#    - oxide: bench/oxide/, oxide-auth 0.6 + oxide-auth-axum 0.6 (no introspection there).
+#    Endpoints: POST /token (client_credentials, HTTP Basic), GET /api/notes (bearer, scope read),
+#    POST /introspect (HTTP Basic). The client secret is a generated 256-bit secret stored as
+#    `sha256$...` (the fixtures' `client_secret_hash`); oxide-auth's registrar is given the same
+#    cost: one SHA-256 compared in constant time, instead of its default Argon2.
+# 2. The example server on SQLite, PostgreSQL and Redis: issuance and validation.
+# 3. The memory store's bytes per live token (`cargo bench --bench memory`).
+#
+# Knobs (environment): DURATION seconds per wrk run (10), CONNS ("1 16 64 256"),
+# STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), SKIP_BUILD=1, SKIP_MEMORY=1,
+# SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by -d; every wait
+# is a bounded loop; every server started here is killed on exit.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-"1 16 64 256"}
+STORES=${STORES:-"sqlite postgres redis"}
+STORE_CONNS=${STORE_CONNS:-"16 64"}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+NAMESPACE=bench_http
+RESULTS="$ROOT/bench/results"
+CSV="$RESULTS/http.csv"
+WORK=$(mktemp -d /tmp/bench-http.XXXXXX)
+OURS_ADDR=127.0.0.1:9101
+BARE_ADDR=127.0.0.1:9102
+OXIDE_ADDR=127.0.0.1:9103
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  log "building (release) the example server, the bare server and the oxide-auth server"
+  (cd "$ROOT" && cargo build --release --quiet --example server --example bench_bare)
+  (cd "$ROOT/bench/oxide" && cargo build --release --quiet)
+fi
+SERVER="$CARGO_TARGET_DIR/release/examples/server"
+BARE="$CARGO_TARGET_DIR/release/examples/bench_bare"
+OXIDE="$CARGO_TARGET_DIR/release/bench-oxide"
+
+mkdir -p "$RESULTS/bodies"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "nproc: $(nproc)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+  echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "duration_s: $DURATION"
+  echo "load_at_start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RESULTS/machine.txt"
+
+# A generated 256-bit secret, stored as the example server stores generated secrets.
+SECRET=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+HASH=$(python3 -c 'import base64, hashlib, sys
+print("sha256$" + base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$SECRET")
+CLIENT=bench-client
+cat >"$WORK/fixtures.json" <<EOF
+{"clients": [{"client_id": "$CLIENT", "client_secret_hash": "$HASH",
+  "redirect_uris": ["https://app.example/cb"], "grant_types": ["client_credentials"],
+  "scope": "read write profile"}]}
+EOF
+BASIC="Authorization: Basic $(printf '%s:%s' "$CLIENT" "$SECRET" | base64 -w0)"
+FORM="Content-Type: application/x-www-form-urlencoded"
+CC_BODY="grant_type=client_credentials&scope=read"
+
+# Waits (at most 10 s) until something answers HTTP at $1.
+wait_http() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    if curl -s -o /dev/null "http://$1/"; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing answers on $1" >&2
+  return 1
+}
+
+# Starts a server in the background; remembers its pid in LAST_PID (and for cleanup).
+start() {
+  local addr=$1
+  shift
+  "$@" >"$WORK/server-$addr.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+  wait_http "$addr" || { cat "$WORK/server-$addr.log" >&2; return 1; }
+}
+
+stop() {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# A client_credentials token from the server at $1 (its JSON body on stdout).
+issue() {
+  curl -sf -H "$BASIC" -H "$FORM" -d "$CC_BODY" "http://$1/token"
+}
+access_token() { python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'; }
+
+# One wrk run: server endpoint store connections url method body [header...]
+run_wrk() {
+  local server=$1 endpoint=$2 store=$3 conns=$4 url=$5 method=$6 body=$7
+  shift 7
+  local threads=2 headers=() h
+  ((conns < threads)) && threads=$conns
+  for h in "$@"; do headers+=(-H "$h"); done
+  WRK_SERVER=$server WRK_ENDPOINT=$endpoint WRK_STORE=$store WRK_CONNS=$conns \
+    WRK_METHOD=$method WRK_BODY=$body WRK_OUT=$CSV \
+    wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" \
+    "${headers[@]}" "$url" >"$WORK/wrk.log" 2>&1 || { cat "$WORK/wrk.log" >&2; return 1; }
+  log "$(tail -1 "$CSV")"
+}
+
+# A short unrecorded run, so the first recorded one does not pay for warm-up.
+warm() {
+  local url=$1 method=$2 body=$3
+  shift 3
+  local headers=() h
+  for h in "$@"; do headers+=(-H "$h"); done
+  WRK_METHOD=$method WRK_BODY=$body WRK_OUT=/dev/null WRK_SERVER=- WRK_ENDPOINT=- WRK_STORE=- \
+    WRK_CONNS=- wrk -t2 -c16 -d2s -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >/dev/null 2>&1
+}
+
+echo "server,endpoint,store,connections,requests,seconds,rps,p50_us,p90_us,p99_us,mean_us,max_us,non_2xx,socket_errors" >"$CSV"
+
+# --- 1. ours vs bare vs oxide-auth, memory store ----------------------------------------------
+ours_cmd=("$SERVER" --listen "$OURS_ADDR" --fixtures "$WORK/fixtures.json" --store memory:)
+oxide_cmd=("$OXIDE" "$OXIDE_ADDR" "$CLIENT" "$SECRET")
+
+# Real bodies of ours, for the bare server: the same sizes byte for byte.
+start "$OURS_ADDR" "${ours_cmd[@]}"
+ours_pid=$LAST_PID
+issue "$OURS_ADDR" >"$RESULTS/bodies/token.json"
+token=$(access_token <"$RESULTS/bodies/token.json")
+curl -sf -H "Authorization: Bearer $token" "http://$OURS_ADDR/api/notes" >"$RESULTS/bodies/notes.json"
+curl -sf -H "$BASIC" -H "$FORM" -d "token=$token" "http://$OURS_ADDR/introspect" \
+  >"$RESULTS/bodies/introspect.json"
+stop "$ours_pid"
+log "bodies: token $(wc -c <"$RESULTS/bodies/token.json") B, notes $(wc -c <"$RESULTS/bodies/notes.json") B, introspect $(wc -c <"$RESULTS/bodies/introspect.json") B"
+bare_cmd=("$BARE" --listen "$BARE_ADDR" --token-body "$RESULTS/bodies/token.json"
+  --notes-body "$RESULTS/bodies/notes.json" --introspect-body "$RESULTS/bodies/introspect.json")
+
+declare -A addr=([ours]=$OURS_ADDR [bare]=$BARE_ADDR [oxide]=$OXIDE_ADDR) token_of=()
+for endpoint in token resource introspect; do
+  # Fresh servers per endpoint: each starts with an empty token map.
+  start "$OURS_ADDR" "${ours_cmd[@]}"
+  ours_pid=$LAST_PID
+  start "$BARE_ADDR" "${bare_cmd[@]}"
+  bare_pid=$LAST_PID
+  oxide_pid=
+  if [[ $endpoint != introspect ]]; then
+    start "$OXIDE_ADDR" "${oxide_cmd[@]}"
+    oxide_pid=$LAST_PID
+  fi
+  servers=(ours bare)
+  [[ -n $oxide_pid ]] && servers+=(oxide)
+  token_of=()
+  for s in ours oxide; do
+    [[ $s == oxide && -z $oxide_pid ]] && continue
+    token_of[$s]=$(issue "${addr[$s]}" | access_token)
+  done
+  token_of[bare]=${token_of[ours]}
+  log "endpoint $endpoint: load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for conns in $CONNS; do
+    for s in "${servers[@]}"; do
+      url="http://${addr[$s]}"
+      case $endpoint in
+        token) args=("$url/token" POST "$CC_BODY" "$BASIC" "$FORM") ;;
+        resource) args=("$url/api/notes" GET "" "Authorization: Bearer ${token_of[$s]}") ;;
+        introspect) args=("$url/introspect" POST "token=${token_of[ours]}" "$BASIC" "$FORM") ;;
+      esac
+      [[ $conns == "${CONNS%% *}" ]] && warm "${args[@]}"
+      run_wrk "$s" "$endpoint" memory "$conns" "${args[@]}"
+    done
+  done
+  stop "$ours_pid"
+  stop "$bare_pid"
+  [[ -n $oxide_pid ]] && stop "$oxide_pid"
+done
+
+# --- 2. the durable stores --------------------------------------------------------------------
+for store in $STORES; do
+  case $store in
+    sqlite) url="sqlite:$WORK/bench.db" namespace=$NAMESPACE ;;
+    postgres)
+      url=$PG_URL namespace=$NAMESPACE
+      psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $NAMESPACE CASCADE" >/dev/null 2>&1 || true
+      ;;
+    redis) url=$REDIS_URL namespace="$NAMESPACE:" ;;
+  esac
+  start "$OURS_ADDR" "$SERVER" --listen "$OURS_ADDR" --fixtures "$WORK/fixtures.json" \
+    --store "$url" --store-namespace "$namespace"
+  pid=$LAST_PID
+  token=$(issue "$OURS_ADDR" | access_token)
+  log "store $store: load $(cut -d' ' -f1-3 /proc/loadavg)"
+  warm "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
+  for conns in $STORE_CONNS; do
+    run_wrk ours token "$store" "$conns" "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
+    run_wrk ours resource "$store" "$conns" "http://$OURS_ADDR/api/notes" GET "" \
+      "Authorization: Bearer $token"
+  done
+  stop "$pid"
+  case $store in
+    postgres) psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $NAMESPACE CASCADE" >/dev/null 2>&1 || true ;;
+    redis)
+      # Bounded: at most 10^7 keys under our prefix (they would expire within the hour anyway).
+      redis-cli -u "$REDIS_URL" --scan --pattern "$NAMESPACE:*" | head -n 10000000 |
+        xargs -r -n 1000 redis-cli -u "$REDIS_URL" unlink >/dev/null || true
+      ;;
+  esac
+done
+echo "load_at_end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
+
+# --- 3. memory per live token -----------------------------------------------------------------
+if [[ -z "${SKIP_MEMORY:-}" ]]; then
+  log "memory store: bytes per live token"
+  (cd "$ROOT" && cargo bench --quiet --bench memory) | tail -1 >"$RESULTS/memory.json"
+  cat "$RESULTS/memory.json" >&2
+fi
+
+# --- 4. plots ---------------------------------------------------------------------------------
+if [[ -z "${SKIP_PLOTS:-}" ]]; then
+  log "plots"
+  (cd "$ROOT/bench/plot" && cargo run --release --quiet -- \
+    --http "$CSV" --criterion "$CARGO_TARGET_DIR/criterion" --out "$ROOT/bench/plots")
+fi
+log "done: $CSV"

@@ -1,0 +1,165 @@
+//! oxide-auth 0.6 behind oxide-auth-axum 0.6, serving what the HTTP benchmarks measure on the
+//! example server:
+//!
+//! - `POST /token`: `client_credentials`, the client authenticated with HTTP Basic;
+//! - `GET /api/notes`: a bearer-protected resource needing scope `read`, whose handler does
+//!   exactly what the example server's does (clone a `Mutex<Vec<String>>`, answer JSON).
+//!
+//! oxide-auth has no introspection endpoint (RFC 7662), so there is none here.
+//!
+//! Secret hashing is made equal to the example server's `sha256$` client secrets: the client
+//! registrar's password policy is one SHA-256 of the presented secret compared in constant
+//! time, not oxide-auth's default Argon2 (`rfc9106_low_mem`). Tokens are 32 random bytes from
+//! the OS, like the example server's 256-bit tokens.
+//!
+//! The issuer is oxide-auth's `TokenMap` behind an `RwLock`: issuing takes the write lock,
+//! validation the read lock (oxide-auth's `Issuer` needs `&mut` for both; the wrapper below
+//! lets readers share).
+//!
+//! ```text
+//! bench-oxide 127.0.0.1:9200 CLIENT_ID SECRET
+//! ```
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use oxide_auth::endpoint::{OwnerConsent, Solicitation};
+use oxide_auth::frontends::simple::endpoint::{
+    FnSolicitor, client_credentials_flow, resource_flow,
+};
+use oxide_auth::primitives::generator::RandomGenerator;
+use oxide_auth::primitives::grant::Grant;
+use oxide_auth::primitives::issuer::{IssuedToken, Issuer, RefreshedToken, TokenMap};
+use oxide_auth::primitives::registrar::{
+    Client, ClientMap, PasswordPolicy, RegisteredUrl, RegistrarError,
+};
+use oxide_auth::primitives::scope::Scope;
+use oxide_auth_axum::{OAuthRequest, OAuthResource, OAuthResponse, WebError};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// One SHA-256 of the secret, compared in constant time: the cost of the example server's
+/// `sha256$` secrets.
+struct Sha256Policy;
+
+impl PasswordPolicy for Sha256Policy {
+    fn store(&self, _client_id: &str, passphrase: &[u8]) -> Vec<u8> {
+        Sha256::digest(passphrase).to_vec()
+    }
+
+    fn check(
+        &self,
+        _client_id: &str,
+        passphrase: &[u8],
+        stored: &[u8],
+    ) -> Result<(), RegistrarError> {
+        if bool::from(Sha256::digest(passphrase).as_slice().ct_eq(stored)) {
+            Ok(())
+        } else {
+            Err(RegistrarError::Unspecified)
+        }
+    }
+}
+
+/// A `TokenMap` shared by many requests: readers share, issuers exclude.
+struct SharedIssuer<'a>(&'a RwLock<TokenMap<RandomGenerator>>);
+
+impl Issuer for SharedIssuer<'_> {
+    fn issue(&mut self, grant: Grant) -> Result<IssuedToken, ()> {
+        self.0.write().map_err(|_| ())?.issue(grant)
+    }
+
+    fn refresh(&mut self, refresh: &str, grant: Grant) -> Result<RefreshedToken, ()> {
+        self.0.write().map_err(|_| ())?.refresh(refresh, grant)
+    }
+
+    fn recover_token<'a>(&'a self, token: &'a str) -> Result<Option<Grant>, ()> {
+        self.0.read().map_err(|_| ())?.recover_token(token)
+    }
+
+    fn recover_refresh<'a>(&'a self, token: &'a str) -> Result<Option<Grant>, ()> {
+        self.0.read().map_err(|_| ())?.recover_refresh(token)
+    }
+}
+
+struct AppState {
+    registrar: ClientMap,
+    issuer: RwLock<TokenMap<RandomGenerator>>,
+    read: Vec<Scope>,
+    notes: Mutex<Vec<String>>,
+}
+
+async fn token(
+    State(state): State<Arc<AppState>>,
+    request: OAuthRequest,
+) -> Result<OAuthResponse, WebError> {
+    let mut issuer = SharedIssuer(&state.issuer);
+    // A client acting for itself: the client is the owner.
+    let mut solicitor = FnSolicitor(|_: &mut OAuthRequest, solicitation: Solicitation| {
+        OwnerConsent::Authorized(solicitation.pre_grant().client_id.clone())
+    });
+    client_credentials_flow(&state.registrar, &mut issuer, &mut solicitor)
+        .execute(request)
+        .map_err(WebError::from)
+}
+
+async fn list_notes(State(state): State<Arc<AppState>>, resource: OAuthResource) -> Response {
+    let mut issuer = SharedIssuer(&state.issuer);
+    let request: OAuthRequest = resource.into();
+    match resource_flow(&mut issuer, &state.read).execute(request) {
+        Ok(_grant) => {
+            let notes = state.notes.lock().expect("notes lock").clone();
+            Json(json!({ "notes": notes })).into_response()
+        }
+        Err(Ok(response)) => response.into_response(),
+        Err(Err(error)) => WebError::from(error).into_response(),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(listen), Some(client_id), Some(secret)) = (args.next(), args.next(), args.next())
+    else {
+        eprintln!("usage: bench-oxide LISTEN CLIENT_ID SECRET");
+        std::process::exit(2);
+    };
+    let mut registrar = ClientMap::new();
+    registrar.set_password_policy(Sha256Policy);
+    let redirect = RegisteredUrl::Exact("https://app.example/cb".parse().expect("a URL"));
+    registrar.register_client(Client::confidential(
+        &client_id,
+        redirect,
+        "read".parse().expect("a scope"),
+        secret.as_bytes(),
+    ));
+    let mut issuer = TokenMap::new(RandomGenerator::new(32));
+    issuer.valid_for(chrono::Duration::seconds(3600));
+    let state = Arc::new(AppState {
+        registrar,
+        issuer: RwLock::new(issuer),
+        read: vec!["read".parse().expect("a scope")],
+        notes: Mutex::new(Vec::new()),
+    });
+    let app = Router::new()
+        .route("/token", post(token))
+        .route("/api/notes", get(list_notes))
+        .with_state(state);
+    let listener = match tokio::net::TcpListener::bind(&listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {listen}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("bench-oxide listening on http://{listen}");
+    if let Err(e) = axum::serve(listener, app).await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
