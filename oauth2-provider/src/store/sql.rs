@@ -213,16 +213,7 @@ macro_rules! impl_sql_store {
                 access: &A,
             ) -> Result<(), sqlx::Error> {
                 let row = $crate::store::codec::TokenRow::of_access(access);
-                sqlx::query($crate::store::sql::stmt::INSERT_ACCESS)
-                    .bind(row.token_hash)
-                    .bind(row.grant_id)
-                    .bind(row.client_id)
-                    .bind(row.subject)
-                    .bind(row.scope)
-                    .bind(row.expires_at)
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(())
+                Self::insert_token(conn, $crate::store::sql::stmt::INSERT_ACCESS, row).await
             }
 
             async fn insert_refresh(
@@ -230,7 +221,16 @@ macro_rules! impl_sql_store {
                 refresh: &R,
             ) -> Result<(), sqlx::Error> {
                 let row = $crate::store::codec::TokenRow::of_refresh(refresh);
-                sqlx::query($crate::store::sql::stmt::INSERT_REFRESH)
+                Self::insert_token(conn, $crate::store::sql::stmt::INSERT_REFRESH, row).await
+            }
+
+            /// Access and refresh rows have the same columns; only the table differs.
+            async fn insert_token(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                statement: &'static str,
+                row: $crate::store::codec::TokenRow,
+            ) -> Result<(), sqlx::Error> {
+                sqlx::query(statement)
                     .bind(row.token_hash)
                     .bind(row.grant_id)
                     .bind(row.client_id)
