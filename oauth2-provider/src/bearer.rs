@@ -171,12 +171,28 @@ fn bearer_token(header: &[u8]) -> Option<&str> {
     if !scheme.eq_ignore_ascii_case(b"bearer ") {
         return None;
     }
-    let token = std::str::from_utf8(token).ok()?.trim_matches(' ');
-    let b64token =
-        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
-    let body = token.trim_end_matches('=');
-    (!body.is_empty() && body.bytes().all(b64token)).then_some(token)
+    let start = token.iter().position(|&b| b != b' ')?;
+    let end = token.iter().rposition(|&b| b != b' ')? + 1;
+    let token = &token[start..end];
+    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
+    let body = &token[..token.len() - padding];
+    if body.is_empty() || !body.iter().all(|&b| B64TOKEN[usize::from(b)]) {
+        return None;
+    }
+    // All ASCII by now, so this cannot fail.
+    std::str::from_utf8(token).ok()
 }
+
+/// The b64token alphabet (RFC 6750 §2.1), as a table: every validation scans a whole token.
+const B64TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
+        b += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -190,5 +206,10 @@ mod tests {
         assert_eq!(bearer_token(b"Bearer a b"), None);
         assert_eq!(bearer_token(b"Basic abc"), None);
         assert_eq!(bearer_token(b"Bearer ="), None);
+        assert_eq!(bearer_token(b"Bearer    "), None);
+        assert_eq!(bearer_token(b"Bearer  abc  "), Some("abc"));
+        assert_eq!(bearer_token(b"Bearer \tabc"), None);
+        assert_eq!(bearer_token(b"Bearer ab\xc3\xa9"), None);
+        assert_eq!(bearer_token(b"Bearer a=b"), None);
     }
 }

@@ -19,6 +19,7 @@
 //! ```
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -33,7 +34,37 @@ const SHA256_PREFIX: &str = "sha256$";
 ///
 /// If the operating system's random source fails, which leaves nothing safe to issue.
 pub fn generate_token() -> String {
-    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    encode_token(&random_bytes())
+}
+
+/// A token's wire form: base64url without padding.
+pub(crate) fn encode_token(bytes: &[u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Every random value one response needs, drawn from the OS in a single call: two tokens (an
+/// access and a refresh token, or a code) and a grant id. Each draw is a system call, which costs
+/// more than hashing a token, and a token response would otherwise make two or three of them.
+/// Destructure it: each part is then used once.
+pub(crate) struct Draw {
+    pub tokens: [[u8; 32]; 2],
+    pub grant_id: GrantId,
+}
+
+impl Draw {
+    pub(crate) fn new() -> Self {
+        let bytes: [u8; 80] = random_bytes();
+        let (tokens, grant_id) = bytes.split_at(64);
+        let (first, second) = tokens.split_at(32);
+        Draw {
+            tokens: [array(first), array(second)],
+            grant_id: GrantId(array(grant_id)),
+        }
+    }
+}
+
+fn array<const N: usize>(slice: &[u8]) -> [u8; N] {
+    slice.try_into().expect("split at N")
 }
 
 pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
@@ -43,8 +74,16 @@ pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// The SHA-256 of a token or code: the only form of it a store sees.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TokenHash([u8; 32]);
+
+/// The first 64 bits of a digest are as good a hash key as all 256 (equality still compares all
+/// of them), and a hasher that trusts them can skip hashing altogether (the memory store's).
+impl Hash for TokenHash {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from_le_bytes(array(&self.0[..8])));
+    }
+}
 
 impl TokenHash {
     /// Hashes a presented token.
@@ -76,8 +115,15 @@ impl fmt::Debug for TokenHash {
 
 /// Identifies one authorization grant: the code and every token issued from it, through every
 /// refresh. Revoking a grant revokes the whole family (RFC 6749 §4.1.2, RFC 9700 §4.14).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GrantId([u8; 16]);
+
+/// Random bits, like [`TokenHash`]'s.
+impl Hash for GrantId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(u64::from_le_bytes(array(&self.0[..8])));
+    }
+}
 
 impl GrantId {
     /// A fresh random id.
@@ -133,10 +179,12 @@ pub fn hash_password(secret: &str) -> String {
 /// (argon2's own verification is constant time). An unrecognised stored form never verifies.
 pub fn verify_secret(stored: &str, presented: &str) -> bool {
     if let Some(digest) = stored.strip_prefix(SHA256_PREFIX) {
-        let expected = hash_secret(presented);
-        return expected.as_bytes()[SHA256_PREFIX.len()..]
-            .ct_eq(digest.as_bytes())
-            .into();
+        // Encoded on the stack: this runs on every token request.
+        let mut expected = [0u8; 43];
+        let written = URL_SAFE_NO_PAD
+            .encode_slice(Sha256::digest(presented.as_bytes()), &mut expected)
+            .expect("a SHA-256 digest is 43 base64url characters");
+        return expected[..written].ct_eq(digest.as_bytes()).into();
     }
     #[cfg(feature = "argon2")]
     if stored.starts_with("$argon2") {

@@ -27,7 +27,7 @@ use crate::provider::{ClientOf, Provider, is_on};
 use crate::redirect_uri;
 use crate::response;
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash, generate_token};
+use crate::secret::{Draw, TokenHash, encode_token};
 use crate::store::Store;
 
 /// Where a redirect-able response goes, and how.
@@ -198,10 +198,14 @@ impl<P: Provider> Server<P> {
 
         match response_type {
             ResponseType::Code => {
-                let code = generate_token();
+                let Draw {
+                    tokens: [code, _],
+                    grant_id,
+                } = Draw::new();
+                let code = encode_token(&code);
                 let record = <<P::Store as Store>::Code as AuthorizationCodeModel>::new(NewCode {
                     code_hash: TokenHash::of(&code),
-                    grant_id: GrantId::generate(),
+                    grant_id,
                     client_id: client.client_id().to_owned(),
                     subject,
                     redirect_uri: requested_uri.map(str::to_owned),

@@ -7,7 +7,7 @@ use crate::error::OAuthError;
 use crate::model::{AuthorizationCodeModel, OAuthClient};
 use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::redirect_uri;
-use crate::secret::{TokenHash, ct_eq};
+use crate::secret::{Draw, TokenHash, ct_eq};
 use crate::store::Store;
 
 use super::{Grant, TokenRequest, TokenResponse, issue};
@@ -71,7 +71,14 @@ pub(crate) async fn authorization_code<P: Provider>(
         .before_issue(GrantType::AuthorizationCode, client, &mut grant)
         .await?;
     let grant_id = record.grant_id();
-    let minted = issue::new_token_pair(provider, client, grant_id, &grant, grant.scope);
+    let minted = issue::new_token_pair(
+        provider,
+        client,
+        grant_id,
+        &grant,
+        grant.scope,
+        Draw::new().tokens,
+    );
     let outcome = store
         .exchange_code(&code_hash, minted.access, minted.refresh)
         .await?;

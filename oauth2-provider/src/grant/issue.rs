@@ -10,7 +10,7 @@ use crate::model::NewToken;
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent, is_on};
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash, generate_token};
+use crate::secret::{Draw, GrantId, TokenHash, encode_token};
 use crate::store::{Exchange, Store};
 
 use super::Grant;
@@ -58,17 +58,19 @@ pub(crate) struct Minted<P: Provider> {
 }
 
 /// Mints an access token for `grant.scope`, and a refresh token for `refresh_scope` when
-/// `grant.refresh_token` and the provider and client allow the refresh grant.
+/// `grant.refresh_token` and the provider and client allow the refresh grant, from the two
+/// random `tokens` of a [`Draw`].
 pub(crate) fn new_token_pair<P: Provider>(
     provider: &P,
     client: &ClientOf<P>,
     grant_id: GrantId,
     grant: &Grant<ScopeOf<P>>,
     refresh_scope: ScopeOf<P>,
+    [access_bytes, refresh_bytes]: [[u8; 32]; 2],
 ) -> Minted<P> {
     let config = provider.config();
     let now = SystemTime::now();
-    let access_token = generate_token();
+    let access_token = encode_token(&access_bytes);
     let access = Access::<P>::new(NewToken {
         token_hash: TokenHash::of(&access_token),
         grant_id,
@@ -81,7 +83,7 @@ pub(crate) fn new_token_pair<P: Provider>(
         && is_on(provider, GrantType::RefreshToken)
         && client.allows_grant_type(GrantType::RefreshToken.as_str());
     let (refresh, refresh_token) = if issue_refresh {
-        let token = generate_token();
+        let token = encode_token(&refresh_bytes);
         let record = Refresh::<P>::new(NewToken {
             token_hash: TokenHash::of(&token),
             grant_id,
@@ -118,8 +120,8 @@ pub(crate) async fn issue<P: Provider>(
     provider
         .before_issue(grant_type, client, &mut grant)
         .await?;
-    let grant_id = GrantId::generate();
-    let minted = new_token_pair(provider, client, grant_id, &grant, grant.scope);
+    let Draw { tokens, grant_id } = Draw::new();
+    let minted = new_token_pair(provider, client, grant_id, &grant, grant.scope, tokens);
     provider
         .store()
         .insert_tokens(minted.access, minted.refresh)

@@ -8,7 +8,7 @@ use crate::error::OAuthError;
 use crate::model::{OAuthClient, RefreshTokenModel};
 use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::scope::Scope;
-use crate::secret::TokenHash;
+use crate::secret::{Draw, TokenHash};
 use crate::store::Store;
 
 use super::{Grant, TokenRequest, TokenResponse, issue};
@@ -67,7 +67,14 @@ pub(crate) async fn refresh_token<P: Provider>(
     // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
     // parameter narrows only the access token. What `before_issue` took away goes for good.
     let refresh_scope = original.difference(scope.difference(grant.scope));
-    let minted = issue::new_token_pair(provider, client, grant_id, &grant, refresh_scope);
+    let minted = issue::new_token_pair(
+        provider,
+        client,
+        grant_id,
+        &grant,
+        refresh_scope,
+        Draw::new().tokens,
+    );
     let Some(successor) = minted.refresh else {
         return Err(OAuthError::new(
             crate::error::ErrorCode::UnauthorizedClient,

@@ -1,5 +1,6 @@
 //! The in-memory store: the embedded default for tests, demos and single-node deployments.
 
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -40,10 +41,37 @@ pub struct MemoryStore<
     R = Refresh<<C as OAuthClient>::Scope>,
 > {
     clients: DashMap<String, Arc<C>>,
-    codes: DashMap<TokenHash, Consumable<K>>,
-    access: DashMap<TokenHash, Arc<A>>,
-    refresh: DashMap<TokenHash, Consumable<R>>,
-    grants: DashMap<GrantId, Family>,
+    codes: RandomKeyed<TokenHash, Consumable<K>>,
+    access: RandomKeyed<TokenHash, Arc<A>>,
+    refresh: RandomKeyed<TokenHash, Consumable<R>>,
+    grants: RandomKeyed<GrantId, Family>,
+}
+
+/// A map whose keys are already uniformly random: SHA-256 digests and random grant ids.
+type RandomKeyed<K, V> = DashMap<K, V, BuildHasherDefault<RandomKey>>;
+
+/// Takes a random key's own 64 bits (`TokenHash` and `GrantId` hash as one `u64`) instead of
+/// SipHashing them, a cost every issuance and every validation would pay. Flooding one bucket
+/// (HashDoS) needs chosen keys, and these are never chosen by a caller: tokens, codes and grant
+/// ids are generated here, and a presented token's hash is only looked up, never inserted.
+#[derive(Default)]
+struct RandomKey(u64);
+
+impl Hasher for RandomKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    // Not reached by the key types above; a fold keeps it a hash should one ever be.
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
 }
 
 struct Consumable<T> {
@@ -63,10 +91,10 @@ impl<C: OAuthClient, K, A, R> Default for MemoryStore<C, K, A, R> {
     fn default() -> Self {
         MemoryStore {
             clients: DashMap::new(),
-            codes: DashMap::new(),
-            access: DashMap::new(),
-            refresh: DashMap::new(),
-            grants: DashMap::new(),
+            codes: DashMap::default(),
+            access: DashMap::default(),
+            refresh: DashMap::default(),
+            grants: DashMap::default(),
         }
     }
 }
@@ -118,11 +146,11 @@ where
     /// Inserts tokens into a family the caller holds locked.
     fn insert_locked(&self, family: &mut Family, access: A, refresh: Option<R>) {
         let hash = *access.token_hash();
-        family.access.push(hash);
+        push_one(&mut family.access, hash);
         self.access.insert(hash, Arc::new(access));
         if let Some(refresh) = refresh {
             let hash = *refresh.token_hash();
-            family.refresh.push(hash);
+            push_one(&mut family.refresh, hash);
             self.refresh.insert(
                 hash,
                 Consumable {
@@ -132,6 +160,15 @@ where
             );
         }
     }
+}
+
+/// Most families hold one token of each kind for their whole life (client credentials, a code
+/// exchanged and never refreshed): a first push reserves room for one, not `Vec`'s four.
+fn push_one(hashes: &mut Vec<TokenHash>, hash: TokenHash) {
+    if hashes.capacity() == 0 {
+        hashes.reserve_exact(1);
+    }
+    hashes.push(hash);
 }
 
 impl<C, K, A, R> Store for MemoryStore<C, K, A, R>
