@@ -13,8 +13,8 @@
 //! the OS, like the example server's 256-bit tokens.
 //!
 //! The issuer is oxide-auth's `TokenMap` behind an `RwLock`: issuing takes the write lock,
-//! validation the read lock (oxide-auth's `Issuer` needs `&mut` for both; the wrapper below
-//! lets readers share).
+//! validation the read lock (oxide-auth's `Issuer` needs `&mut` for both; the wrapper in
+//! `src/lib.rs` lets readers share).
 //!
 //! ```text
 //! bench-oxide 127.0.0.1:9200 CLIENT_ID SECRET
@@ -32,60 +32,13 @@ use oxide_auth::frontends::simple::endpoint::{
     FnSolicitor, client_credentials_flow, resource_flow,
 };
 use oxide_auth::primitives::generator::RandomGenerator;
-use oxide_auth::primitives::grant::Grant;
-use oxide_auth::primitives::issuer::{IssuedToken, Issuer, RefreshedToken, TokenMap};
-use oxide_auth::primitives::registrar::{
-    Client, ClientMap, PasswordPolicy, RegisteredUrl, RegistrarError,
-};
+use oxide_auth::primitives::issuer::TokenMap;
+use oxide_auth::primitives::registrar::{Client, ClientMap, RegisteredUrl};
 use oxide_auth::primitives::scope::Scope;
 use oxide_auth_axum::{OAuthRequest, OAuthResource, OAuthResponse, WebError};
 use serde_json::json;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-/// One SHA-256 of the secret, compared in constant time: the cost of the example server's
-/// `sha256$` secrets.
-struct Sha256Policy;
-
-impl PasswordPolicy for Sha256Policy {
-    fn store(&self, _client_id: &str, passphrase: &[u8]) -> Vec<u8> {
-        Sha256::digest(passphrase).to_vec()
-    }
-
-    fn check(
-        &self,
-        _client_id: &str,
-        passphrase: &[u8],
-        stored: &[u8],
-    ) -> Result<(), RegistrarError> {
-        if bool::from(Sha256::digest(passphrase).as_slice().ct_eq(stored)) {
-            Ok(())
-        } else {
-            Err(RegistrarError::Unspecified)
-        }
-    }
-}
-
-/// A `TokenMap` shared by many requests: readers share, issuers exclude.
-struct SharedIssuer<'a>(&'a RwLock<TokenMap<RandomGenerator>>);
-
-impl Issuer for SharedIssuer<'_> {
-    fn issue(&mut self, grant: Grant) -> Result<IssuedToken, ()> {
-        self.0.write().map_err(|_| ())?.issue(grant)
-    }
-
-    fn refresh(&mut self, refresh: &str, grant: Grant) -> Result<RefreshedToken, ()> {
-        self.0.write().map_err(|_| ())?.refresh(refresh, grant)
-    }
-
-    fn recover_token<'a>(&'a self, token: &'a str) -> Result<Option<Grant>, ()> {
-        self.0.read().map_err(|_| ())?.recover_token(token)
-    }
-
-    fn recover_refresh<'a>(&'a self, token: &'a str) -> Result<Option<Grant>, ()> {
-        self.0.read().map_err(|_| ())?.recover_refresh(token)
-    }
-}
+use bench_oxide::{Sha256Policy, SharedIssuer};
 
 struct AppState {
     registrar: ClientMap,
