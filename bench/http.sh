@@ -14,15 +14,26 @@
 # 2. The example server on SQLite, PostgreSQL and Redis: issuance and validation.
 # 3. The memory store's bytes per live token (`cargo bench --bench memory`).
 #
-# Knobs (environment): DURATION seconds per wrk run (10), CONNS ("1 16 64 256"),
-# STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), SKIP_BUILD=1, SKIP_MEMORY=1,
-# SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by -d; every wait
-# is a bounded loop; every server started here is killed on exit.
+# Each measurement is repeated ROUNDS times, the servers interleaved within a round; the tables
+# report the median round and the spread of the per-round ratios.
+#
+# With two or more CPUs the servers are pinned to SERVER_CPUS and wrk to WRK_CPUS (taskset), so
+# the load generator never takes CPU time from the server it measures, and each server has the
+# same single core (tokio sizes its runtime to the affinity mask). PIN=0 turns that off.
+#
+# Knobs (environment): DURATION seconds per wrk run (10), ROUNDS (3), CONNS ("1 16 64 256"),
+# STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), PIN (1), SERVER_CPUS (0), WRK_CPUS (1),
+# SKIP_BUILD=1, SKIP_MEMORY=1, SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run
+# is bounded by -d; every wait is a bounded loop; every server started here is killed on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+PIN=${PIN:-1}
+SERVER_CPUS=${SERVER_CPUS:-0}
+WRK_CPUS=${WRK_CPUS:-1}
 CONNS=${CONNS:-"1 16 64 256"}
 STORES=${STORES:-"sqlite postgres redis"}
 STORE_CONNS=${STORE_CONNS:-"16 64"}
@@ -37,6 +48,17 @@ BARE_ADDR=127.0.0.1:9102
 OXIDE_ADDR=127.0.0.1:9103
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+if [[ $PIN == 1 ]] && (($(nproc) < 2)); then PIN=0; fi
+# on_server_cpus runs only in a background subshell, which it replaces (exec), so that `$!` is
+# the server's own pid and stopping it stops the server.
+if [[ $PIN == 1 ]]; then
+  command -v taskset >/dev/null || { echo "taskset is missing (util-linux), or set PIN=0" >&2; exit 1; }
+  on_server_cpus() { exec taskset -c "$SERVER_CPUS" "$@"; }
+  on_wrk_cpus() { taskset -c "$WRK_CPUS" "$@"; }
+else
+  on_server_cpus() { exec "$@"; }
+  on_wrk_cpus() { "$@"; }
+fi
 
 PIDS=()
 cleanup() {
@@ -69,6 +91,12 @@ mkdir -p "$RESULTS/bodies"
   echo "memory: $(free -h | awk '/^Mem:/ {print $2}')"
   echo "wrk: $(wrk -v 2>&1 | head -1)"
   echo "duration_s: $DURATION"
+  echo "rounds: $ROUNDS"
+  if [[ $PIN == 1 ]]; then
+    echo "pinned: servers on CPU $SERVER_CPUS, wrk on CPU $WRK_CPUS"
+  else
+    echo "pinned: no"
+  fi
   echo "load_at_start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RESULTS/machine.txt"
 
@@ -101,7 +129,7 @@ wait_http() {
 start() {
   local addr=$1
   shift
-  "$@" >"$WORK/server-$addr.log" 2>&1 &
+  on_server_cpus "$@" >"$WORK/server-$addr.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   wait_http "$addr" || { cat "$WORK/server-$addr.log" >&2; return 1; }
@@ -118,17 +146,25 @@ issue() {
 }
 access_token() { python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'; }
 
-# One wrk run: server endpoint store connections url method body [header...]
+# wrk's threads: one per CPU it runs on, never more than connections.
+wrk_threads() {
+  local threads=2
+  [[ $PIN == 1 ]] && threads=$(on_wrk_cpus nproc)
+  (($1 < threads)) && threads=$1
+  echo "$threads"
+}
+
+# One wrk run: round server endpoint store connections url method body [header...]
 run_wrk() {
-  local server=$1 endpoint=$2 store=$3 conns=$4 url=$5 method=$6 body=$7
-  shift 7
-  local threads=2 headers=() h
-  ((conns < threads)) && threads=$conns
+  local round=$1 server=$2 endpoint=$3 store=$4 conns=$5 url=$6 method=$7 body=$8
+  shift 8
+  local headers=() h
   for h in "$@"; do headers+=(-H "$h"); done
-  WRK_SERVER=$server WRK_ENDPOINT=$endpoint WRK_STORE=$store WRK_CONNS=$conns \
+  WRK_ROUND=$round WRK_SERVER=$server WRK_ENDPOINT=$endpoint WRK_STORE=$store WRK_CONNS=$conns \
     WRK_METHOD=$method WRK_BODY=$body WRK_OUT=$CSV \
-    wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/wrk/report.lua" \
-    "${headers[@]}" "$url" >"$WORK/wrk.log" 2>&1 || { cat "$WORK/wrk.log" >&2; return 1; }
+    on_wrk_cpus wrk -t"$(wrk_threads "$conns")" -c"$conns" -d"${DURATION}s" --timeout 5s \
+    -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >"$WORK/wrk.log" 2>&1 ||
+    { cat "$WORK/wrk.log" >&2; return 1; }
   log "$(tail -1 "$CSV")"
 }
 
@@ -138,11 +174,12 @@ warm() {
   shift 3
   local headers=() h
   for h in "$@"; do headers+=(-H "$h"); done
-  WRK_METHOD=$method WRK_BODY=$body WRK_OUT=/dev/null WRK_SERVER=- WRK_ENDPOINT=- WRK_STORE=- \
-    WRK_CONNS=- wrk -t2 -c16 -d2s -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >/dev/null 2>&1
+  WRK_METHOD=$method WRK_BODY=$body WRK_OUT=/dev/null WRK_ROUND=- WRK_SERVER=- WRK_ENDPOINT=- \
+    WRK_STORE=- WRK_CONNS=- on_wrk_cpus wrk -t"$(wrk_threads 16)" -c16 -d2s \
+    -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >/dev/null 2>&1
 }
 
-echo "server,endpoint,store,connections,requests,seconds,rps,p50_us,p90_us,p99_us,mean_us,max_us,non_2xx,socket_errors" >"$CSV"
+echo "round,server,endpoint,store,connections,requests,seconds,rps,p50_us,p90_us,p99_us,mean_us,max_us,non_2xx,socket_errors" >"$CSV"
 
 # --- 1. ours vs bare vs oxide-auth, memory store ----------------------------------------------
 ours_cmd=("$SERVER" --listen "$OURS_ADDR" --fixtures "$WORK/fixtures.json" --store memory:)
@@ -183,15 +220,17 @@ for endpoint in token resource introspect; do
   token_of[bare]=${token_of[ours]}
   log "endpoint $endpoint: load $(cut -d' ' -f1-3 /proc/loadavg)"
   for conns in $CONNS; do
-    for s in "${servers[@]}"; do
-      url="http://${addr[$s]}"
-      case $endpoint in
-        token) args=("$url/token" POST "$CC_BODY" "$BASIC" "$FORM") ;;
-        resource) args=("$url/api/notes" GET "" "Authorization: Bearer ${token_of[$s]}") ;;
-        introspect) args=("$url/introspect" POST "token=${token_of[ours]}" "$BASIC" "$FORM") ;;
-      esac
-      [[ $conns == "${CONNS%% *}" ]] && warm "${args[@]}"
-      run_wrk "$s" "$endpoint" memory "$conns" "${args[@]}"
+    for ((round = 1; round <= ROUNDS; round++)); do
+      for s in "${servers[@]}"; do
+        url="http://${addr[$s]}"
+        case $endpoint in
+          token) args=("$url/token" POST "$CC_BODY" "$BASIC" "$FORM") ;;
+          resource) args=("$url/api/notes" GET "" "Authorization: Bearer ${token_of[$s]}") ;;
+          introspect) args=("$url/introspect" POST "token=${token_of[ours]}" "$BASIC" "$FORM") ;;
+        esac
+        [[ $conns == "${CONNS%% *}" && $round == 1 ]] && warm "${args[@]}"
+        run_wrk "$round" "$s" "$endpoint" memory "$conns" "${args[@]}"
+      done
     done
   done
   stop "$ours_pid"
@@ -216,8 +255,9 @@ for store in $STORES; do
   log "store $store: load $(cut -d' ' -f1-3 /proc/loadavg)"
   warm "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
   for conns in $STORE_CONNS; do
-    run_wrk ours token "$store" "$conns" "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
-    run_wrk ours resource "$store" "$conns" "http://$OURS_ADDR/api/notes" GET "" \
+    run_wrk 1 ours token "$store" "$conns" "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" \
+      "$FORM"
+    run_wrk 1 ours resource "$store" "$conns" "http://$OURS_ADDR/api/notes" GET "" \
       "Authorization: Bearer $token"
   done
   stop "$pid"

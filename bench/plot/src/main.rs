@@ -17,8 +17,11 @@ use plotters::prelude::*;
 
 type Error = Box<dyn std::error::Error>;
 
-/// One row of `http.csv`.
+/// One row of `http.csv`: one wrk run.
+#[derive(Clone)]
 struct Row {
+    /// Which repetition (`ROUNDS` in bench/http.sh); 1 in a CSV without the column.
+    round: u32,
     server: String,
     endpoint: String,
     store: String,
@@ -47,10 +50,12 @@ fn read_http(path: &Path) -> Result<Vec<Row>, Error> {
         col("rps")?,
     );
     let (p50, p99, non_2xx) = (col("p50_us")?, col("p99_us")?, col("non_2xx")?);
+    let round = col("round").ok();
     let mut rows = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
         rows.push(Row {
+            round: round.map_or(Ok(1), |i| f[i].parse())?,
             server: f[server].to_owned(),
             endpoint: f[endpoint].to_owned(),
             store: f[store].to_owned(),
@@ -62,6 +67,54 @@ fn read_http(path: &Path) -> Result<Vec<Row>, Error> {
         });
     }
     Ok(rows)
+}
+
+/// The median round of each server, endpoint, store and concurrency: the run whose requests/s
+/// is the middle one (the lower middle of an even count), with that run's latencies.
+fn medians(rows: &[Row]) -> Vec<Row> {
+    let mut groups: BTreeMap<(&str, &str, &str, u32), Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        groups
+            .entry((&r.server, &r.endpoint, &r.store, r.connections))
+            .or_default()
+            .push(r);
+    }
+    groups
+        .into_values()
+        .map(|mut runs| {
+            runs.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+            runs[(runs.len() - 1) / 2].clone()
+        })
+        .collect()
+}
+
+/// `a`'s requests/s over `b`'s, round by round (each round ran them back to back): the median
+/// ratio, the lowest and the highest.
+fn ratios(rows: &[Row], a: &str, b: &str, endpoint: &str, conns: u32) -> Option<(f64, f64, f64)> {
+    let run = |server: &str, round: u32| {
+        rows.iter().find(|r| {
+            r.server == server
+                && r.endpoint == endpoint
+                && r.store == "memory"
+                && r.connections == conns
+                && r.round == round
+        })
+    };
+    let mut values: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.server == a && r.endpoint == endpoint && r.store == "memory")
+        .filter(|r| r.connections == conns)
+        .filter_map(|ra| Some(ra.rps / run(b, ra.round)?.rps))
+        .collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    Some((
+        values[(values.len() - 1) / 2],
+        values[0],
+        values[values.len() - 1],
+    ))
 }
 
 const SERIES: [(&str, &str, RGBColor); 3] = [
@@ -331,9 +384,9 @@ fn validation(dir: &Path, out: &Path) -> Result<(), Error> {
 }
 
 /// The tables of BENCHMARKS.md, in Markdown: per endpoint and concurrency, each server's
-/// requests/s, p50 and p99, and ours as a share of bare and a multiple of oxide-auth; then the
-/// stores.
-fn tables(rows: &[Row]) -> String {
+/// median requests/s with that run's p50 and p99, and ours as a share of bare and a multiple of
+/// oxide-auth (median of the per-round ratios, lowest to highest in brackets); then the stores.
+fn tables(rows: &[Row], runs: &[Row]) -> String {
     let find = |server: &str, endpoint: &str, store: &str, conns: u32| {
         rows.iter().find(|r| {
             r.server == server
@@ -368,18 +421,26 @@ fn tables(rows: &[Row]) -> String {
                 find("bare", endpoint, "memory", c),
                 find("oxide", endpoint, "memory", c),
             );
-            let ratio = |a: Option<&Row>, b: Option<&Row>, pct: bool| match (a, b) {
-                (Some(a), Some(b)) if pct => format!("{:.0}%", 100.0 * a.rps / b.rps),
-                (Some(a), Some(b)) => format!("{:.2}x", a.rps / b.rps),
-                _ => "n/a".to_owned(),
+            let ratio = |other: &str, pct: bool| match ratios(runs, "ours", other, endpoint, c) {
+                // One round: no spread to show.
+                Some((mid, low, high)) if low == high && pct => format!("{:.0}%", 100.0 * mid),
+                Some((mid, low, high)) if low == high => format!("{mid:.2}x"),
+                Some((mid, low, high)) if pct => format!(
+                    "{:.0}% ({:.0}-{:.0}%)",
+                    100.0 * mid,
+                    100.0 * low,
+                    100.0 * high
+                ),
+                Some((mid, low, high)) => format!("{mid:.2}x ({low:.2}-{high:.2}x)"),
+                None => "n/a".to_owned(),
             };
             out.push_str(&format!(
                 "| {c} | {} | {} | {} | {} | {} |\n",
                 cell(ours),
                 cell(bare),
                 cell(oxide),
-                ratio(ours, bare, true),
-                ratio(ours, oxide, false)
+                ratio("bare", true),
+                ratio("oxide", false)
             ));
         }
     }
@@ -392,6 +453,7 @@ fn tables(rows: &[Row]) -> String {
             .iter()
             .map(|r| (r.store.as_str(), r.connections))
             .collect();
+        keys.sort_unstable();
         keys.dedup();
         for (store, c) in keys {
             let cell = |r: Option<&Row>| match r {
@@ -405,7 +467,7 @@ fn tables(rows: &[Row]) -> String {
             ));
         }
     }
-    let failed: u64 = rows.iter().map(|r| r.non_2xx).sum();
+    let failed: u64 = runs.iter().map(|r| r.non_2xx).sum();
     out.push_str(&format!("\nnon-2xx responses over all runs: {failed}\n"));
     out
 }
@@ -426,7 +488,8 @@ fn main() -> Result<(), Error> {
     }
     std::fs::create_dir_all(&out)?;
     if let Some(path) = http {
-        let rows = read_http(&path)?;
+        let runs = read_http(&path)?;
+        let rows = medians(&runs);
         for endpoint in ["token", "resource", "introspect"] {
             throughput(
                 &rows,
@@ -436,7 +499,7 @@ fn main() -> Result<(), Error> {
         }
         stores(&rows, &out.join("stores.svg"))?;
         let markdown = path.with_file_name("tables.md");
-        std::fs::write(&markdown, tables(&rows))?;
+        std::fs::write(&markdown, tables(&rows, &runs))?;
     }
     if let Some(dir) = criterion {
         validation(&dir, &out.join("validation_live_tokens.svg"))?;

@@ -50,6 +50,16 @@ pub struct MemoryStore<
 /// A map whose keys are already uniformly random: SHA-256 digests and random grant ids.
 type RandomKeyed<K, V> = DashMap<K, V, BuildHasherDefault<RandomKey>>;
 
+/// Shards per token map. A shard's table grows by rehashing all of it at once while its lock is
+/// held; with DashMap's default (four per CPU) and a few million live tokens that stalled every
+/// request to the shard for hundreds of milliseconds (bench/http.sh, p99). 256 shards keep a
+/// growth step to a few thousand entries per million tokens, for 32 KiB of locks per map.
+const SHARDS: usize = 256;
+
+fn random_keyed<K: Eq + std::hash::Hash, V>() -> RandomKeyed<K, V> {
+    DashMap::with_hasher_and_shard_amount(BuildHasherDefault::default(), SHARDS)
+}
+
 /// Takes a random key's own 64 bits (`TokenHash` and `GrantId` hash as one `u64`) instead of
 /// SipHashing them, a cost every issuance and every validation would pay. Flooding one bucket
 /// (HashDoS) needs chosen keys, and these are never chosen by a caller: tokens, codes and grant
@@ -91,10 +101,10 @@ impl<C: OAuthClient, K, A, R> Default for MemoryStore<C, K, A, R> {
     fn default() -> Self {
         MemoryStore {
             clients: DashMap::new(),
-            codes: DashMap::default(),
-            access: DashMap::default(),
-            refresh: DashMap::default(),
-            grants: DashMap::default(),
+            codes: random_keyed(),
+            access: random_keyed(),
+            refresh: random_keyed(),
+            grants: random_keyed(),
         }
     }
 }
