@@ -35,19 +35,11 @@
 
 use std::collections::HashMap;
 use std::sync::RwLock;
-use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
-use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use oauth2_provider::config::Config;
-use oauth2_provider::model::{Access, AccessTokenModel, NewToken};
-use oauth2_provider::secret::{GrantId, TokenHash, generate_token, hash_secret};
-use oauth2_provider::store::{MemoryStore, Store};
-use oauth2_provider::{OAuthClient, ResourceOwner, Server, scopes};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, StatusCode};
 use oxide_auth::endpoint::{OwnerConsent, Solicitation};
 use oxide_auth::frontends::simple::endpoint::{
     FnSolicitor, client_credentials_flow, resource_flow,
@@ -64,102 +56,17 @@ use bench_oxide::{Sha256Policy, SharedIssuer};
 /// How many live tokens each store holds for `bearer_validation`.
 const LIVE: usize = 1_000;
 
-const CLIENT: &str = "bench-client";
-const SECRET: &str = "hJ3k9vQ2xW7mN4pL8sT1yB6cF0dG5rZ2aE9uK3iO7wQ";
-const CALLBACK: &str = "https://app.example/cb";
 const TOKEN_BODY: &str = "grant_type=client_credentials&scope=read";
 
-// --- ours: the provider declared with the macros, as `benches/support/mod.rs` does -------------
+// --- ours: the provider of the workspace's own benches, public API only -------------------------
 
-/// Four single scopes and a combination, as an API might declare them.
-#[scopes(
-    read = 1 << 0,
-    write = 1 << 1,
-    profile = 1 << 2,
-    "user:email" = 1 << 3,
-    read_write = read | write,
-    default = read
-)]
-pub struct Scope;
+#[path = "../../../benches/support/mod.rs"]
+mod support;
 
-#[derive(OAuthClient)]
-pub struct App {
-    #[oauth(client_id)]
-    id: String,
-    #[oauth(secret_hash)]
-    secret: Option<String>,
-    #[oauth(redirect_uris)]
-    callbacks: Vec<String>,
-    #[oauth(scope)]
-    allowed: Scope,
-}
-
-#[derive(ResourceOwner)]
-pub struct User {
-    #[oauth(subject)]
-    name: String,
-}
-
-type BenchStore = MemoryStore<App>;
-
-pub struct BenchProvider {
-    store: BenchStore,
-    config: Config,
-}
-
-#[oauth2_provider::provider(
-    owner = User,
-    grants(authorization_code, refresh_token, client_credentials),
-)]
-impl BenchProvider {
-    #[provider(store)]
-    pub fn store(&self) -> &BenchStore {
-        &self.store
-    }
-
-    #[provider(config)]
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-}
-
-type BenchServer = Server<BenchProvider>;
-
-/// A server with the default configuration and the bench client (`sha256$` secret).
-fn our_server() -> BenchServer {
-    let store = MemoryStore::new();
-    store.add_client(App {
-        id: CLIENT.to_owned(),
-        secret: Some(hash_secret(SECRET)),
-        callbacks: vec![CALLBACK.to_owned()],
-        allowed: Scope::all(),
-    });
-    Server::new(BenchProvider {
-        store,
-        config: Config::default(),
-    })
-}
-
-/// Runs a future to completion; the memory store's futures are ready at once.
-fn ready<F: Future>(future: F) -> F::Output {
-    futures::executor::block_on(future)
-}
-
-/// Stores a fresh access token, as the client credentials grant does (one grant per token);
-/// returns the raw token.
-fn our_access_token(store: &BenchStore) -> String {
-    let token = generate_token();
-    let record = Access::new(NewToken {
-        token_hash: TokenHash::of(&token),
-        grant_id: GrantId::generate(),
-        client_id: CLIENT.to_owned(),
-        subject: None,
-        scope: Scope::READ | Scope::WRITE,
-        expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
-    });
-    ready(store.insert_tokens(record, None)).expect("the memory store cannot fail");
-    token
-}
+use support::{
+    CALLBACK, CLIENT, SECRET, Scope, basic, bearer_headers, insert_access_token, ready, server,
+    token_request,
+};
 
 // --- oxide-auth: the same registrar and issuer as `src/main.rs` ---------------------------------
 
@@ -224,33 +131,7 @@ fn one_authorization(headers: &HeaderMap) -> Option<String> {
     first.and_then(|value| value.to_str().ok().map(str::to_owned))
 }
 
-// --- shared request builders ---------------------------------------------------------------------
-
-fn basic() -> HeaderValue {
-    let raw = format!("{CLIENT}:{SECRET}");
-    HeaderValue::try_from(format!("Basic {}", STANDARD.encode(raw))).expect("base64 is ASCII")
-}
-
-/// POST /token, form-encoded, authenticated with HTTP Basic.
-fn token_request(basic: &HeaderValue) -> http::Request<Bytes> {
-    http::Request::builder()
-        .method(Method::POST)
-        .uri("https://auth.example/token")
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(AUTHORIZATION, basic.clone())
-        .body(Bytes::from_static(TOKEN_BODY.as_bytes()))
-        .expect("a valid request")
-}
-
-/// `Authorization: Bearer <token>`.
-fn bearer_headers(token: &str) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        AUTHORIZATION,
-        HeaderValue::try_from(format!("Bearer {token}")).expect("a token is a header value"),
-    );
-    headers
-}
+// --- shared checks ------------------------------------------------------------------------------
 
 /// Whether a JSON token response names an `access_token` (the same check on both sides).
 fn has_access_token(body: &[u8]) -> bool {
@@ -268,10 +149,10 @@ fn token_client_credentials(c: &mut Criterion) {
     // busy server's would. Each is dropped before the other side runs, so neither measures with
     // the other's hundreds of thousands of tokens resident.
     {
-        let server = our_server();
+        let server = server();
         group.bench_function("ours", |b| {
             b.iter_batched(
-                || token_request(&basic),
+                || token_request(&basic, TOKEN_BODY.to_owned()),
                 |request| {
                     let response = ready(server.token(request));
                     assert_eq!(response.status(), StatusCode::OK);
@@ -287,7 +168,7 @@ fn token_client_credentials(c: &mut Criterion) {
         let oxide = oxide();
         group.bench_function("oxide", |b| {
             b.iter_batched(
-                || token_request(&basic),
+                || token_request(&basic, TOKEN_BODY.to_owned()),
                 |request| {
                     let request = oxide_request(&request);
                     let mut issuer = SharedIssuer(&oxide.issuer);
@@ -315,10 +196,10 @@ fn bearer_validation(c: &mut Criterion) {
     let mut group = c.benchmark_group("bearer_validation");
 
     {
-        let server = our_server();
+        let server = server();
         let store = server.provider().store();
         let headers: Vec<HeaderMap> = (0..LIVE)
-            .map(|_| bearer_headers(&our_access_token(store)))
+            .map(|_| bearer_headers(&insert_access_token(store)))
             .collect();
         let mut next = 0;
         group.bench_function("ours", |b| {

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 type Error = Box<dyn std::error::Error>;
@@ -212,12 +213,7 @@ fn throughput(rows: &[Row], endpoint: &str, out: &Path) -> Result<(), Error> {
                 .map(|p| Circle::new(p, 4, color.filled())),
         )?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }
@@ -285,21 +281,43 @@ fn stores(rows: &[Row], out: &Path) -> Result<(), Error> {
             validate.filled(),
         )])?;
     }
+    bar_legend(
+        &mut chart,
+        "issuance: POST /token client_credentials",
+        issue,
+    )?;
+    bar_legend(
+        &mut chart,
+        "validation: GET /api/notes with a bearer token",
+        validate,
+    )?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    root.present()?;
+    Ok(())
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A legend entry for bars: a filled square of `color`.
+fn bar_legend(chart: &mut Chart<'_, '_>, label: &str, color: RGBColor) -> Result<(), Error> {
     chart
         .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("issuance: POST /token client_credentials")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], issue.filled()));
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("validation: GET /api/notes with a bearer token")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], validate.filled()));
+        .label(label)
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+    Ok(())
+}
+
+/// The legend box, at `position`.
+fn draw_legend<'a, 'b: 'a>(
+    chart: &mut Chart<'a, 'b>,
+    position: SeriesLabelPosition,
+) -> Result<(), Error> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()?;
-    root.present()?;
     Ok(())
 }
 
@@ -368,17 +386,9 @@ fn validation(dir: &Path, out: &Path) -> Result<(), Error> {
             "valid" => "valid token (each call a different one)",
             _ => "unknown token",
         };
-        chart
-            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+        bar_legend(&mut chart, label, color)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     root.present()?;
     Ok(())
 }
@@ -396,6 +406,11 @@ fn tables(rows: &[Row], runs: &[Row]) -> String {
         })
     };
     let ms = |us: f64| format!("{:.2}", us / 1000.0);
+    // Requests/s, p50 and p99 of one run, as three table cells.
+    let cell = |r: Option<&Row>| match r {
+        Some(r) => format!("{:.0} | {} | {}", r.rps, ms(r.p50_us), ms(r.p99_us)),
+        None => "n/a | | ".to_owned(),
+    };
     let mut out = String::new();
     for endpoint in ["token", "resource", "introspect"] {
         let mut conns: Vec<u32> = rows
@@ -412,10 +427,6 @@ fn tables(rows: &[Row], runs: &[Row]) -> String {
         out.push_str("| conns | ours req/s | p50 ms | p99 ms | bare req/s | p50 ms | p99 ms | oxide req/s | p50 ms | p99 ms | ours / bare | ours / oxide |\n");
         out.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for c in conns {
-            let cell = |r: Option<&Row>| match r {
-                Some(r) => format!("{:.0} | {} | {}", r.rps, ms(r.p50_us), ms(r.p99_us)),
-                None => "n/a | | ".to_owned(),
-            };
             let (ours, bare, oxide) = (
                 find("ours", endpoint, "memory", c),
                 find("bare", endpoint, "memory", c),
@@ -456,10 +467,6 @@ fn tables(rows: &[Row], runs: &[Row]) -> String {
         keys.sort_unstable();
         keys.dedup();
         for (store, c) in keys {
-            let cell = |r: Option<&Row>| match r {
-                Some(r) => format!("{:.0} | {} | {}", r.rps, ms(r.p50_us), ms(r.p99_us)),
-                None => "n/a | | ".to_owned(),
-            };
             out.push_str(&format!(
                 "| {store} | {c} | {} | {} |\n",
                 cell(find("ours", "token", store, c)),
