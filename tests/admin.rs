@@ -92,9 +92,7 @@ async fn client_commands_refuse_the_memory_store() {
         &["delete", "app"],
         &["rotate-secret", "app"],
     ] {
-        let mut args = vec!["--store", "memory:", "client"];
-        args.extend(command);
-        let run = process::run_cli(&args).await;
+        let run = client("memory:", command).await;
         assert!(
             !run.status.success(),
             "{command:?} succeeded: {}",

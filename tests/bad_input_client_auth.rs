@@ -14,12 +14,6 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, WWW_AUTHENTICATE};
 use http::{Method, StatusCode};
 use support::*;
 
-const EMPTY: Counts = Counts {
-    codes: 0,
-    access: 0,
-    refresh: 0,
-};
-
 const FORM: (HeaderName, &[u8]) = (CONTENT_TYPE, b"application/x-www-form-urlencoded");
 
 /// A case: what is sent, and the error it must get.
@@ -208,14 +202,13 @@ fn cases() -> Vec<Case> {
         b"Basic dXNlcjpwYXNz dXNlcjpwYXNz".to_vec(),
     ];
     for header in malformed {
-        cases.push(Case {
-            what: "malformed basic header",
-            uri: "https://auth.example.com/token".to_owned(),
-            authorization: vec![header],
-            body: cc.to_owned(),
-            status: S::UNAUTHORIZED,
-            error: "invalid_client",
-        });
+        cases.push(case(
+            "malformed basic header",
+            &[&header],
+            cc,
+            S::UNAUTHORIZED,
+            "invalid_client",
+        ));
     }
     // Credentials in the query string, whatever the body says (§2.3.1, §3.2).
     for param in [

@@ -21,12 +21,6 @@ use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const EMPTY: Counts = Counts {
-    codes: 0,
-    access: 0,
-    refresh: 0,
-};
-
 const FORM: &[u8] = b"application/x-www-form-urlencoded";
 const MARKER: &str = "zq7-marker";
 

@@ -10,8 +10,8 @@ mod sign_in;
 mod support_services;
 
 use oauth2::reqwest::StatusCode;
-use process::{Namespace, Reply, ServerProcess, Service};
-use sign_in::{CODE_VERIFIER, authorization_code};
+use process::{Namespace, ServerProcess, Service};
+use sign_in::{authorization_code, redeem};
 
 #[tokio::test]
 async fn two_nodes_on_postgres() {
@@ -120,20 +120,4 @@ async fn two_nodes_share_one_store(namespace: &Namespace) {
             );
         }
     }
-}
-
-/// Exchanges `code` at `node`.
-async fn redeem(http: &oauth2::reqwest::Client, node: &str, code: &str) -> Reply {
-    process::post(
-        http,
-        node,
-        "/token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", process::REDIRECT_URI),
-            ("code_verifier", CODE_VERIFIER),
-        ],
-    )
-    .await
 }

@@ -208,18 +208,7 @@ async fn kill_during_stream(
 /// A new refresh chain: a code from the pages, exchanged for the chain's first tokens.
 async fn start_chain(http: &reqwest::Client, base: &str, received: &Received) {
     let code = sign_in::authorization_code(http, base).await;
-    let first = process::post(
-        http,
-        base,
-        "/token",
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", process::REDIRECT_URI),
-            ("code_verifier", sign_in::CODE_VERIFIER),
-        ],
-    )
-    .await;
+    let first = sign_in::redeem(http, base, &code).await;
     assert_eq!(first.status, StatusCode::OK, "{first:?}");
     received
         .access

@@ -59,11 +59,9 @@ struct Recorder {
 
 impl Recorder {
     fn record(&self, what: &'static str, value: &dyn fmt::Debug) {
-        self.seen.lock().unwrap().push((what, format!("{value:?}")));
-        self.seen
-            .lock()
-            .unwrap()
-            .push((what, format!("{value:#?}")));
+        let mut seen = self.seen.lock().unwrap();
+        seen.push((what, format!("{value:?}")));
+        seen.push((what, format!("{value:#?}")));
     }
 }
 
@@ -485,6 +483,7 @@ fn derived_types_show_no_secret() {
     };
     assert!(app.is_confidential());
     let hash = app.secret.clone().unwrap();
+    assert_eq!(app.secret_hash(), Some(hash.as_str()));
     assert_clean("a derived client", &format!("{app:?}"), &[&hash]);
     assert_eq!(format!("{:?}", app.allowed), "DerivedScope(read | write)");
 

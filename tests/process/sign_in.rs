@@ -7,7 +7,7 @@
 use oauth2::reqwest::{self, header::COOKIE};
 
 use crate::example;
-use crate::process::{CLIENT_ID, PASSWORD, REDIRECT_URI, USERNAME};
+use crate::process::{self, CLIENT_ID, PASSWORD, REDIRECT_URI, Reply, USERNAME};
 
 /// The RFC 7636 Appendix B verifier, and its S256 challenge below.
 pub const CODE_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
@@ -55,4 +55,20 @@ pub async fn authorization_code(http: &reqwest::Client, base: &str) -> String {
     };
     assert_eq!(param("state").as_deref(), Some(state.as_str()));
     param("code").unwrap_or_else(|| panic!("no code in {redirect}"))
+}
+
+/// Exchanges `code` (from [`authorization_code`]) at the node at `base`, as the fixtures' client.
+pub async fn redeem(http: &reqwest::Client, base: &str, code: &str) -> Reply {
+    process::post(
+        http,
+        base,
+        "/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT_URI),
+            ("code_verifier", CODE_VERIFIER),
+        ],
+    )
+    .await
 }

@@ -381,6 +381,13 @@ pub struct Counts {
     pub refresh: usize,
 }
 
+/// Nothing stored at all.
+pub const EMPTY: Counts = Counts {
+    codes: 0,
+    access: 0,
+    refresh: 0,
+};
+
 pub fn counts(server: &TestServer) -> Counts {
     let store = &server.provider().store;
     Counts {
