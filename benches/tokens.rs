@@ -6,7 +6,8 @@ mod support;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use oauth2_provider::secret::{TokenHash, generate_token};
+use oauth2_provider::model::TokenHash;
+use oauth2_provider::secret::generate_token;
 
 use support::{Scope, bearer_headers, insert_access_token, ready, server};
 

@@ -26,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use clap::Parser;
-use oauth2_provider::bearer::{BearerRejection, extract};
+use oauth2_provider::endpoint::bearer::{BearerRejection, extract};
 use oauth2_provider::scopes;
 use reqwest::Client;
 use serde::Deserialize;

@@ -7,7 +7,7 @@ mod support;
 use bytes::Bytes;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, COOKIE};
 use http::{Method, Request, StatusCode};
-use oauth2_provider::config::GrantType;
+use oauth2_provider::grant::GrantType;
 use support::*;
 
 const EMPTY: Counts = Counts {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, StatusCode};
-use oauth2_provider::bearer::BearerRejection;
+use oauth2_provider::endpoint::bearer::BearerRejection;
 use oauth2_provider::model::AccessTokenModel;
 use oauth2_provider::scope::Scope;
 use support::*;

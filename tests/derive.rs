@@ -11,8 +11,8 @@ use oauth2_provider::model::{
     AccessTokenModel, AuthorizationCodeModel, NewCode, NewToken, OAuthClient, RefreshTokenModel,
     ResourceOwner,
 };
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
-use oauth2_provider::secret::{GrantId, TokenHash};
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, ResourceOwner, scopes,
 };

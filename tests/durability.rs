@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use oauth2::reqwest::{self, StatusCode};
-use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::model::{GrantId, TokenHash};
 use process::{CLIENT_ID, CLIENT_SECRET, Namespace, Reply, ServerProcess, Service};
 
 /// Concurrent client-credentials streams, besides the one refresh chain.

@@ -5,13 +5,14 @@
 
 use ::std::time::SystemTime as Instant;
 
-use oauth2_provider::authorize::{AuthorizationRequest, Decision};
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
 use oauth2_provider::error::{OAuthError, StoreError};
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest};
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::PkceChallenge;
+use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{RevokeEvent, TokenEvent};
-use oauth2_provider::secret::{GrantId, TokenHash};
 use oauth2_provider::store::MemoryStore;
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, ResourceOwner, scopes,

@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use oauth2_provider::config::GrantType;
+use oauth2_provider::grant::GrantType;
 use serde_json::json;
 use support::*;
 

@@ -4,7 +4,7 @@ mod support;
 
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
-use oauth2_provider::config::GrantType;
+use oauth2_provider::grant::GrantType;
 use serde_json::{Value, json};
 use support::*;
 

@@ -11,18 +11,20 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::StatusCode;
-use oauth2_provider::authorize::{AuthorizationRequest, Decision};
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
 use oauth2_provider::error::{OAuthError, StoreError};
-use oauth2_provider::grant::{self, Grant, TokenRequest, TokenResponse};
+use oauth2_provider::grant::GrantType;
+use oauth2_provider::grant::{Grant, TokenRequest, TokenResponse};
 use oauth2_provider::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, ClientRecord, Code, NewCode, NewToken,
     OAuthClient as _, Refresh, RefreshTokenModel,
 };
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::params::Params;
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
+use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, TokenEvent};
-use oauth2_provider::secret::{GrantId, TokenHash, hash_password, hash_secret};
+use oauth2_provider::secret::{hash_password, hash_secret};
 use oauth2_provider::store::{MemoryStore, Store};
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, Scope as _, Server, scopes,
@@ -109,7 +111,7 @@ impl Provider for Recorder {
         client: &App,
     ) -> Result<Grant<ApiScope>, OAuthError> {
         self.record("TokenRequest", request);
-        let result = grant::password(self, request, client).await;
+        let result = oauth2_provider::provider::defaults::password(self, request, client).await;
         self.record("Result<Grant, OAuthError>", &result);
         result
     }

@@ -9,10 +9,11 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION};
 use http::{Method, Request, Response, StatusCode};
-use oauth2_provider::authorize::{AuthorizationRequest, Decision};
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
 use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest};
+use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason, TokenEvent};
 use oauth2_provider::secret::hash_secret;
 use oauth2_provider::store::{MemoryStore, Store};
@@ -49,6 +50,12 @@ const CALLBACK: &str = "https://web.example/cb";
 /// A client whose tokens the `before_issue` hook narrows to `read`.
 const NARROW: &str = "narrow";
 const NARROW_SECRET: &str = "narrow-secret-77a0";
+/// A client allowed `write` only: the password override's `read` is beyond it.
+const WRITER: &str = "writer";
+const WRITER_SECRET: &str = "writer-secret-c41e";
+/// A client whose tokens the `before_issue` hook widens with `admin`, beyond what it may hold.
+const WIDEN: &str = "widen";
+const WIDEN_SECRET: &str = "widen-secret-90b7";
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const DEVICE: &str = "urn:example:params:grant-type:device";
@@ -67,6 +74,8 @@ fn store() -> MemoryStore<App> {
     let store = MemoryStore::new();
     store.add_client(app(WEB, WEB_SECRET, Scope::all()));
     store.add_client(app(NARROW, NARROW_SECRET, Scope::READ | Scope::WRITE));
+    store.add_client(app(WRITER, WRITER_SECRET, Scope::WRITE));
+    store.add_client(app(WIDEN, WIDEN_SECRET, Scope::READ | Scope::WRITE));
     store
 }
 
@@ -240,6 +249,9 @@ impl MyProvider {
         ));
         if client.id == NARROW {
             grant.scope &= Scope::READ;
+        }
+        if client.id == WIDEN {
+            grant.scope |= Scope::ADMIN;
         }
         Ok(())
     }
@@ -579,6 +591,42 @@ async fn before_issue_narrows_the_scope() {
         entries.contains(&"issued client_credentials narrow - read".to_owned()),
         "{entries:?}"
     );
+}
+
+/// The scope ceiling holds for every grant: an override or the `before_issue` hook that hands
+/// out more than the client may hold issues nothing.
+#[tokio::test]
+async fn nothing_wider_than_the_client_may_hold_is_issued() {
+    let server = server();
+    // The password override always grants `read`; this client may hold `write` only.
+    let password = token(
+        &server,
+        (WRITER, WRITER_SECRET),
+        &[
+            ("grant_type", "password"),
+            ("username", "dave"),
+            ("password", "dave-pass"),
+        ],
+    )
+    .await;
+    assert_error(&password, StatusCode::BAD_REQUEST, "invalid_scope");
+    // The client credentials override asks within the client's scope; the hook adds `admin`.
+    let widened = token(
+        &server,
+        (WIDEN, WIDEN_SECRET),
+        &[
+            ("grant_type", "client_credentials"),
+            ("scope", "read"),
+            ("audience", "api"),
+        ],
+    )
+    .await;
+    assert_error(&widened, StatusCode::BAD_REQUEST, "invalid_scope");
+    // Both handlers ran; neither issued anything.
+    assert_eq!(log(&server).count("password writer"), 1);
+    assert_eq!(log(&server).count("before_issue"), 2);
+    assert_eq!(log(&server).count("issued"), 0);
+    assert_eq!(server.provider().store.access_token_count(), 0);
 }
 
 #[tokio::test]

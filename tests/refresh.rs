@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use http::StatusCode;
-use oauth2_provider::config::GrantType;
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::provider::RevokeReason;
 use support::*;
 

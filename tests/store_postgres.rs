@@ -10,8 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
 use oauth2_provider::model::{Access, NewToken};
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::scope::Scope;
-use oauth2_provider::secret::{GrantId, TokenHash};
 use oauth2_provider::store::{ClientAdmin, PostgresOptions, PostgresStore, Store};
 use store_conformance::{Backend, TestScope, conformance_tests};
 

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use oauth2_provider::model::{Access, AccessTokenModel, Code, NewCode, NewToken, Refresh};
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::scope::Scope;
-use oauth2_provider::secret::{GrantId, TokenHash, generate_token};
+use oauth2_provider::secret::generate_token;
 use oauth2_provider::store::{ClientAdmin, Exchange, SqliteStore, Store};
 use store_conformance::{Backend, TestScope, client, conformance_tests};
 use tempfile::TempDir;

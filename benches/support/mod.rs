@@ -16,8 +16,9 @@ use oauth2_provider::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, Code, NewCode, NewToken, Refresh,
     RefreshTokenModel,
 };
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
-use oauth2_provider::secret::{GrantId, TokenHash, generate_token, hash_secret};
+use oauth2_provider::secret::{generate_token, hash_secret};
 use oauth2_provider::store::{MemoryStore, Store};
 use oauth2_provider::{OAuthClient, ResourceOwner, Server, scopes};
 

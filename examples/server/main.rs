@@ -26,7 +26,8 @@ use axum::response::Html;
 use axum::routing::get;
 use clap::{Parser, Subcommand};
 use oauth2_provider::Server;
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
 

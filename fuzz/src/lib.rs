@@ -13,7 +13,8 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, CACHE_CONTROL};
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use oauth2_provider::Server;
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::error::OAuthError;
 use oauth2_provider::model::{
     Access, AccessTokenModel as _, AuthorizationCodeModel as _, ClientRecord, Code, NewCode,
@@ -22,7 +23,8 @@ use oauth2_provider::model::{
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::provider::Provider;
 use oauth2_provider::scopes;
-use oauth2_provider::secret::{GrantId, TokenHash, hash_secret};
+use oauth2_provider::secret::hash_secret;
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::store::{MemoryStore, Store as _};
 
 /// A scope type from the macro: identifiers, string names, a combination, a default.

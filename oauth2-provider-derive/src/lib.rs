@@ -202,7 +202,7 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
 /// use std::time::{Duration, SystemTime};
 /// use oauth2_provider::model::{AuthorizationCodeModel, NewCode};
 /// use oauth2_provider::pkce::PkceChallenge;
-/// use oauth2_provider::secret::{GrantId, TokenHash};
+/// use oauth2_provider::model::{GrantId, TokenHash};
 /// use oauth2_provider::{AuthorizationCode, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -257,7 +257,7 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
 /// ```
 /// use std::time::SystemTime;
 /// use oauth2_provider::model::{AccessTokenModel, NewToken};
-/// use oauth2_provider::secret::{GrantId, TokenHash};
+/// use oauth2_provider::model::{GrantId, TokenHash};
 /// use oauth2_provider::{AccessToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -308,7 +308,7 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 /// ```
 /// use std::time::SystemTime;
 /// use oauth2_provider::model::{NewToken, RefreshTokenModel};
-/// use oauth2_provider::secret::{GrantId, TokenHash};
+/// use oauth2_provider::model::{GrantId, TokenHash};
 /// use oauth2_provider::{AccessToken, RefreshToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -344,8 +344,9 @@ pub fn derive_refresh_token(input: TokenStream) -> TokenStream {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use oauth2_provider::authorize::{AuthorizationRequest, Decision};
-/// use oauth2_provider::config::{Config, GrantType};
+/// use oauth2_provider::provider::{AuthorizationRequest, Decision};
+/// use oauth2_provider::config::Config;
+/// use oauth2_provider::grant::GrantType;
 /// use oauth2_provider::grant::{Grant, TokenRequest};
 /// use oauth2_provider::provider::{Provider, TokenEvent};
 /// use oauth2_provider::store::MemoryStore;
@@ -446,8 +447,8 @@ pub fn derive_refresh_token(input: TokenStream) -> TokenStream {
 /// |---|---|---|
 /// | `#[provider(store)]` | `fn(&self) -> &S` | required; `S` becomes `type Store` |
 /// | `#[provider(config)]` | `fn(&self) -> &Config` | required |
-/// | `#[grant(password)]` | `async fn(&self, request: &TokenRequest<'_>, client: &Client) -> Result<Grant<Scope>, OAuthError>` | replaces `grant::password` |
-/// | `#[grant(client_credentials)]` | as `password` | replaces `grant::client_credentials` |
+/// | `#[grant(password)]` | `async fn(&self, request: &TokenRequest<'_>, client: &Client) -> Result<Grant<Scope>, OAuthError>` | replaces `provider::defaults::password` |
+/// | `#[grant(client_credentials)]` | as `password` | replaces `provider::defaults::client_credentials` |
 /// | `#[grant("absolute:uri")]` | as `password` | an extension grant, served under that `grant_type` |
 /// | `#[hook(lookup_client)]` | `async fn(&self, client_id: &str) -> Result<Option<Arc<Client>>, StoreError>` | |
 /// | `#[hook(authenticate_owner)]` | `async fn(&self, username: &str, password: &str) -> Result<Option<Owner>, OAuthError>` | needs `password` served |

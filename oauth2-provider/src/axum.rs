@@ -27,8 +27,8 @@ use axum::routing::any;
 use bytes::Bytes;
 
 use crate::endpoint::Server;
+use crate::endpoint::response;
 use crate::provider::Provider;
-use crate::response;
 
 /// A router serving every endpoint of `server` at the paths of its configuration.
 pub fn router<P: Provider>(server: Arc<Server<P>>) -> Router {

@@ -8,16 +8,13 @@
 //! |---|---|---|
 //! | 6749 | grants, errors, client authentication | [`endpoint`], [`error`], [`grant`] |
 //! | 7636 | PKCE | [`pkce`] |
-//! | 6750 | bearer tokens | [`bearer`] |
+//! | 6750 | bearer tokens | [`endpoint::bearer`] |
 //! | 9700 | security best current practice | [`config::Config`] defaults |
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod authorize;
 #[cfg(feature = "axum")]
 pub mod axum;
-pub mod bearer;
-pub mod client_auth;
 pub mod config;
 pub mod endpoint;
 pub mod error;
@@ -27,17 +24,15 @@ pub mod params;
 pub mod pkce;
 pub mod provider;
 pub mod redirect_uri;
-mod response;
 pub mod scope;
 pub mod secret;
 pub mod store;
 
-pub use authorize::{AuthorizationRequest, Decision};
-pub use config::{Config, GrantType};
+pub use config::Config;
 pub use endpoint::Server;
 pub use error::{ErrorCode, OAuthError, StoreError};
-pub use grant::{Grant, TokenRequest};
-pub use provider::Provider;
+pub use grant::{Grant, GrantType, TokenRequest};
+pub use provider::{AuthorizationRequest, Decision, Provider};
 pub use scope::Scope;
 
 #[cfg(feature = "derive")]

@@ -16,6 +16,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+use crate::config::Config;
+use crate::error::OAuthError;
 use crate::secret::ct_eq;
 
 /// `code_challenge_method` (RFC 7636 §4.3).
@@ -77,6 +79,50 @@ impl PkceChallenge {
             method,
             challenge: challenge.to_owned(),
         })
+    }
+
+    /// The challenge of an authorization request (RFC 7636 §4.3, RFC 9700 §2.1.1), from its
+    /// `code_challenge` and `code_challenge_method`: public clients (`confidential == false`)
+    /// must send one; the method is `S256` unless `config` allows `plain`; an absent method
+    /// means `plain`. `None` when a confidential client sent none and none is required.
+    pub(crate) fn from_request(
+        challenge: Option<&str>,
+        method: Option<&str>,
+        confidential: bool,
+        config: &Config,
+    ) -> Result<Option<Self>, OAuthError> {
+        let Some(challenge) = challenge else {
+            if method.is_some() {
+                return Err(OAuthError::invalid_request(
+                    "code_challenge_method was sent without code_challenge",
+                ));
+            }
+            if !confidential || config.require_pkce_for_confidential {
+                return Err(OAuthError::invalid_request(
+                    "a code_challenge is required (PKCE)",
+                ));
+            }
+            return Ok(None);
+        };
+        let method = match method.map(ChallengeMethod::from_name) {
+            None => ChallengeMethod::Plain,
+            Some(Some(method)) => method,
+            Some(None) => {
+                return Err(OAuthError::invalid_request(
+                    "the code_challenge_method is not supported",
+                ));
+            }
+        };
+        if method == ChallengeMethod::Plain && !config.allow_plain_pkce {
+            return Err(OAuthError::invalid_request(
+                "code_challenge_method must be S256",
+            ));
+        }
+        PkceChallenge::new(method, challenge)
+            .map(Some)
+            .ok_or(OAuthError::invalid_request(
+                "the code_challenge is malformed",
+            ))
     }
 
     /// The method.

@@ -16,9 +16,10 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use oauth2_provider::model::{
     AccessTokenModel, AuthorizationCodeModel, ClientRecord, NewCode, NewToken, RefreshTokenModel,
 };
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::scope::{Scope, ScopeDef};
-use oauth2_provider::secret::{GrantId, TokenHash, generate_token, hash_secret};
+use oauth2_provider::secret::{generate_token, hash_secret};
 use oauth2_provider::store::{ClientAdmin, Exchange, Store};
 
 // ---------------------------------------------------------------------------------------------

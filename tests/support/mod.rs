@@ -17,11 +17,12 @@ use http::header::{
 };
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use oauth2_provider::Server;
-use oauth2_provider::authorize::{AuthorizationRequest, Decision};
-use oauth2_provider::config::{Config, GrantType};
+use oauth2_provider::config::Config;
 use oauth2_provider::error::{ErrorCode, OAuthError};
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest};
 use oauth2_provider::model::{OAuthClient, ResourceOwner};
+use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
 use oauth2_provider::scope::{Scope, ScopeDef};
 use oauth2_provider::secret::hash_secret;

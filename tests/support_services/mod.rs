@@ -33,7 +33,7 @@ pub fn unavailable<T>(test: &str, why: impl Display) -> Option<T> {
 
 /// A random lowercase name suffix, for a schema or key prefix of a test's own.
 pub fn unique_suffix() -> String {
-    oauth2_provider::secret::GrantId::generate()
+    oauth2_provider::model::GrantId::generate()
         .as_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))

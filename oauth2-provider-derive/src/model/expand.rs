@@ -249,8 +249,8 @@ impl Gen<'_, '_, '_> {
         let krate = self.krate.clone();
         let str_ = quote!(#std::primitive::str);
         let string = quote!(#std::string::String);
-        let token_hash = quote!(#krate::secret::TokenHash);
-        let grant_id_ty = quote!(#krate::secret::GrantId);
+        let token_hash = quote!(#krate::model::TokenHash);
+        let grant_id_ty = quote!(#krate::model::GrantId);
         let time = quote!(#std::time::SystemTime);
         let challenge_ty = quote!(#krate::pkce::PkceChallenge);
 
@@ -341,8 +341,8 @@ impl Gen<'_, '_, '_> {
         let krate = self.krate.clone();
         let str_ = quote!(#std::primitive::str);
         let string = quote!(#std::string::String);
-        let token_hash_ty = quote!(#krate::secret::TokenHash);
-        let grant_id_ty = quote!(#krate::secret::GrantId);
+        let token_hash_ty = quote!(#krate::model::TokenHash);
+        let grant_id_ty = quote!(#krate::model::GrantId);
         let time = quote!(#std::time::SystemTime);
 
         let scope_type = self.scope_type()?;

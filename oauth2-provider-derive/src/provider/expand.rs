@@ -237,17 +237,17 @@ fn grant_types(provider: &Provider, paths: &Paths) -> TokenStream {
     let krate = &paths.krate;
     let standard = provider.grants.iter().map(|grant| {
         let variant = grant.variant();
-        quote!(#krate::config::GrantType::#variant)
+        quote!(#krate::grant::GrantType::#variant)
     });
     let extensions = provider.extensions.iter().map(|method| {
         let Role::Extension(uri) = &method.role else {
             unreachable!("an extension grant")
         };
-        quote!(#krate::config::GrantType::Extension(#uri))
+        quote!(#krate::grant::GrantType::Extension(#uri))
     });
     quote! {
-        fn grant_types(&self) -> &'static [#krate::config::GrantType] {
-            const GRANT_TYPES: &[#krate::config::GrantType] = &[#(#standard,)* #(#extensions,)*];
+        fn grant_types(&self) -> &'static [#krate::grant::GrantType] {
+            const GRANT_TYPES: &[#krate::grant::GrantType] = &[#(#standard,)* #(#extensions,)*];
             GRANT_TYPES
         }
     }

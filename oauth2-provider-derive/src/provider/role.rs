@@ -231,14 +231,14 @@ impl Role {
                 vec![param(
                     "request",
                     "&AuthorizationRequest<'_, Client>",
-                    quote!(&#krate::authorize::AuthorizationRequest<'_, #client>),
+                    quote!(&#krate::provider::AuthorizationRequest<'_, #client>),
                 )],
                 "Result<Decision<Scope>, OAuthError>",
-                quote!(#std::result::Result<#krate::authorize::Decision<#scope>, #oauth_error>),
+                quote!(#std::result::Result<#krate::provider::Decision<#scope>, #oauth_error>),
             ),
             Role::Hook(Hook::BeforeIssue) => (
                 vec![
-                    param("grant_type", "GrantType", quote!(#krate::config::GrantType)),
+                    param("grant_type", "GrantType", quote!(#krate::grant::GrantType)),
                     param("client", "&Client", quote!(&#client)),
                     param(
                         "grant",

@@ -7,28 +7,18 @@
 //! echoed within a bounded `Location`. Every other error goes back to the client with `error`,
 //! `error_description`, `state` and `iss`.
 
-use std::time::SystemTime;
-
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
-use http::request::Parts;
 use http::{Method, Request, Response};
 use url::Url;
 
-use super::{Rejection, Server, form_body};
-use crate::authorize::{AuthorizationRequest, Decision, ResponseType};
-use crate::config::GrantType;
+use super::form::{Rejection, form_body};
+use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
-use crate::grant::{Grant, issue, resolve_scope};
-use crate::model::{AuthorizationCodeModel, NewCode, OAuthClient};
+use crate::grant::authorization::{self, Outcome, Verified};
+use crate::model::OAuthClient;
 use crate::params::Params;
-use crate::pkce::{ChallengeMethod, PkceChallenge};
-use crate::provider::{ClientOf, Provider, is_on};
+use crate::provider::{Provider, ResponseType};
 use crate::redirect_uri;
-use crate::response;
-use crate::scope::Scope;
-use crate::secret::{Draw, TokenHash, encode_token};
-use crate::store::Store;
 
 /// Where a redirect-able response goes, and how.
 struct Reply<'a> {
@@ -65,7 +55,7 @@ impl<P: Provider> Server<P> {
                 located = locating_params(input);
                 match Params::parse(&located) {
                     Ok(params) => (params, Some(error)),
-                    Err(_) => return error_page(&error),
+                    Err(_) => return response::error_page(&error),
                 }
             }
         };
@@ -75,24 +65,26 @@ impl<P: Provider> Server<P> {
             .get("state")
             .is_some_and(|state| state.len() > self.provider.config().max_state_bytes)
         {
-            return error_page(&OAuthError::invalid_request(
+            return response::error_page(&OAuthError::invalid_request(
                 "the state parameter is too long",
             ));
         }
         let Some(client_id) = params.get("client_id") else {
-            return error_page(malformed.as_ref().unwrap_or(&OAuthError::invalid_request(
-                "the client_id parameter is missing",
-            )));
+            return response::error_page(malformed.as_ref().unwrap_or(
+                &OAuthError::invalid_request("the client_id parameter is missing"),
+            ));
         };
         let client = match self.provider.lookup_client(client_id).await {
             Ok(Some(client)) => client,
-            Ok(None) => return error_page(&OAuthError::invalid_request("the client is unknown")),
-            Err(error) => return error_page(&error.into()),
+            Ok(None) => {
+                return response::error_page(&OAuthError::invalid_request("the client is unknown"));
+            }
+            Err(error) => return response::error_page(&error.into()),
         };
         let requested_uri = params.get("redirect_uri");
         let Some(redirect_uri) = redirect_uri::resolve(client.redirect_uris(), requested_uri)
         else {
-            return error_page(&OAuthError::invalid_request(
+            return response::error_page(&OAuthError::invalid_request(
                 "the redirect_uri is missing or not registered for this client",
             ));
         };
@@ -116,19 +108,30 @@ impl<P: Provider> Server<P> {
         let outcome = match (malformed, response_type) {
             (Some(error), _) | (None, Err(error)) => Err(error),
             (None, Ok(response_type)) => {
-                self.authorize_flow(
-                    &parts,
-                    &params,
-                    client.as_ref(),
+                let verified = Verified {
+                    client: client.as_ref(),
                     response_type,
                     redirect_uri,
                     requested_uri,
-                )
-                .await
+                    params: &params,
+                    http: &parts,
+                };
+                authorization::authorize(&self.provider, verified).await
             }
         };
         match outcome {
-            Ok(Outcome::Redirect(pairs)) => self.redirect(&reply, &pairs),
+            Ok(Outcome::Code(code)) => self.redirect(&reply, &[("code", code)]),
+            Ok(Outcome::Token(token)) => {
+                let mut pairs = vec![
+                    ("access_token", token.access_token),
+                    ("token_type", token.token_type.to_owned()),
+                    ("expires_in", token.expires_in.to_string()),
+                ];
+                if !token.scope.is_empty() {
+                    pairs.push(("scope", token.scope));
+                }
+                self.redirect(&reply, &pairs)
+            }
             Ok(Outcome::Respond(response)) => response,
             Err(error) => self.redirect(
                 &reply,
@@ -140,151 +143,9 @@ impl<P: Provider> Server<P> {
         }
     }
 
-    async fn authorize_flow(
-        &self,
-        parts: &Parts,
-        params: &Params<'_>,
-        client: &ClientOf<P>,
-        response_type: ResponseType,
-        redirect_uri: &str,
-        requested_uri: Option<&str>,
-    ) -> Result<Outcome, OAuthError> {
-        let provider = &self.provider;
-        let config = provider.config();
-        let grant_type = match response_type {
-            ResponseType::Code => GrantType::AuthorizationCode,
-            ResponseType::Token => GrantType::Implicit,
-        };
-        if !is_on(provider, grant_type) {
-            return Err(OAuthError::new(
-                ErrorCode::UnsupportedResponseType,
-                "the response type is not supported",
-            ));
-        }
-        if !client.allows_grant_type(grant_type.as_str()) {
-            return Err(OAuthError::new(
-                ErrorCode::UnauthorizedClient,
-                "the client may not use this response type",
-            ));
-        }
-        let scope = resolve_scope(params.get("scope"), client.allowed_scope())?;
-        let challenge = match response_type {
-            ResponseType::Code => self.challenge(params, client)?,
-            ResponseType::Token => None,
-        };
-
-        let request = AuthorizationRequest {
-            client,
-            response_type,
-            redirect_uri,
-            scope,
-            state: params.get("state"),
-            params,
-            http: parts,
-        };
-        let (subject, approved) = match provider.consent(&request).await? {
-            Decision::Approve {
-                subject,
-                scope: approved,
-            } => (subject, approved.intersection(scope)),
-            Decision::Deny => {
-                return Err(OAuthError::new(
-                    ErrorCode::AccessDenied,
-                    "the resource owner denied the request",
-                ));
-            }
-            Decision::Respond(response) => return Ok(Outcome::Respond(response)),
-        };
-
-        match response_type {
-            ResponseType::Code => {
-                let Draw {
-                    tokens: [code, _],
-                    grant_id,
-                } = Draw::new();
-                let code = encode_token(&code);
-                let record = <<P::Store as Store>::Code as AuthorizationCodeModel>::new(NewCode {
-                    code_hash: TokenHash::of(&code),
-                    grant_id,
-                    client_id: client.client_id().to_owned(),
-                    subject,
-                    redirect_uri: requested_uri.map(str::to_owned),
-                    scope: approved,
-                    challenge,
-                    expires_at: SystemTime::now() + config.code_ttl,
-                });
-                provider.store().insert_code(record).await?;
-                Ok(Outcome::Redirect(vec![("code", code)]))
-            }
-            ResponseType::Token => {
-                let grant = Grant {
-                    subject: Some(subject),
-                    scope: approved,
-                    refresh_token: false,
-                };
-                let token = issue(provider, client, GrantType::Implicit, grant).await?;
-                let mut pairs = vec![
-                    ("access_token", token.access_token),
-                    ("token_type", token.token_type.to_owned()),
-                    ("expires_in", token.expires_in.to_string()),
-                ];
-                if !token.scope.is_empty() {
-                    pairs.push(("scope", token.scope));
-                }
-                Ok(Outcome::Redirect(pairs))
-            }
-        }
-    }
-
-    /// RFC 7636 §4.3 and RFC 9700 §2.1.1: public clients must send a challenge; `S256` unless
-    /// `plain` is configured.
-    fn challenge(
-        &self,
-        params: &Params<'_>,
-        client: &ClientOf<P>,
-    ) -> Result<Option<PkceChallenge>, OAuthError> {
-        let config = self.provider.config();
-        let Some(challenge) = params.get("code_challenge") else {
-            if params.contains("code_challenge_method") {
-                return Err(OAuthError::invalid_request(
-                    "code_challenge_method was sent without code_challenge",
-                ));
-            }
-            if !client.is_confidential() || config.require_pkce_for_confidential {
-                return Err(OAuthError::invalid_request(
-                    "a code_challenge is required (PKCE)",
-                ));
-            }
-            return Ok(None);
-        };
-        // §4.3: an absent method means plain.
-        let method = match params
-            .get("code_challenge_method")
-            .map(ChallengeMethod::from_name)
-        {
-            None => ChallengeMethod::Plain,
-            Some(Some(method)) => method,
-            Some(None) => {
-                return Err(OAuthError::invalid_request(
-                    "the code_challenge_method is not supported",
-                ));
-            }
-        };
-        if method == ChallengeMethod::Plain && !config.allow_plain_pkce {
-            return Err(OAuthError::invalid_request(
-                "code_challenge_method must be S256",
-            ));
-        }
-        PkceChallenge::new(method, challenge)
-            .map(Some)
-            .ok_or(OAuthError::invalid_request(
-                "the code_challenge is malformed",
-            ))
-    }
-
     fn redirect(&self, reply: &Reply<'_>, pairs: &[(&'static str, String)]) -> Response<Bytes> {
         let Ok(mut url) = Url::parse(reply.redirect_uri) else {
-            return error_page(&OAuthError::new(
+            return response::error_page(&OAuthError::new(
                 ErrorCode::ServerError,
                 "the redirect_uri cannot be used",
             ));
@@ -332,24 +193,4 @@ fn locating_params(input: &[u8]) -> Vec<u8> {
         }
     }
     located
-}
-
-enum Outcome {
-    Redirect(Vec<(&'static str, String)>),
-    Respond(Response<Bytes>),
-}
-
-/// An error shown to the user agent instead of redirecting to an unverified URI.
-fn error_page(error: &OAuthError) -> Response<Bytes> {
-    let body = format!("{}: {}\n", error.code().as_str(), error.description());
-    let mut response = Response::new(Bytes::from(body));
-    *response.status_mut() = error.code().token_status();
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }

@@ -6,14 +6,13 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use serde::Serialize;
 
-use super::Server;
-use crate::client_auth::authenticate;
+use super::client_auth::authenticate;
+use super::{Server, response};
 use crate::error::{OAuthError, StoreError};
+use crate::model::TokenHash;
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
 use crate::provider::Provider;
-use crate::response;
 use crate::scope::Scope;
-use crate::secret::TokenHash;
 use crate::store::Store;
 
 /// An RFC 7662 §2.2 response. An inactive token is exactly `{"active":false}`.

@@ -5,12 +5,11 @@ use http::{Response, StatusCode};
 use serde::Serialize;
 use url::Url;
 
-use super::Server;
-use crate::client_auth::AuthMethod;
-use crate::config::GrantType;
+use super::client_auth::AuthMethod;
+use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
-use crate::provider::{Provider, ScopeOf, is_on};
-use crate::response;
+use crate::grant::{GrantType, is_on};
+use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scope;
 
 #[derive(Serialize)]

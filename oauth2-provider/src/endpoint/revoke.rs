@@ -3,13 +3,12 @@
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
-use super::Server;
-use crate::client_auth::authenticate;
+use super::client_auth::authenticate;
+use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
+use crate::model::TokenHash;
 use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
-use crate::response;
-use crate::secret::TokenHash;
 use crate::store::Store;
 
 impl<P: Provider> Server<P> {
@@ -85,7 +84,7 @@ impl<P: Provider> Server<P> {
         &self,
         client: &ClientOf<P>,
         reason: RevokeReason,
-        grant_id: crate::secret::GrantId,
+        grant_id: crate::model::GrantId,
     ) {
         self.provider
             .token_revoked(&RevokeEvent {

@@ -3,16 +3,12 @@
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
-use super::Server;
-use crate::client_auth::authenticate;
-use crate::config::GrantType;
-use crate::error::{ErrorCode, OAuthError};
+use super::client_auth::authenticate;
+use super::{Server, response};
+use crate::error::OAuthError;
 use crate::grant::{self, TokenRequest, TokenResponse};
-use crate::model::OAuthClient;
 use crate::params::Params;
-use crate::provider::{Provider, dispatch};
-use crate::response;
-use crate::scope::Scope;
+use crate::provider::Provider;
 
 /// Parameters that must never travel in a URI (RFC 6749 §2.3.1, §3.2).
 const SECRET_PARAMS: [&str; 5] = [
@@ -49,6 +45,7 @@ impl<P: Provider> Server<P> {
         }
     }
 
+    /// Parse, authenticate, dispatch: the grant decides the rest.
     async fn token_flow(
         &self,
         headers: &http::HeaderMap,
@@ -58,44 +55,9 @@ impl<P: Provider> Server<P> {
         let name = params.get("grant_type").ok_or(OAuthError::invalid_request(
             "the grant_type parameter is missing",
         ))?;
-        let unsupported = OAuthError::new(
-            ErrorCode::UnsupportedGrantType,
-            "the grant type is not supported",
-        );
-        let grant_type = dispatch(provider, name).ok_or_else(|| unsupported.clone())?;
+        let grant_type = grant::served(provider, name)?;
         let (client, _method) = authenticate(provider, headers, params).await?;
-        let client = client.as_ref();
-        if !client.allows_grant_type(name) {
-            return Err(OAuthError::new(
-                ErrorCode::UnauthorizedClient,
-                "the client may not use this grant type",
-            ));
-        }
         let request = TokenRequest::new(params, headers, name);
-        match grant_type {
-            GrantType::AuthorizationCode => {
-                grant::authorization_code(provider, &request, client).await
-            }
-            GrantType::RefreshToken => grant::refresh_token(provider, &request, client).await,
-            GrantType::Password => {
-                let granted = provider.password_grant(&request, client).await?;
-                grant::issue(provider, client, grant_type, granted).await
-            }
-            GrantType::ClientCredentials => {
-                let granted = provider.client_credentials_grant(&request, client).await?;
-                grant::issue(provider, client, grant_type, granted).await
-            }
-            GrantType::Extension(_) => {
-                let granted = provider.extension_grant(name, &request, client).await?;
-                if !client.allowed_scope().contains(granted.scope) {
-                    return Err(OAuthError::invalid_scope(
-                        "the requested scope exceeds what the client may be granted",
-                    ));
-                }
-                grant::issue(provider, client, grant_type, granted).await
-            }
-            // The implicit grant has no token request (RFC 6749 §4.2).
-            GrantType::Implicit => Err(unsupported),
-        }
+        grant::exchange(provider, grant_type, &request, client.as_ref()).await
     }
 }

@@ -1,20 +1,56 @@
-//! Authorization code exchange (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6).
+//! The authorization code grant: issuing a code at the authorization endpoint (RFC 6749
+//! §4.1.2) and exchanging it at the token endpoint (§4.1.3, RFC 7636 §4.5–4.6).
 
 use std::time::SystemTime;
 
-use crate::config::GrantType;
 use crate::error::OAuthError;
-use crate::model::{AuthorizationCodeModel, OAuthClient};
-use crate::provider::{ClientOf, Provider, RevokeReason};
+use crate::model::{AuthorizationCodeModel, NewCode, OAuthClient, TokenHash};
+use crate::pkce::PkceChallenge;
+use crate::provider::{ClientOf, Provider, RevokeReason, ScopeOf};
 use crate::redirect_uri;
-use crate::secret::{Draw, TokenHash, ct_eq};
+use crate::secret::{Draw, ct_eq, encode_token};
 use crate::store::Store;
 
-use super::{Grant, TokenRequest, TokenResponse, issue};
+use super::issue::{Consumable, Issuance};
+use super::{Grant, GrantType, TokenRequest, TokenResponse};
+
+/// What an approved authorization request binds its code to.
+pub(crate) struct CodeBinding<'a, S> {
+    pub subject: String,
+    pub scope: S,
+    /// The `redirect_uri` the request carried, which the token request must repeat.
+    pub redirect_uri: Option<&'a str>,
+    pub challenge: Option<PkceChallenge>,
+}
+
+/// Mints and stores a code for an approved request; returns the code to send.
+pub(crate) async fn issue_code<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    binding: CodeBinding<'_, ScopeOf<P>>,
+) -> Result<String, OAuthError> {
+    let Draw {
+        tokens: [code, _],
+        grant_id,
+    } = Draw::new();
+    let code = encode_token(&code);
+    let record = <<P::Store as Store>::Code as AuthorizationCodeModel>::new(NewCode {
+        code_hash: TokenHash::of(&code),
+        grant_id,
+        client_id: client.client_id().to_owned(),
+        subject: binding.subject,
+        redirect_uri: binding.redirect_uri.map(str::to_owned),
+        scope: binding.scope,
+        challenge: binding.challenge,
+        expires_at: SystemTime::now() + provider.config().code_ttl,
+    });
+    provider.store().insert_code(record).await?;
+    Ok(code)
+}
 
 /// Exchanges a code: bound to the client, the redirect URI and the PKCE challenge; single-use,
 /// and a replay revokes everything the code issued.
-pub(crate) async fn authorization_code<P: Provider>(
+pub(crate) async fn exchange<P: Provider>(
     provider: &P,
     request: &TokenRequest<'_>,
     client: &ClientOf<P>,
@@ -67,38 +103,21 @@ pub(crate) async fn authorization_code<P: Provider>(
     }
 
     let mut grant = Grant::for_owner(record.subject(), record.scope());
-    provider
-        .before_issue(GrantType::AuthorizationCode, client, &mut grant)
-        .await?;
+    let issuance = Issuance::new(provider, client, GrantType::AuthorizationCode);
+    issuance.approve(&mut grant).await?;
     let grant_id = record.grant_id();
-    let minted = issue::new_token_pair(
-        provider,
-        client,
-        grant_id,
-        &grant,
-        grant.scope,
-        Draw::new().tokens,
-    );
+    let minted = issuance.mint(grant_id, &grant, grant.scope, Draw::new().tokens);
     let outcome = store
         .exchange_code(&code_hash, minted.access, minted.refresh)
         .await?;
-    let code = issue::Consumable {
+    let code = Consumable {
         replay: RevokeReason::CodeReplay,
         used: "the authorization code was already used",
         missing: "the authorization code is invalid",
     };
-    let grant_type = GrantType::AuthorizationCode;
-    issue::settle(
-        provider,
-        client,
-        grant_type,
-        grant_id,
-        &grant,
-        minted.response,
-        outcome,
-        code,
-    )
-    .await
+    issuance
+        .settle(grant_id, &grant, minted.response, outcome, code)
+        .await
 }
 
 /// §4.1.3: the `redirect_uri` must be repeated, identically, when the authorization request

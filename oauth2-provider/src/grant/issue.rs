@@ -1,19 +1,20 @@
-//! Minting tokens and the successful token response (RFC 6749 §5.1).
+//! Issuing tokens: the `before_issue` hook and the scope ceiling, minting, storing, the
+//! `token_issued` hook, and the successful token response (RFC 6749 §5.1).
 
 use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::config::GrantType;
 use crate::error::OAuthError;
-use crate::model::NewToken;
-use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
-use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent, is_on};
+use crate::model::{
+    AccessTokenModel, GrantId, NewToken, OAuthClient, RefreshTokenModel, TokenHash,
+};
+use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
 use crate::scope::Scope;
-use crate::secret::{Draw, GrantId, TokenHash, encode_token};
+use crate::secret::{Draw, encode_token};
 use crate::store::{Exchange, Store};
 
-use super::Grant;
+use super::{Grant, GrantType, is_on};
 
 /// A successful token response. Serializes as RFC 6749 §5.1 JSON.
 #[derive(Serialize)]
@@ -57,107 +58,6 @@ pub(crate) struct Minted<P: Provider> {
     pub response: TokenResponse,
 }
 
-/// Mints an access token for `grant.scope`, and a refresh token for `refresh_scope` when
-/// `grant.refresh_token` and the provider and client allow the refresh grant, from the two
-/// random `tokens` of a [`Draw`].
-pub(crate) fn new_token_pair<P: Provider>(
-    provider: &P,
-    client: &ClientOf<P>,
-    grant_id: GrantId,
-    grant: &Grant<ScopeOf<P>>,
-    refresh_scope: ScopeOf<P>,
-    [access_bytes, refresh_bytes]: [[u8; 32]; 2],
-) -> Minted<P> {
-    let config = provider.config();
-    let now = SystemTime::now();
-    let access_token = encode_token(&access_bytes);
-    let access = Access::<P>::new(NewToken {
-        token_hash: TokenHash::of(&access_token),
-        grant_id,
-        client_id: client.client_id().to_owned(),
-        subject: grant.subject.clone(),
-        scope: grant.scope,
-        expires_at: Some(now + config.access_token_ttl),
-    });
-    let issue_refresh = grant.refresh_token
-        && is_on(provider, GrantType::RefreshToken)
-        && client.allows_grant_type(GrantType::RefreshToken.as_str());
-    let (refresh, refresh_token) = if issue_refresh {
-        let token = encode_token(&refresh_bytes);
-        let record = Refresh::<P>::new(NewToken {
-            token_hash: TokenHash::of(&token),
-            grant_id,
-            client_id: client.client_id().to_owned(),
-            subject: grant.subject.clone(),
-            scope: refresh_scope,
-            expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
-        });
-        (Some(record), Some(token))
-    } else {
-        (None, None)
-    };
-    Minted {
-        access,
-        refresh,
-        response: TokenResponse {
-            access_token,
-            token_type: "Bearer",
-            expires_in: config.access_token_ttl.as_secs(),
-            refresh_token,
-            scope: grant.scope.to_scope_string(),
-        },
-    }
-}
-
-/// Issues tokens for a grant that consumes nothing (password, client credentials, extensions):
-/// the `before_issue` hook, storage, the `token_issued` hook.
-pub(crate) async fn issue<P: Provider>(
-    provider: &P,
-    client: &ClientOf<P>,
-    grant_type: GrantType,
-    mut grant: Grant<ScopeOf<P>>,
-) -> Result<TokenResponse, OAuthError> {
-    provider
-        .before_issue(grant_type, client, &mut grant)
-        .await?;
-    let Draw { tokens, grant_id } = Draw::new();
-    let minted = new_token_pair(provider, client, grant_id, &grant, grant.scope, tokens);
-    provider
-        .store()
-        .insert_tokens(minted.access, minted.refresh)
-        .await?;
-    notify_issued(
-        provider,
-        client,
-        grant_type,
-        grant_id,
-        &grant,
-        &minted.response,
-    )
-    .await;
-    Ok(minted.response)
-}
-
-pub(crate) async fn notify_issued<P: Provider>(
-    provider: &P,
-    client: &ClientOf<P>,
-    grant_type: GrantType,
-    grant_id: GrantId,
-    grant: &Grant<ScopeOf<P>>,
-    response: &TokenResponse,
-) {
-    provider
-        .token_issued(&TokenEvent {
-            grant_type,
-            client_id: client.client_id(),
-            subject: grant.subject.as_deref(),
-            scope: grant.scope,
-            grant_id,
-            refresh_token: response.refresh_token.is_some(),
-        })
-        .await;
-}
-
 /// How a replay of a consumed code or refresh token is reported.
 pub(crate) struct Consumable {
     pub replay: RevokeReason,
@@ -165,35 +65,148 @@ pub(crate) struct Consumable {
     pub missing: &'static str,
 }
 
-/// Finishes an exchange with the store's answer: the response and the `token_issued` hook when
-/// this caller consumed it; when it was used before, a replay (RFC 6749 §4.1.2, RFC 9700
-/// §4.14.2) that revokes the whole grant family.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn settle<P: Provider>(
-    provider: &P,
-    client: &ClientOf<P>,
+/// One issuance of tokens by `grant_type` to `client`: every grant, built-in or not, goes
+/// through [`approve`](Issuance::approve), so the hook and the ceiling hold for all of them.
+pub(crate) struct Issuance<'a, P: Provider> {
+    provider: &'a P,
+    client: &'a ClientOf<P>,
     grant_type: GrantType,
-    grant_id: GrantId,
-    grant: &Grant<ScopeOf<P>>,
-    response: TokenResponse,
-    outcome: Exchange,
-    consumable: Consumable,
-) -> Result<TokenResponse, OAuthError> {
-    match outcome {
-        Exchange::Done => {
-            notify_issued(provider, client, grant_type, grant_id, grant, &response).await;
-            Ok(response)
+}
+
+impl<'a, P: Provider> Issuance<'a, P> {
+    pub(crate) fn new(provider: &'a P, client: &'a ClientOf<P>, grant_type: GrantType) -> Self {
+        Issuance {
+            provider,
+            client,
+            grant_type,
         }
-        Exchange::AlreadyUsed => {
-            provider.store().revoke_grant(grant_id).await?;
-            let event = RevokeEvent {
-                client_id: client.client_id(),
-                reason: consumable.replay,
+    }
+
+    /// The `before_issue` hook, then the ceiling: a scope wider than the client's allowed scope
+    /// is refused, whether a handler, an override or the hook produced it.
+    pub(crate) async fn approve(&self, grant: &mut Grant<ScopeOf<P>>) -> Result<(), OAuthError> {
+        self.provider
+            .before_issue(self.grant_type, self.client, grant)
+            .await?;
+        if !self.client.allowed_scope().contains(grant.scope) {
+            return Err(OAuthError::invalid_scope(
+                "the requested scope exceeds what the client may be granted",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Mints an access token for `grant.scope`, and a refresh token for `refresh_scope` when
+    /// `grant.refresh_token` and the provider and client allow the refresh grant, from the two
+    /// random `tokens` of a [`Draw`].
+    pub(crate) fn mint(
+        &self,
+        grant_id: GrantId,
+        grant: &Grant<ScopeOf<P>>,
+        refresh_scope: ScopeOf<P>,
+        [access_bytes, refresh_bytes]: [[u8; 32]; 2],
+    ) -> Minted<P> {
+        let config = self.provider.config();
+        let now = SystemTime::now();
+        let client_id = self.client.client_id();
+        let access_token = encode_token(&access_bytes);
+        let access = Access::<P>::new(NewToken {
+            token_hash: TokenHash::of(&access_token),
+            grant_id,
+            client_id: client_id.to_owned(),
+            subject: grant.subject.clone(),
+            scope: grant.scope,
+            expires_at: Some(now + config.access_token_ttl),
+        });
+        let issue_refresh = grant.refresh_token
+            && is_on(self.provider, GrantType::RefreshToken)
+            && self
+                .client
+                .allows_grant_type(GrantType::RefreshToken.as_str());
+        let (refresh, refresh_token) = if issue_refresh {
+            let token = encode_token(&refresh_bytes);
+            let record = Refresh::<P>::new(NewToken {
+                token_hash: TokenHash::of(&token),
                 grant_id,
-            };
-            provider.token_revoked(&event).await;
-            Err(OAuthError::invalid_grant(consumable.used))
+                client_id: client_id.to_owned(),
+                subject: grant.subject.clone(),
+                scope: refresh_scope,
+                expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
+            });
+            (Some(record), Some(token))
+        } else {
+            (None, None)
+        };
+        Minted {
+            access,
+            refresh,
+            response: TokenResponse {
+                access_token,
+                token_type: "Bearer",
+                expires_in: config.access_token_ttl.as_secs(),
+                refresh_token,
+                scope: grant.scope.to_scope_string(),
+            },
         }
-        Exchange::Missing => Err(OAuthError::invalid_grant(consumable.missing)),
+    }
+
+    /// Issues tokens for a grant that consumes nothing (password, client credentials, implicit,
+    /// extensions): approval, storage, the `token_issued` hook.
+    pub(crate) async fn issue(
+        self,
+        mut grant: Grant<ScopeOf<P>>,
+    ) -> Result<TokenResponse, OAuthError> {
+        self.approve(&mut grant).await?;
+        let Draw { tokens, grant_id } = Draw::new();
+        let minted = self.mint(grant_id, &grant, grant.scope, tokens);
+        self.provider
+            .store()
+            .insert_tokens(minted.access, minted.refresh)
+            .await?;
+        self.notify(grant_id, &grant, &minted.response).await;
+        Ok(minted.response)
+    }
+
+    /// Finishes an exchange with the store's answer: the response and the `token_issued` hook
+    /// when this caller consumed it; when it was used before, a replay (RFC 6749 §4.1.2, RFC 9700
+    /// §4.14.2) that revokes the whole grant family.
+    pub(crate) async fn settle(
+        self,
+        grant_id: GrantId,
+        grant: &Grant<ScopeOf<P>>,
+        response: TokenResponse,
+        outcome: Exchange,
+        consumable: Consumable,
+    ) -> Result<TokenResponse, OAuthError> {
+        match outcome {
+            Exchange::Done => {
+                self.notify(grant_id, grant, &response).await;
+                Ok(response)
+            }
+            Exchange::AlreadyUsed => {
+                self.provider.store().revoke_grant(grant_id).await?;
+                let event = RevokeEvent {
+                    client_id: self.client.client_id(),
+                    reason: consumable.replay,
+                    grant_id,
+                };
+                self.provider.token_revoked(&event).await;
+                Err(OAuthError::invalid_grant(consumable.used))
+            }
+            Exchange::Missing => Err(OAuthError::invalid_grant(consumable.missing)),
+        }
+    }
+
+    async fn notify(&self, grant_id: GrantId, grant: &Grant<ScopeOf<P>>, response: &TokenResponse) {
+        self.provider
+            .token_issued(&TokenEvent {
+                grant_type: self.grant_type,
+                client_id: self.client.client_id(),
+                subject: grant.subject.as_deref(),
+                scope: grant.scope,
+                grant_id,
+                refresh_token: response.refresh_token.is_some(),
+            })
+            .await;
     }
 }

@@ -1,30 +1,30 @@
-//! The grants of RFC 6749 as typed flows: a [`TokenRequest`] and an authenticated client in,
-//! a [`TokenResponse`] or an [`OAuthError`] out. Nothing here touches HTTP beyond reading
-//! request headers an extension grant may want.
+//! The grants of RFC 6749 as typed flows: a parsed request and an authenticated client in, a
+//! token response (or an authorization outcome) or an [`OAuthError`] out. Nothing here parses
+//! HTTP; the endpoints do, and call [`exchange`] (the token endpoint's dispatch) or
+//! [`authorization::authorize`] (the authorization endpoint's flow).
 //!
-//! The `password` and `client_credentials` defaults are public so an overriding hook can wrap
-//! them; the code and refresh exchanges are not overridable because their single-use guarantee
-//! lives in the store's atomic exchange: customise them with the `before_issue` hook.
+//! The code and refresh exchanges are not overridable: their single-use guarantee lives in the
+//! store's atomic exchange. Customise them with the `before_issue` hook; replace the password
+//! and client-credentials handlers, or add extension grants (§8.3), through the `Provider`.
 
+pub(crate) mod authorization;
 mod authorization_code;
-mod client_credentials;
+mod grant_type;
+mod implicit;
 mod issue;
-mod password;
 mod refresh_token;
 
 use std::fmt;
 
 use http::HeaderMap;
 
-pub(crate) use authorization_code::authorization_code;
-pub use client_credentials::client_credentials;
+pub use grant_type::GrantType;
 pub use issue::TokenResponse;
-pub(crate) use issue::issue;
-pub use password::password;
-pub(crate) use refresh_token::refresh_token;
 
-use crate::error::OAuthError;
+use crate::error::{ErrorCode, OAuthError};
+use crate::model::OAuthClient;
 use crate::params::Params;
+use crate::provider::{ClientOf, Provider};
 use crate::scope::Scope;
 
 /// What a grant handler decided: for whom, with what scope.
@@ -44,7 +44,8 @@ use crate::scope::Scope;
 pub struct Grant<S> {
     /// The resource owner, `None` when the client acts for itself.
     pub subject: Option<String>,
-    /// The scope granted; never wider than the client's allowed scope.
+    /// The scope granted. The runtime refuses to issue anything wider than the client's allowed
+    /// scope (`invalid_scope`), whichever handler or hook produced it.
     pub scope: S,
     /// Issue a refresh token too, if the client and provider allow the refresh grant.
     pub refresh_token: bool,
@@ -144,4 +145,59 @@ pub(crate) fn resolve_scope<S: Scope>(
             Ok(scope)
         }
     }
+}
+
+/// `true` when `provider` serves `grant` and its configuration has it switched on.
+pub(crate) fn is_on<P: Provider>(provider: &P, grant: GrantType) -> bool {
+    provider.config().grants.enabled(grant) && provider.grant_types().contains(&grant)
+}
+
+/// The grant a `grant_type` value names, if `provider` serves it and has it switched on.
+pub(crate) fn dispatch<P: Provider>(provider: &P, name: &str) -> Option<GrantType> {
+    let grant = *provider.grant_types().iter().find(|g| g.as_str() == name)?;
+    provider.config().grants.enabled(grant).then_some(grant)
+}
+
+fn unsupported() -> OAuthError {
+    OAuthError::new(
+        ErrorCode::UnsupportedGrantType,
+        "the grant type is not supported",
+    )
+}
+
+/// The grant a token request names, checked against the provider's table before the client is
+/// authenticated: an unsupported grant type costs no secret check.
+pub(crate) fn served<P: Provider>(provider: &P, name: &str) -> Result<GrantType, OAuthError> {
+    dispatch(provider, name).ok_or_else(unsupported)
+}
+
+/// The token endpoint's dispatch (RFC 6749 §4.1.3, §4.3.2, §4.4.2, §6, §8.3): runs `grant_type`
+/// for an authenticated `client`. The scope ceiling holds for every grant: whatever a handler
+/// or `before_issue` decides, nothing wider than the client's allowed scope is issued.
+pub(crate) async fn exchange<P: Provider>(
+    provider: &P,
+    grant_type: GrantType,
+    request: &TokenRequest<'_>,
+    client: &ClientOf<P>,
+) -> Result<TokenResponse, OAuthError> {
+    if !client.allows_grant_type(grant_type.as_str()) {
+        return Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            "the client may not use this grant type",
+        ));
+    }
+    let granted = match grant_type {
+        GrantType::AuthorizationCode => {
+            return authorization_code::exchange(provider, request, client).await;
+        }
+        GrantType::RefreshToken => return refresh_token::rotate(provider, request, client).await,
+        GrantType::Password => provider.password_grant(request, client).await?,
+        GrantType::ClientCredentials => provider.client_credentials_grant(request, client).await?,
+        GrantType::Extension(name) => provider.extension_grant(name, request, client).await?,
+        // The implicit grant has no token request (RFC 6749 §4.2).
+        GrantType::Implicit => return Err(unsupported()),
+    };
+    issue::Issuance::new(provider, client, grant_type)
+        .issue(granted)
+        .await
 }

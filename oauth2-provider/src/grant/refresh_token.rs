@@ -3,19 +3,19 @@
 
 use std::time::SystemTime;
 
-use crate::config::GrantType;
-use crate::error::OAuthError;
-use crate::model::{OAuthClient, RefreshTokenModel};
+use crate::error::{ErrorCode, OAuthError};
+use crate::model::{OAuthClient, RefreshTokenModel, TokenHash};
 use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::scope::Scope;
-use crate::secret::{Draw, TokenHash};
+use crate::secret::Draw;
 use crate::store::Store;
 
-use super::{Grant, TokenRequest, TokenResponse, issue};
+use super::issue::{Consumable, Issuance};
+use super::{Grant, GrantType, TokenRequest, TokenResponse};
 
 /// Rotates a refresh token: the scope may narrow, never widen; a rotated token presented again
 /// revokes its whole family.
-pub(crate) async fn refresh_token<P: Provider>(
+pub(crate) async fn rotate<P: Provider>(
     provider: &P,
     request: &TokenRequest<'_>,
     client: &ClientOf<P>,
@@ -58,47 +58,30 @@ pub(crate) async fn refresh_token<P: Provider>(
         scope,
         refresh_token: true,
     };
-    provider
-        .before_issue(GrantType::RefreshToken, client, &mut grant)
-        .await?;
+    let issuance = Issuance::new(provider, client, GrantType::RefreshToken);
+    issuance.approve(&mut grant).await?;
     // Rotation always hands back a successor, or the client would lose the grant.
     grant.refresh_token = true;
     let grant_id = record.grant_id();
     // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
     // parameter narrows only the access token. What `before_issue` took away goes for good.
     let refresh_scope = original.difference(scope.difference(grant.scope));
-    let minted = issue::new_token_pair(
-        provider,
-        client,
-        grant_id,
-        &grant,
-        refresh_scope,
-        Draw::new().tokens,
-    );
+    let minted = issuance.mint(grant_id, &grant, refresh_scope, Draw::new().tokens);
     let Some(successor) = minted.refresh else {
         return Err(OAuthError::new(
-            crate::error::ErrorCode::UnauthorizedClient,
+            ErrorCode::UnauthorizedClient,
             "the client may not use the refresh token grant",
         ));
     };
     let outcome = store
         .rotate_refresh_token(&token_hash, minted.access, successor)
         .await?;
-    let refresh = issue::Consumable {
+    let refresh = Consumable {
         replay: RevokeReason::RefreshReplay,
         used: "the refresh token was already used",
         missing: "the refresh token is invalid",
     };
-    let grant_type = GrantType::RefreshToken;
-    issue::settle(
-        provider,
-        client,
-        grant_type,
-        grant_id,
-        &grant,
-        minted.response,
-        outcome,
-        refresh,
-    )
-    .await
+    issuance
+        .settle(grant_id, &grant, minted.response, outcome, refresh)
+        .await
 }

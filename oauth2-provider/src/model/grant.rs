@@ -8,9 +8,9 @@
 
 use std::time::SystemTime;
 
+use super::id::{GrantId, TokenHash};
 use crate::pkce::PkceChallenge;
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash};
 
 /// What the runtime knows of an authorization code it issues (RFC 6749 §4.1.2).
 #[derive(Clone, Debug)]

@@ -4,6 +4,7 @@
 
 mod client;
 mod grant;
+mod id;
 mod owner;
 mod record;
 
@@ -12,5 +13,6 @@ pub use grant::{
     Access, AccessTokenModel, AuthorizationCodeModel, Code, NewCode, NewToken, Refresh,
     RefreshTokenModel,
 };
+pub use id::{GrantId, TokenHash};
 pub use owner::ResourceOwner;
 pub use record::ClientRecord;

@@ -11,9 +11,9 @@ use crate::error::StoreError;
 use crate::model::{
     AccessTokenModel, AuthorizationCodeModel, ClientRecord, NewCode, NewToken, RefreshTokenModel,
 };
+use crate::model::{GrantId, TokenHash};
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash};
 
 /// The record types a durable store is generic over without holding any: through `fn()` so
 /// the store is `Send + Sync` whatever they are.

@@ -12,7 +12,7 @@ use crate::error::StoreError;
 use crate::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, Code, OAuthClient, Refresh, RefreshTokenModel,
 };
-use crate::secret::{GrantId, TokenHash};
+use crate::model::{GrantId, TokenHash};
 
 /// A store in concurrent hash maps (sharded locks, no global lock).
 ///

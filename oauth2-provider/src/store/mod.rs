@@ -35,8 +35,8 @@ pub use sqlite::SqliteStore;
 
 use crate::error::StoreError;
 use crate::model::{AccessTokenModel, AuthorizationCodeModel, OAuthClient, RefreshTokenModel};
+use crate::model::{GrantId, TokenHash};
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash};
 
 /// The outcome of consuming a code or a refresh token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use super::Store;
 use super::codec::Records;
 use super::sql::{self, PurgeTask};
 use crate::error::StoreError;
+use crate::model::GrantId;
 use crate::model::{Access, Code, Refresh};
-use crate::secret::GrantId;
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 

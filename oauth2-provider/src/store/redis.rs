@@ -16,8 +16,8 @@ use crate::model::{
     Access, AccessTokenModel, AuthorizationCodeModel, ClientRecord, Code, Refresh,
     RefreshTokenModel,
 };
+use crate::model::{GrantId, TokenHash};
 use crate::scope::Scope;
-use crate::secret::{GrantId, TokenHash};
 
 /// A store in Redis: codes and tokens with native expiry, and the clients.
 ///

@@ -248,7 +248,7 @@ macro_rules! impl_sql_store {
                 &self,
                 consume: &'static str,
                 exists: &'static str,
-                hash: &$crate::secret::TokenHash,
+                hash: &$crate::model::TokenHash,
                 access: A,
                 refresh: Option<R>,
             ) -> Result<$crate::store::Exchange, sqlx::Error> {
@@ -327,7 +327,7 @@ macro_rules! impl_sql_store {
 
             async fn find_code(
                 &self,
-                code_hash: &$crate::secret::TokenHash,
+                code_hash: &$crate::model::TokenHash,
             ) -> Result<Option<std::sync::Arc<K>>, $crate::error::StoreError> {
                 let row: Option<$crate::store::codec::CodeRow> =
                     sqlx::query_as($crate::store::sql::stmt::FIND_CODE)
@@ -341,7 +341,7 @@ macro_rules! impl_sql_store {
 
             async fn exchange_code(
                 &self,
-                code_hash: &$crate::secret::TokenHash,
+                code_hash: &$crate::model::TokenHash,
                 access: A,
                 refresh: Option<R>,
             ) -> Result<$crate::store::Exchange, $crate::error::StoreError> {
@@ -371,7 +371,7 @@ macro_rules! impl_sql_store {
 
             async fn find_access_token(
                 &self,
-                token_hash: &$crate::secret::TokenHash,
+                token_hash: &$crate::model::TokenHash,
             ) -> Result<Option<std::sync::Arc<A>>, $crate::error::StoreError> {
                 let row: Option<$crate::store::codec::TokenRow> =
                     sqlx::query_as($crate::store::sql::stmt::FIND_ACCESS)
@@ -385,7 +385,7 @@ macro_rules! impl_sql_store {
 
             async fn find_refresh_token(
                 &self,
-                token_hash: &$crate::secret::TokenHash,
+                token_hash: &$crate::model::TokenHash,
             ) -> Result<Option<$crate::store::Stored<R>>, $crate::error::StoreError> {
                 let row: Option<$crate::store::codec::RefreshRow> =
                     sqlx::query_as($crate::store::sql::stmt::FIND_REFRESH)
@@ -404,7 +404,7 @@ macro_rules! impl_sql_store {
 
             async fn rotate_refresh_token(
                 &self,
-                token_hash: &$crate::secret::TokenHash,
+                token_hash: &$crate::model::TokenHash,
                 access: A,
                 refresh: R,
             ) -> Result<$crate::store::Exchange, $crate::error::StoreError> {
@@ -421,7 +421,7 @@ macro_rules! impl_sql_store {
 
             async fn revoke_access_token(
                 &self,
-                token_hash: &$crate::secret::TokenHash,
+                token_hash: &$crate::model::TokenHash,
             ) -> Result<bool, $crate::error::StoreError> {
                 let deleted = sqlx::query($crate::store::sql::stmt::REVOKE_ACCESS)
                     .bind(&token_hash.as_bytes()[..])
@@ -434,7 +434,7 @@ macro_rules! impl_sql_store {
 
             async fn revoke_grant(
                 &self,
-                grant_id: $crate::secret::GrantId,
+                grant_id: $crate::model::GrantId,
             ) -> Result<(), $crate::error::StoreError> {
                 let mut tx = self.begin_family(grant_id).await.map_err($err)?;
                 for statement in $crate::store::sql::stmt::REVOKE_GRANT {

@@ -1,5 +1,5 @@
 use oauth2_provider::pkce::PkceChallenge;
-use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::{AuthorizationCode, scopes};
 use std::time::SystemTime;
 

@@ -1,4 +1,4 @@
-use oauth2_provider::secret::TokenHash;
+use oauth2_provider::model::TokenHash;
 use oauth2_provider::{AccessToken, scopes};
 
 #[scopes(read = 1 << 0)]

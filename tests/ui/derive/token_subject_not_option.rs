@@ -1,4 +1,4 @@
-use oauth2_provider::secret::{GrantId, TokenHash};
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::{RefreshToken, scopes};
 use std::time::SystemTime;
 

@@ -1,11 +1,13 @@
-//! Building responses: JSON with the RFC 6749 §5.1 cache headers, errors, redirects.
+//! Every response the endpoints build: JSON with the RFC 6749 §5.1 cache headers, errors (JSON,
+//! or a page shown to the user agent), redirects. The resource server's challenge is in
+//! [`bearer`](super::bearer).
 
 use bytes::Bytes;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, PRAGMA, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
 use serde::Serialize;
 
-use crate::error::OAuthError;
+use crate::error::{ErrorCode, OAuthError};
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
@@ -89,7 +91,7 @@ pub(crate) fn redirect(location: &str, after_post: bool) -> Response<Bytes> {
             response
         }
         Err(_) => error(&OAuthError::new(
-            crate::ErrorCode::ServerError,
+            ErrorCode::ServerError,
             "the redirect could not be built",
         )),
     }
@@ -113,4 +115,18 @@ pub(crate) fn too_large() -> Response<Bytes> {
         &OAuthError::invalid_request("the request body is too large"),
         StatusCode::PAYLOAD_TOO_LARGE,
     )
+}
+
+/// An error shown to the user agent instead of redirecting to an unverified URI
+/// (RFC 6749 §4.1.2.1).
+pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
+    let body = format!("{}: {}\n", error.code().as_str(), error.description());
+    let mut response = Response::new(Bytes::from(body));
+    *response.status_mut() = error.code().token_status();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
+    response
 }

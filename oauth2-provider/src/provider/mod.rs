@@ -42,10 +42,16 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::authorize::{AuthorizationRequest, Decision};
-use crate::config::{Config, GrantType};
+mod consent;
+pub mod defaults;
+mod event;
+
+pub use consent::{AuthorizationRequest, Decision, ResponseType};
+pub use event::{RevokeEvent, RevokeReason, TokenEvent};
+
+use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError, StoreError};
-use crate::grant::{self, Grant, TokenRequest};
+use crate::grant::{Grant, GrantType, TokenRequest};
 use crate::model::ResourceOwner;
 use crate::store::Store;
 
@@ -118,24 +124,24 @@ pub trait Provider: Send + Sync + Sized + 'static {
         async { Ok(Decision::Deny) }
     }
 
-    /// Grant handler `password` (RFC 6749 §4.3). Default: [`grant::password`], which checks the
-    /// owner through [`Provider::authenticate_owner`].
+    /// Grant handler `password` (RFC 6749 §4.3). Default: [`defaults::password`], which checks
+    /// the owner through [`Provider::authenticate_owner`].
     fn password_grant(
         &self,
         request: &TokenRequest<'_>,
         client: &ClientOf<Self>,
     ) -> impl Future<Output = Result<Grant<ScopeOf<Self>>, OAuthError>> + Send {
-        grant::password(self, request, client)
+        defaults::password(self, request, client)
     }
 
     /// Grant handler `client_credentials` (RFC 6749 §4.4). Default:
-    /// [`grant::client_credentials`].
+    /// [`defaults::client_credentials`].
     fn client_credentials_grant(
         &self,
         request: &TokenRequest<'_>,
         client: &ClientOf<Self>,
     ) -> impl Future<Output = Result<Grant<ScopeOf<Self>>, OAuthError>> + Send {
-        grant::client_credentials(self, request, client)
+        defaults::client_credentials(request, client)
     }
 
     /// Extension grants (RFC 6749 §8.3): called for a `grant_type` listed in
@@ -181,59 +187,4 @@ pub trait Provider: Send + Sync + Sized + 'static {
         let _ = event;
         async {}
     }
-}
-
-/// `true` when `provider` serves `grant` and its configuration has it switched on.
-pub(crate) fn is_on<P: Provider>(provider: &P, grant: GrantType) -> bool {
-    provider.config().grants.enabled(grant) && provider.grant_types().contains(&grant)
-}
-
-/// The grant a `grant_type` value names, if `provider` serves it and has it switched on.
-pub(crate) fn dispatch<P: Provider>(provider: &P, name: &str) -> Option<GrantType> {
-    let grant = *provider.grant_types().iter().find(|g| g.as_str() == name)?;
-    provider.config().grants.enabled(grant).then_some(grant)
-}
-
-/// What was issued, for the `token_issued` hook. No token values: they stay out of logs.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct TokenEvent<'a, S> {
-    /// The grant used.
-    pub grant_type: GrantType,
-    /// The client the tokens went to.
-    pub client_id: &'a str,
-    /// The resource owner, if any.
-    pub subject: Option<&'a str>,
-    /// The scope granted.
-    pub scope: S,
-    /// The grant family.
-    pub grant_id: crate::secret::GrantId,
-    /// Whether a refresh token was issued too.
-    pub refresh_token: bool,
-}
-
-/// What was revoked, for the `token_revoked` hook.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct RevokeEvent<'a> {
-    /// The client on whose behalf the revocation happened.
-    pub client_id: &'a str,
-    /// Why.
-    pub reason: RevokeReason,
-    /// The grant family affected.
-    pub grant_id: crate::secret::GrantId,
-}
-
-/// Why tokens were revoked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RevokeReason {
-    /// A client asked (RFC 7009) for an access token.
-    AccessToken,
-    /// A client asked (RFC 7009) for a refresh token: its whole grant went.
-    RefreshToken,
-    /// A used authorization code was presented again (RFC 6749 §4.1.2).
-    CodeReplay,
-    /// A rotated refresh token was presented again (RFC 9700 §4.14.2).
-    RefreshReplay,
 }

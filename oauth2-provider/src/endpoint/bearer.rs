@@ -19,12 +19,12 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, Response, StatusCode};
 
-use crate::endpoint::Server;
+use super::Server;
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::AccessTokenModel;
+use crate::model::TokenHash;
 use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scope;
-use crate::secret::TokenHash;
 use crate::store::Store;
 
 /// Why a request to a protected resource was refused.
@@ -112,7 +112,7 @@ impl BearerRejection {
 ///
 /// ```
 /// use http::HeaderMap;
-/// use oauth2_provider::bearer::extract;
+/// use oauth2_provider::endpoint::bearer::extract;
 ///
 /// let mut headers = HeaderMap::new();
 /// assert!(extract(&headers).unwrap_err().error().is_none());

@@ -1,0 +1,114 @@
+//! The authorization request once its client and redirect URI are verified (RFC 6749 §4.1.1,
+//! §4.2.1; RFC 7636 §4.3): the protocol checks, the `consent` hook, and what it approved,
+//! issued as a code or an implicit token.
+
+use bytes::Bytes;
+use http::Response;
+use http::request::Parts;
+
+use crate::error::{ErrorCode, OAuthError};
+use crate::model::OAuthClient;
+use crate::params::Params;
+use crate::pkce::PkceChallenge;
+use crate::provider::{AuthorizationRequest, ClientOf, Decision, Provider, ResponseType};
+use crate::scope::Scope;
+
+use super::authorization_code::{CodeBinding, issue_code};
+use super::{GrantType, TokenResponse, implicit, is_on, resolve_scope};
+
+/// An authorization request whose client exists and whose redirect URI is registered for it:
+/// from here on, every error goes back to the client.
+pub(crate) struct Verified<'a, C> {
+    pub client: &'a C,
+    pub response_type: ResponseType,
+    /// Where the response goes.
+    pub redirect_uri: &'a str,
+    /// The `redirect_uri` parameter as sent, if it was.
+    pub requested_uri: Option<&'a str>,
+    pub params: &'a Params<'a>,
+    pub http: &'a Parts,
+}
+
+/// What the authorization endpoint sends back.
+pub(crate) enum Outcome {
+    /// An approved code request: the code (§4.1.2).
+    Code(String),
+    /// An approved implicit request: the token (§4.2.2).
+    Token(TokenResponse),
+    /// The `consent` hook's own page (sign-in, consent).
+    Respond(Response<Bytes>),
+}
+
+/// Checks the request, asks the `consent` hook, and issues what it approved.
+pub(crate) async fn authorize<P: Provider>(
+    provider: &P,
+    request: Verified<'_, ClientOf<P>>,
+) -> Result<Outcome, OAuthError> {
+    let client = request.client;
+    let params = request.params;
+    let grant_type = match request.response_type {
+        ResponseType::Code => GrantType::AuthorizationCode,
+        ResponseType::Token => GrantType::Implicit,
+    };
+    if !is_on(provider, grant_type) {
+        return Err(OAuthError::new(
+            ErrorCode::UnsupportedResponseType,
+            "the response type is not supported",
+        ));
+    }
+    if !client.allows_grant_type(grant_type.as_str()) {
+        return Err(OAuthError::new(
+            ErrorCode::UnauthorizedClient,
+            "the client may not use this response type",
+        ));
+    }
+    let scope = resolve_scope(params.get("scope"), client.allowed_scope())?;
+    let challenge = match request.response_type {
+        ResponseType::Code => PkceChallenge::from_request(
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+            client.is_confidential(),
+            provider.config(),
+        )?,
+        ResponseType::Token => None,
+    };
+
+    let consent = AuthorizationRequest {
+        client,
+        response_type: request.response_type,
+        redirect_uri: request.redirect_uri,
+        scope,
+        state: params.get("state"),
+        params,
+        http: request.http,
+    };
+    let (subject, approved) = match provider.consent(&consent).await? {
+        Decision::Approve {
+            subject,
+            scope: approved,
+        } => (subject, approved.intersection(scope)),
+        Decision::Deny => {
+            return Err(OAuthError::new(
+                ErrorCode::AccessDenied,
+                "the resource owner denied the request",
+            ));
+        }
+        Decision::Respond(response) => return Ok(Outcome::Respond(response)),
+    };
+
+    match request.response_type {
+        ResponseType::Code => {
+            let binding = CodeBinding {
+                subject,
+                scope: approved,
+                redirect_uri: request.requested_uri,
+                challenge,
+            };
+            Ok(Outcome::Code(issue_code(provider, client, binding).await?))
+        }
+        ResponseType::Token => {
+            let token = implicit::issue_token(provider, client, subject, approved).await?;
+            Ok(Outcome::Token(token))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The implicit grant's token (RFC 6749 §4.2.2), issued at the authorization endpoint: no
+//! refresh token, ever (§4.2.2).
+
+use crate::error::OAuthError;
+use crate::provider::{ClientOf, Provider, ScopeOf};
+
+use super::issue::Issuance;
+use super::{Grant, GrantType, TokenResponse};
+
+/// Issues the access token of an approved implicit request.
+pub(crate) async fn issue_token<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    subject: String,
+    scope: ScopeOf<P>,
+) -> Result<TokenResponse, OAuthError> {
+    let grant = Grant {
+        subject: Some(subject),
+        scope,
+        refresh_token: false,
+    };
+    Issuance::new(provider, client, GrantType::Implicit)
+        .issue(grant)
+        .await
+}
