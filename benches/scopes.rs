@@ -5,7 +5,7 @@ mod support;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use oauth2_provider::scope::Scope as _;
+use oauth2_provider::scope::Scopes as _;
 
 use support::Scope;
 

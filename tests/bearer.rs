@@ -7,8 +7,8 @@ use std::time::Duration;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, StatusCode};
 use oauth2_provider::endpoint::bearer::BearerRejection;
-use oauth2_provider::model::AccessTokenModel;
-use oauth2_provider::scope::Scope;
+use oauth2_provider::model::TokenModel;
+use oauth2_provider::scope::Scopes;
 use support::*;
 
 /// The status and `WWW-Authenticate` value of a rejection's response.

@@ -7,10 +7,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use oauth2_provider::model::{
-    AccessTokenModel, AuthorizationCodeModel, NewCode, NewToken, OAuthClient, RefreshTokenModel,
-    ResourceOwner,
-};
+use oauth2_provider::model::{AccessKind, NewCode, NewToken, RefreshKind, TokenModel};
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::{
@@ -285,16 +282,16 @@ fn code_new_takes_the_roles_and_defaults_the_rest() {
     let code = CodeRow::new(new_code());
     assert_eq!(code.code_hash(), &TokenHash::of("code"));
     assert_eq!(code.grant_id(), GrantId::from_bytes([7; 16]));
-    assert_eq!(AuthorizationCodeModel::client_id(&code), "app");
-    assert_eq!(AuthorizationCodeModel::subject(&code), "42");
+    assert_eq!(AuthorizationCode::client_id(&code), "app");
+    assert_eq!(AuthorizationCode::subject(&code), "42");
     assert_eq!(code.redirect_uri(), Some("https://app.example/cb"));
-    assert_eq!(AuthorizationCodeModel::scope(&code), Scope::READ);
+    assert_eq!(AuthorizationCode::scope(&code), Scope::READ);
     assert_eq!(
         code.challenge().map(PkceChallenge::method),
         Some(ChallengeMethod::S256)
     );
     assert_eq!(
-        AuthorizationCodeModel::expires_at(&code),
+        AuthorizationCode::expires_at(&code),
         SystemTime::UNIX_EPOCH + Duration::from_secs(600)
     );
     assert_eq!(code.row_id, 0);
@@ -322,28 +319,34 @@ fn new_token(subject: Option<&str>) -> NewToken<Scope> {
 
 #[test]
 fn generic_token_row_is_both_token_kinds() {
-    let access: TokenRow<Scope, Vec<u8>> = AccessTokenModel::new(new_token(Some("42")));
+    let access: TokenRow<Scope, Vec<u8>> = TokenModel::<AccessKind>::new(new_token(Some("42")));
     assert_eq!(
-        AccessTokenModel::token_hash(&access),
+        TokenModel::<AccessKind>::token_hash(&access),
         &TokenHash::of("token")
     );
     assert_eq!(
-        AccessTokenModel::grant_id(&access),
+        TokenModel::<AccessKind>::grant_id(&access),
         GrantId::from_bytes([9; 16])
     );
-    assert_eq!(AccessTokenModel::client_id(&access), "app");
-    assert_eq!(AccessTokenModel::subject(&access), Some("42"));
-    assert_eq!(AccessTokenModel::scope(&access), Scope::READ | Scope::WRITE);
+    assert_eq!(TokenModel::<AccessKind>::client_id(&access), "app");
+    assert_eq!(TokenModel::<AccessKind>::subject(&access), Some("42"));
     assert_eq!(
-        AccessTokenModel::expires_at(&access),
+        TokenModel::<AccessKind>::scope(&access),
+        Scope::READ | Scope::WRITE
+    );
+    assert_eq!(
+        TokenModel::<AccessKind>::expires_at(&access),
         Some(SystemTime::UNIX_EPOCH + Duration::from_secs(3600))
     );
-    assert!(AccessTokenModel::is_expired(&access, SystemTime::now()));
+    assert!(TokenModel::<AccessKind>::is_expired(
+        &access,
+        SystemTime::now()
+    ));
     assert!(access.meta.is_empty());
 
-    let refresh: TokenRow<Scope, (u32, String)> = RefreshTokenModel::new(new_token(None));
-    assert_eq!(RefreshTokenModel::subject(&refresh), None);
-    assert_eq!(RefreshTokenModel::client_id(&refresh), "app");
+    let refresh: TokenRow<Scope, (u32, String)> = TokenModel::<RefreshKind>::new(new_token(None));
+    assert_eq!(TokenModel::<RefreshKind>::subject(&refresh), None);
+    assert_eq!(TokenModel::<RefreshKind>::client_id(&refresh), "app");
     assert_eq!(refresh.meta, (0, String::new()));
     assert_eq!(&*refresh.client, "app");
     assert!(

@@ -11,23 +11,22 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use http::StatusCode;
+use oauth2_provider::__fuzz::Params;
 use oauth2_provider::config::Config;
 use oauth2_provider::error::{OAuthError, StoreError};
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest, TokenResponse};
 use oauth2_provider::model::{
-    Access, AccessTokenModel, AuthorizationCodeModel, ClientRecord, Code, NewCode, NewToken,
-    OAuthClient as _, Refresh, RefreshTokenModel,
+    AccessKind, ClientRecord, CodeRecord, NewCode, NewToken, RefreshKind, TokenModel, TokenRecord,
 };
 use oauth2_provider::model::{GrantId, TokenHash};
-use oauth2_provider::params::Params;
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, TokenEvent};
 use oauth2_provider::secret::{hash_password, hash_secret};
 use oauth2_provider::store::{MemoryStore, Store};
 use oauth2_provider::{
-    AccessToken, AuthorizationCode, OAuthClient, RefreshToken, Scope as _, Server, scopes,
+    AccessToken, AuthorizationCode, OAuthClient, RefreshToken, Scopes as _, Server, scopes,
 };
 use support::{ApiScope, App, Auth, JsonReply, assert_token_ok, bearer_headers, token_request};
 
@@ -362,16 +361,16 @@ fn records_show_no_secret() {
     let challenge = PkceChallenge::new(ChallengeMethod::Plain, VERIFIER).unwrap();
     assert_clean("PkceChallenge", &format!("{challenge:?}"), &[]);
     assert_clean("NewCode", &format!("{:?}", new_code()), &[TOKEN]);
-    assert_clean("Code", &format!("{:#?}", Code::new(new_code())), &[TOKEN]);
+    assert_clean("Code", &format!("{:#?}", CodeRecord(new_code())), &[TOKEN]);
     assert_clean("NewToken", &format!("{:?}", new_token()), &[TOKEN]);
     assert_clean(
         "Access",
-        &format!("{:?}", Access::new(new_token())),
+        &format!("{:?}", TokenRecord::<_, AccessKind>::of(new_token())),
         &[TOKEN],
     );
     assert_clean(
         "Refresh",
-        &format!("{:#?}", Refresh::new(new_token())),
+        &format!("{:#?}", TokenRecord::<_, RefreshKind>::of(new_token())),
         &[TOKEN],
     );
     // Even the hashes stay out of a client's Debug: an argon2 hash of a weak secret can be
@@ -489,11 +488,11 @@ fn derived_types_show_no_secret() {
     assert_clean("a derived client", &format!("{app:?}"), &[&hash]);
     assert_eq!(format!("{:?}", app.allowed), "DerivedScope(read | write)");
 
-    let code = <DerivedCode as AuthorizationCodeModel>::new(new_code());
+    let code = <DerivedCode as AuthorizationCode>::new(new_code());
     assert_eq!(code.client_id(), CLIENT);
     assert_clean("a derived code", &format!("{code:?}"), &[TOKEN]);
-    let access = <DerivedToken as AccessTokenModel>::new(new_token());
-    let refresh = <DerivedToken as RefreshTokenModel>::new(new_token());
+    let access = <DerivedToken as TokenModel<AccessKind>>::new(new_token());
+    let refresh = <DerivedToken as TokenModel<RefreshKind>>::new(new_token());
     assert_clean("a derived access token", &format!("{access:?}"), &[TOKEN]);
     assert_clean(
         "a derived refresh token",

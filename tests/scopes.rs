@@ -1,6 +1,6 @@
 //! Behaviour of a `#[scopes]`-generated type: parse and format, set algebra, serde, `const` use.
 
-use oauth2_provider::scope::{Scope as _, ScopeDef, ScopeError};
+use oauth2_provider::scope::{ScopeDef, ScopeError, Scopes as _};
 use oauth2_provider::scopes;
 use proptest::prelude::*;
 
@@ -90,7 +90,7 @@ fn unknown_and_malformed_strings_are_told_apart() {
 #[test]
 fn table_lists_singles_and_combinations_in_declaration_order() {
     assert_eq!(
-        <Scope as oauth2_provider::Scope>::DEFS,
+        <Scope as oauth2_provider::Scopes>::DEFS,
         &[
             ScopeDef::single("read", 1 << 1),
             ScopeDef::single("write", 1 << 2),
@@ -100,7 +100,7 @@ fn table_lists_singles_and_combinations_in_declaration_order() {
             ScopeDef::combined("read_write", 1 << 1 | 1 << 2),
         ]
     );
-    assert_eq!(<Scope as oauth2_provider::Scope>::DEFAULT, 1 << 1 | 1 << 3);
+    assert_eq!(<Scope as oauth2_provider::Scopes>::DEFAULT, 1 << 1 | 1 << 3);
 }
 
 #[test]
@@ -236,7 +236,7 @@ proptest! {
 
     #[test]
     fn algebra_agrees_with_the_trait(a in subset(), b in subset()) {
-        use oauth2_provider::Scope as Trait;
+        use oauth2_provider::Scopes as Trait;
         prop_assert_eq!(a | b, Trait::union(a, b));
         prop_assert_eq!(a & b, Trait::intersection(a, b));
         prop_assert_eq!(a - b, Trait::difference(a, b));

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
-use oauth2_provider::model::{Access, NewToken};
+use oauth2_provider::model::{AccessKind, NewToken, TokenRecord};
 use oauth2_provider::model::{GrantId, TokenHash};
-use oauth2_provider::scope::Scope;
+use oauth2_provider::scope::Scopes;
 use oauth2_provider::store::{ClientAdmin, PostgresOptions, PostgresStore, Store};
 use store_conformance::{Backend, TestScope, conformance_tests};
 
@@ -101,7 +101,7 @@ async fn unreachable_database_fails_closed_quickly() {
     let exchanged = store
         .exchange_code(
             &TokenHash::of("code"),
-            Access(NewToken {
+            TokenRecord::<_, AccessKind>::of(NewToken {
                 token_hash: TokenHash::of("token"),
                 grant_id: GrantId::generate(),
                 client_id: "app".to_owned(),

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use oauth2_provider::model::{Access, AccessTokenModel, Code, NewCode, NewToken, Refresh};
+use oauth2_provider::model::{
+    AccessKind, CodeRecord, NewCode, NewToken, RefreshKind, TokenModel, TokenRecord,
+};
 use oauth2_provider::model::{GrantId, TokenHash};
-use oauth2_provider::scope::Scope;
+use oauth2_provider::scope::Scopes;
 use oauth2_provider::secret::generate_token;
 use oauth2_provider::store::{ClientAdmin, Exchange, SqliteStore, Store};
 use store_conformance::{Backend, TestScope, client, conformance_tests};
@@ -88,7 +90,7 @@ async fn survives_reopening() {
             .await
             .unwrap();
         store
-            .insert_code(Code(NewCode {
+            .insert_code(CodeRecord(NewCode {
                 code_hash: code,
                 grant_id: grant,
                 client_id: "app".to_owned(),
@@ -103,8 +105,8 @@ async fn survives_reopening() {
         let outcome = store
             .exchange_code(
                 &code,
-                Access(access.clone()),
-                Some(Refresh(refresh.clone())),
+                TokenRecord::<_, AccessKind>::of(access.clone()),
+                Some(TokenRecord::<_, RefreshKind>::of(refresh.clone())),
             )
             .await
             .unwrap();
@@ -132,7 +134,7 @@ async fn survives_reopening() {
             .is_some()
     );
     let replay = store
-        .exchange_code(&code, Access(token(None)), None)
+        .exchange_code(&code, TokenRecord::<_, AccessKind>::of(token(None)), None)
         .await
         .unwrap();
     assert_eq!(replay, Exchange::AlreadyUsed, "the code's use survived too");
@@ -146,7 +148,7 @@ struct AuditedAccess {
     audit_note: String,
 }
 
-impl AccessTokenModel for AuditedAccess {
+impl TokenModel<AccessKind> for AuditedAccess {
     type Scope = TestScope;
     fn new(token: NewToken<TestScope>) -> Self {
         AuditedAccess {
@@ -177,7 +179,7 @@ impl AccessTokenModel for AuditedAccess {
 #[tokio::test]
 async fn user_record_types() {
     let dir = tempfile::tempdir().unwrap();
-    let store: SqliteStore<TestScope, Code<TestScope>, AuditedAccess> =
+    let store: SqliteStore<TestScope, CodeRecord<TestScope>, AuditedAccess> =
         SqliteStore::open(dir.path().join("oauth.db"))
             .await
             .unwrap();
@@ -215,7 +217,7 @@ async fn background_purge() {
     };
     let first = expired();
     store
-        .insert_tokens(Access(first.clone()), None)
+        .insert_tokens(TokenRecord::<_, AccessKind>::of(first.clone()), None)
         .await
         .unwrap();
 
@@ -237,7 +239,7 @@ async fn background_purge() {
 
     let second = expired();
     store
-        .insert_tokens(Access(second.clone()), None)
+        .insert_tokens(TokenRecord::<_, AccessKind>::of(second.clone()), None)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;

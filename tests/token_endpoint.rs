@@ -8,8 +8,8 @@ use bytes::Bytes;
 use http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
 use http::{Method, Request, StatusCode};
 use oauth2_provider::grant::GrantType;
-use oauth2_provider::model::AccessTokenModel;
 use oauth2_provider::model::TokenHash;
+use oauth2_provider::model::TokenModel;
 use oauth2_provider::store::Store;
 use support::*;
 

@@ -12,10 +12,7 @@ use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, Request};
 use oauth2_provider::config::Config;
-use oauth2_provider::model::{
-    Access, AccessTokenModel, AuthorizationCodeModel, Code, NewCode, NewToken, Refresh,
-    RefreshTokenModel,
-};
+use oauth2_provider::model::{AccessKind, CodeRecord, NewCode, NewToken, RefreshKind, TokenRecord};
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::secret::{generate_token, hash_secret};
@@ -120,7 +117,7 @@ fn token_record(hash: TokenHash, grant_id: GrantId, subject: Option<&str>) -> Ne
 /// returns the raw token.
 pub fn insert_access_token(store: &BenchStore) -> String {
     let token = generate_token();
-    let record = Access::new(token_record(
+    let record = TokenRecord::<_, AccessKind>::of(token_record(
         TokenHash::of(&token),
         GrantId::generate(),
         None,
@@ -132,13 +129,17 @@ pub fn insert_access_token(store: &BenchStore) -> String {
 /// Stores a fresh access and refresh token pair for `SUBJECT`; returns the raw refresh token.
 pub fn insert_refresh_token(store: &BenchStore) -> String {
     let grant_id = GrantId::generate();
-    let access = Access::new(token_record(
+    let access = TokenRecord::<_, AccessKind>::of(token_record(
         TokenHash::of(&generate_token()),
         grant_id,
         Some(SUBJECT),
     ));
     let token = generate_token();
-    let refresh = Refresh::new(token_record(TokenHash::of(&token), grant_id, Some(SUBJECT)));
+    let refresh = TokenRecord::<_, RefreshKind>::of(token_record(
+        TokenHash::of(&token),
+        grant_id,
+        Some(SUBJECT),
+    ));
     ready(store.insert_tokens(access, Some(refresh))).expect("the memory store cannot fail");
     token
 }
@@ -147,7 +148,7 @@ pub fn insert_refresh_token(store: &BenchStore) -> String {
 /// challenge, as the authorization endpoint would; returns the raw code.
 pub fn insert_code(store: &BenchStore) -> String {
     let code = generate_token();
-    let record = Code::new(NewCode {
+    let record = CodeRecord(NewCode {
         code_hash: TokenHash::of(&code),
         grant_id: GrantId::generate(),
         client_id: CLIENT.to_owned(),

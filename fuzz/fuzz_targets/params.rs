@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oauth2_provider::params::Params;
+use oauth2_provider::__fuzz::Params;
 
 fuzz_target!(|data: &[u8]| {
     let parsed = Params::parse(data);

@@ -17,8 +17,8 @@ use oauth2_provider::config::Config;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::error::OAuthError;
 use oauth2_provider::model::{
-    Access, AccessTokenModel as _, AuthorizationCodeModel as _, ClientRecord, Code, NewCode,
-    NewToken, Refresh, RefreshTokenModel as _, ResourceOwner,
+    AccessKind, ClientRecord, CodeRecord, NewCode, NewToken, RefreshKind, ResourceOwner,
+    TokenRecord,
 };
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::provider::Provider;
@@ -139,7 +139,7 @@ pub fn server() -> Server<FuzzProvider> {
     store.add_client(client(PUBLIC, None, &[PUBLIC_CALLBACK], &all));
     store.add_client(client(ODD, Some(ODD_SECRET), &[], &["client_credentials"]));
     let later = SystemTime::now() + Duration::from_secs(600);
-    block_on(store.insert_code(Code::new(NewCode {
+    block_on(store.insert_code(CodeRecord(NewCode {
         code_hash: TokenHash::of(SEEDED_CODE),
         grant_id: GrantId::generate(),
         client_id: PUBLIC.to_owned(),
@@ -160,8 +160,8 @@ pub fn server() -> Server<FuzzProvider> {
         expires_at: Some(later),
     };
     block_on(store.insert_tokens(
-        Access::new(token(TokenHash::of("seeded-access"))),
-        Some(Refresh::new(token(TokenHash::of(SEEDED_REFRESH)))),
+        TokenRecord::<_, AccessKind>::of(token(TokenHash::of("seeded-access"))),
+        Some(TokenRecord::<_, RefreshKind>::of(token(TokenHash::of(SEEDED_REFRESH)))),
     ))
     .expect("the memory store does not fail");
     Server::new(FuzzProvider { store, config })

@@ -79,7 +79,7 @@ use model::Derive;
 ///   `USER_EMAIL`); two names making the same constant is an error;
 /// - `const fn`s `bits`, `from_bits_retain`, `empty`, `all`, `is_empty`, `contains`,
 ///   `intersects`, `union`, `intersection`, `difference`, `symmetric_difference`, `complement`,
-///   and `from_name`, `parse`, `names`, which call the [`Scope`] trait;
+///   and `from_name`, `parse`, `names`, which call the [`Scopes`] trait;
 /// - `impl Scope` with the `DEFS` table (every name, in declaration order) and
 ///   `DEFAULT`;
 /// - `Debug` (`Scope(read | write)`, unnamed bits in hex, `Scope(0x0)` when empty), `Display`
@@ -87,7 +87,7 @@ use model::Derive;
 ///   `Deserialize` as that string, `Default` as the default scope, and the operators `|`, `&`,
 ///   `^`, `-` (difference), `!` (complement within the defined scopes) with their `*=` forms.
 ///
-/// [`Scope`]: https://docs.rs/oauth2-provider/latest/oauth2_provider/scope/trait.Scope.html
+/// [`Scopes`]: https://docs.rs/oauth2-provider/latest/oauth2_provider/scope/trait.Scopes.html
 ///
 /// # The backing integer
 ///
@@ -104,7 +104,7 @@ use model::Derive;
 /// | `check(wants, has)` | `has.contains(wants)` |
 /// | `to_int(*names)` | `Scope::parse("read write")`, or `Scope::from_name("read")` for one |
 /// | `to_names(scope)`, `names(scope)` | `scope.names()` (an iterator of `&'static str`) |
-/// | `SCOPES` | `<Scope as oauth2_provider::Scope>::DEFS` |
+/// | `SCOPES` | `<Scope as oauth2_provider::Scopes>::DEFS` |
 /// | `DEFAULT_SCOPES` | `Scope::default()` |
 ///
 /// # Mistakes it reports
@@ -121,8 +121,7 @@ pub fn scopes(args: TokenStream, input: TokenStream) -> TokenStream {
 /// Implements `oauth2_provider::model::OAuthClient` for a struct with named fields.
 ///
 /// ```
-/// use oauth2_provider::model::OAuthClient;
-/// use oauth2_provider::{OAuthClient, scopes};
+/// use oauth2_provider::{OAuthClient, scopes}; // the derive and the trait
 ///
 /// #[scopes(read = 1 << 0, write = 1 << 1)]
 /// pub struct Scope;
@@ -196,13 +195,12 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
     model::derive(Derive::ResourceOwner, input.into()).into()
 }
 
-/// Implements `oauth2_provider::model::AuthorizationCodeModel` for a struct with named fields.
+/// Implements `oauth2_provider::model::AuthorizationCode` for a struct with named fields.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use oauth2_provider::model::{AuthorizationCodeModel, NewCode};
+/// use oauth2_provider::model::{GrantId, NewCode, TokenHash};
 /// use oauth2_provider::pkce::PkceChallenge;
-/// use oauth2_provider::model::{GrantId, TokenHash};
 /// use oauth2_provider::{AuthorizationCode, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -252,12 +250,12 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
     model::derive(Derive::AuthorizationCode, input.into()).into()
 }
 
-/// Implements `oauth2_provider::model::AccessTokenModel` for a struct with named fields.
+/// Implements `oauth2_provider::model::TokenModel<AccessKind>` (so the `AccessToken` trait)
+/// for a struct with named fields.
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use oauth2_provider::model::{AccessTokenModel, NewToken};
-/// use oauth2_provider::model::{GrantId, TokenHash};
+/// use oauth2_provider::model::{GrantId, NewToken, TokenHash, TokenModel};
 /// use oauth2_provider::{AccessToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -301,14 +299,14 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
     model::derive(Derive::AccessToken, input.into()).into()
 }
 
-/// Implements `oauth2_provider::model::RefreshTokenModel` for a struct with named fields.
+/// Implements `oauth2_provider::model::TokenModel<RefreshKind>` (so the `RefreshToken` trait)
+/// for a struct with named fields.
 ///
 /// The roles are those of [`AccessToken`](derive@AccessToken); one struct may derive both.
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use oauth2_provider::model::{NewToken, RefreshTokenModel};
-/// use oauth2_provider::model::{GrantId, TokenHash};
+/// use oauth2_provider::model::{GrantId, NewToken, RefreshKind, TokenHash, TokenModel};
 /// use oauth2_provider::{AccessToken, RefreshToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -324,7 +322,8 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 ///     #[oauth(expires_at)] expires: Option<SystemTime>,
 /// }
 ///
-/// let row = <TokenRow as RefreshTokenModel>::new(NewToken {
+/// // Both kinds are implemented: name the one meant.
+/// let row = <TokenRow as TokenModel<RefreshKind>>::new(NewToken {
 ///     token_hash: TokenHash::of("refresh"),
 ///     grant_id: GrantId::generate(),
 ///     client_id: "app".into(),
@@ -332,7 +331,7 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 ///     scope: Scope::READ,
 ///     expires_at: None,
 /// });
-/// assert_eq!(RefreshTokenModel::subject(&row), Some("42"));
+/// assert_eq!(TokenModel::<RefreshKind>::subject(&row), Some("42"));
 /// ```
 #[proc_macro_derive(RefreshToken, attributes(oauth))]
 pub fn derive_refresh_token(input: TokenStream) -> TokenStream {

@@ -2,7 +2,13 @@
 //!
 //! The runtime speaks the `http` crate's `Request`/`Response` and no web framework; the
 //! `axum` feature adds a thin adapter. Annotate your own structs with the macros (feature
-//! `derive`, on by default) or implement the traits of [`model`] and [`scope::Scope`] by hand.
+//! `derive`, on by default) or implement the traits of [`model`] and [`scope::Scopes`] by hand.
+//!
+//! The modules are layers, and data flows down them: [`endpoint`] (HTTP: parsing, client
+//! authentication, responses) calls [`grant`] (the protocol, no HTTP), which calls the
+//! [`provider`]'s hooks and the [`store`]. [`model`], [`scope`], [`config`], [`error`], [`pkce`],
+//! [`redirect_uri`] and [`secret`] are the vocabulary every layer shares. Framework adapters
+//! ([`axum`](mod@crate::axum), feature `axum`) sit on top.
 //!
 //! | RFC | what | where |
 //! |---|---|---|
@@ -11,6 +17,7 @@
 //! | 6750 | bearer tokens | [`endpoint::bearer`] |
 //! | 9700 | security best current practice | [`config::Config`] defaults |
 #![warn(missing_docs)]
+#![deny(unreachable_pub)]
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "axum")]
@@ -20,7 +27,7 @@ pub mod endpoint;
 pub mod error;
 pub mod grant;
 pub mod model;
-pub mod params;
+mod params;
 pub mod pkce;
 pub mod provider;
 pub mod redirect_uri;
@@ -32,8 +39,10 @@ pub use config::Config;
 pub use endpoint::Server;
 pub use error::{ErrorCode, OAuthError, StoreError};
 pub use grant::{Grant, GrantType, TokenRequest};
+// The traits beside the derives of the same names, as serde's `Serialize`: one `use` brings both.
+pub use model::{AccessToken, AuthorizationCode, OAuthClient, RefreshToken, ResourceOwner};
 pub use provider::{AuthorizationRequest, Decision, Provider};
-pub use scope::Scope;
+pub use scope::Scopes;
 
 #[cfg(feature = "derive")]
 pub use oauth2_provider_derive::*;
@@ -41,8 +50,15 @@ pub use oauth2_provider_derive::*;
 /// Paths the generated code names; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::scope::string::private as scope;
     pub use serde;
     pub use std;
+}
+
+/// What the fuzz targets (`fuzz/`) drive directly; not part of the public API.
+#[doc(hidden)]
+pub mod __fuzz {
+    pub use crate::params::Params;
 }
 
 /// The README's quick start, compiled as a doctest so it stays true.

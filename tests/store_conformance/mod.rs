@@ -13,12 +13,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use oauth2_provider::model::{
-    AccessTokenModel, AuthorizationCodeModel, ClientRecord, NewCode, NewToken, RefreshTokenModel,
-};
+use oauth2_provider::model::{AuthorizationCode, ClientRecord, NewCode, NewToken, TokenModel};
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
-use oauth2_provider::scope::{Scope, ScopeDef};
+use oauth2_provider::scope::{ScopeDef, Scopes};
 use oauth2_provider::secret::{generate_token, hash_secret};
 use oauth2_provider::store::{ClientAdmin, Exchange, Store};
 
@@ -29,7 +27,7 @@ use oauth2_provider::store::{ClientAdmin, Exchange, Store};
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct TestScope(u8);
 
-impl Scope for TestScope {
+impl Scopes for TestScope {
     type Bits = u8;
     const DEFS: &'static [ScopeDef<u8>] = &[
         ScopeDef::single("read", 1 << 0),
@@ -193,10 +191,7 @@ fn make_refresh<B: Backend>(grant_id: GrantId) -> (TokenHash, RefreshOf<B>) {
     (new.token_hash, RefreshOf::<B>::new(new))
 }
 
-fn assert_code<K: AuthorizationCodeModel<Scope = TestScope>>(
-    found: &K,
-    expected: &NewCode<TestScope>,
-) {
+fn assert_code<K: AuthorizationCode<Scope = TestScope>>(found: &K, expected: &NewCode<TestScope>) {
     assert_eq!(found.code_hash(), &expected.code_hash);
     assert_eq!(found.grant_id(), expected.grant_id);
     assert_eq!(found.client_id(), expected.client_id);

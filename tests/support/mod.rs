@@ -24,7 +24,7 @@ use oauth2_provider::grant::{Grant, TokenRequest};
 use oauth2_provider::model::{OAuthClient, ResourceOwner};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
-use oauth2_provider::scope::{Scope, ScopeDef};
+use oauth2_provider::scope::{ScopeDef, Scopes};
 use oauth2_provider::secret::hash_secret;
 use oauth2_provider::store::MemoryStore;
 use serde_json::Value;
@@ -43,7 +43,7 @@ impl ApiScope {
     pub const ADMIN: ApiScope = ApiScope(1 << 2);
 }
 
-impl Scope for ApiScope {
+impl Scopes for ApiScope {
     type Bits = u8;
     const DEFS: &'static [ScopeDef<u8>] = &[
         ScopeDef::single("read", 1 << 0),

@@ -26,17 +26,20 @@ pub fn expand(input: &Input, roles: &Roles, stub: bool) -> Option<TokenStream> {
         stub,
         bounds: Vec::new(),
     };
-    let (trait_name, items) = match input.derive {
-        Derive::OAuthClient => ("OAuthClient", generator.client()?),
-        Derive::ResourceOwner => ("ResourceOwner", generator.owner()),
-        Derive::AuthorizationCode => ("AuthorizationCodeModel", generator.code()?),
-        Derive::AccessToken => ("AccessTokenModel", generator.token()?),
-        Derive::RefreshToken => ("RefreshTokenModel", generator.token()?),
+    let (trait_path, items) = match input.derive {
+        Derive::OAuthClient => (quote!(#krate::model::OAuthClient), generator.client()?),
+        Derive::ResourceOwner => (quote!(#krate::model::ResourceOwner), generator.owner()),
+        Derive::AuthorizationCode => (quote!(#krate::model::AuthorizationCode), generator.code()?),
+        Derive::AccessToken => (
+            quote!(#krate::model::TokenModel<#krate::model::AccessKind>),
+            generator.token()?,
+        ),
+        Derive::RefreshToken => (
+            quote!(#krate::model::TokenModel<#krate::model::RefreshKind>),
+            generator.token()?,
+        ),
     };
-    let trait_ident = syn::Ident::new(trait_name, proc_macro2::Span::call_site());
-    let Gen {
-        std, krate, bounds, ..
-    } = generator;
+    let Gen { std, bounds, .. } = generator;
 
     let ident = input.ident;
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
@@ -58,7 +61,7 @@ pub fn expand(input: &Input, roles: &Roles, stub: bool) -> Option<TokenStream> {
     };
     Some(quote! {
         #[automatically_derived]
-        impl #impl_generics #krate::model::#trait_ident for #ident #ty_generics #where_clause {
+        impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
             #items
         }
     })
@@ -98,7 +101,7 @@ impl Gen<'_, '_, '_> {
     fn scope_type(&mut self) -> Option<TokenStream> {
         let field = self.roles.get(Role::Scope)?;
         let krate = &self.krate;
-        self.bound(field, quote!(#krate::scope::Scope));
+        self.bound(field, quote!(#krate::scope::Scopes));
         let ty = field.ty;
         Some(quote!(type Scope = #ty;))
     }

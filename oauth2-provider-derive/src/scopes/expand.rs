@@ -20,7 +20,7 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
         default,
     } = scopes;
     let std = quote!(#krate::__private::std);
-    let scope_trait = quote!(#krate::scope::Scope);
+    let scope_trait = quote!(#krate::scope::Scopes);
     let width_ident = width.ident();
     let bits = quote!(#std::primitive::#width_ident);
     let attrs = &item.attrs;
@@ -225,31 +225,14 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
         #[automatically_derived]
         impl #std::fmt::Debug for #ident {
             fn fmt(&self, __f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
-                __f.write_str(#ident_str)?;
-                __f.write_str("(")?;
-                let mut __first = true;
-                for __name in <Self as #scope_trait>::names(self) {
-                    if !__first {
-                        __f.write_str(" | ")?;
-                    }
-                    __f.write_str(__name)?;
-                    __first = false;
-                }
-                let __unnamed = self.0 & !Self::all().0;
-                if __unnamed != 0 || __first {
-                    if !__first {
-                        __f.write_str(" | ")?;
-                    }
-                    __f.write_fmt(#std::format_args!("{:#x}", __unnamed))?;
-                }
-                __f.write_str(")")
+                #krate::__private::scope::fmt_debug(self, #ident_str, __f)
             }
         }
 
         #[automatically_derived]
         impl #std::fmt::Display for #ident {
             fn fmt(&self, __f: &mut #std::fmt::Formatter<'_>) -> #std::fmt::Result {
-                #krate::scope::fmt_scope(self, __f)
+                #krate::__private::scope::fmt(self, __f)
             }
         }
 
@@ -277,7 +260,7 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
             where
                 __S: #krate::__private::serde::Serializer,
             {
-                #krate::scope::serde_string::serialize(self, __serializer)
+                #krate::__private::scope::serialize(self, __serializer)
             }
         }
 
@@ -287,7 +270,7 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
             where
                 __D: #krate::__private::serde::Deserializer<'de>,
             {
-                #krate::scope::serde_string::deserialize(__deserializer)
+                #krate::__private::scope::deserialize(__deserializer)
             }
         }
 

@@ -21,10 +21,10 @@ use http::{HeaderMap, Response, StatusCode};
 
 use super::Server;
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::AccessTokenModel;
 use crate::model::TokenHash;
+use crate::model::TokenModel;
 use crate::provider::{Provider, ScopeOf};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 use crate::store::Store;
 
 /// Why a request to a protected resource was refused.
@@ -88,7 +88,7 @@ impl BearerRejection {
     }
 
     /// `insufficient_scope` (403), naming the scope the resource needs.
-    pub fn insufficient_scope<S: Scope>(required: S) -> Self {
+    pub fn insufficient_scope<S: Scopes>(required: S) -> Self {
         BearerRejection {
             error: Some(OAuthError::new(
                 ErrorCode::InsufficientScope,

@@ -19,7 +19,7 @@ use crate::secret::{verify_dummy, verify_secret};
 
 /// How the client presented itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthMethod {
+pub(crate) enum AuthMethod {
     /// HTTP Basic (`client_secret_basic`).
     Basic,
     /// Body parameters (`client_secret_post`).
@@ -30,7 +30,7 @@ pub enum AuthMethod {
 
 impl AuthMethod {
     /// The RFC 8414 / RFC 7591 name.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             AuthMethod::Basic => "client_secret_basic",
             AuthMethod::Post => "client_secret_post",

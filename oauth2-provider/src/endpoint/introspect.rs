@@ -10,9 +10,9 @@ use super::client_auth::authenticate;
 use super::{Server, response};
 use crate::error::{OAuthError, StoreError};
 use crate::model::TokenHash;
-use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
+use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
 use crate::provider::Provider;
-use crate::scope::Scope;
+use crate::scope::Scopes;
 use crate::store::Store;
 
 /// An RFC 7662 §2.2 response. An inactive token is exactly `{"active":false}`.
@@ -33,20 +33,23 @@ struct Introspection {
     iss: Option<String>,
 }
 
-/// The response for an active record; access and refresh records share these accessors but
-/// not a trait.
-macro_rules! introspection {
-    ($record:expr, $token_type:expr, $iss:expr) => {
+impl Introspection {
+    /// The response for an active access or refresh token record.
+    fn active<K: TokenKind, T: TokenModel<K>>(
+        record: &T,
+        token_type: &'static str,
+        iss: Option<String>,
+    ) -> Self {
         Introspection {
             active: true,
-            scope: Some($record.scope().to_scope_string()),
-            client_id: Some($record.client_id().to_owned()),
-            token_type: Some($token_type),
-            exp: $record.expires_at().and_then(unix),
-            sub: $record.subject().map(str::to_owned),
-            iss: $iss.clone(),
+            scope: Some(record.scope().to_scope_string()),
+            client_id: Some(record.client_id().to_owned()),
+            token_type: Some(token_type),
+            exp: record.expires_at().and_then(unix),
+            sub: record.subject().map(str::to_owned),
+            iss,
         }
-    };
+    }
 }
 
 fn unix(t: SystemTime) -> Option<u64> {
@@ -95,13 +98,21 @@ impl<P: Provider> Server<P> {
                     .find_refresh_token(hash)
                     .await?
                     .filter(|f| !f.consumed && !f.record.is_expired(now))
-                    .map(|f| introspection!(f.record, "refresh_token", iss))
+                    .map(|f| {
+                        Introspection::active::<RefreshKind, _>(
+                            f.record.as_ref(),
+                            "refresh_token",
+                            iss.clone(),
+                        )
+                    })
             } else {
                 store
                     .find_access_token(hash)
                     .await?
                     .filter(|t| !t.is_expired(now))
-                    .map(|t| introspection!(t, "Bearer", iss))
+                    .map(|t| {
+                        Introspection::active::<AccessKind, _>(t.as_ref(), "Bearer", iss.clone())
+                    })
             };
             if active.is_some() {
                 return Ok(active);

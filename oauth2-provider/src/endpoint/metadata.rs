@@ -10,7 +10,7 @@ use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{GrantType, is_on};
 use crate::provider::{Provider, ScopeOf};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 #[derive(Serialize)]
 struct Metadata<'a> {

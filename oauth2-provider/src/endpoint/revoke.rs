@@ -7,7 +7,7 @@ use super::client_auth::authenticate;
 use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::TokenHash;
-use crate::model::{AccessTokenModel, OAuthClient, RefreshTokenModel};
+use crate::model::{OAuthClient, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
 use crate::store::Store;
 

@@ -11,7 +11,7 @@ use crate::model::OAuthClient;
 use crate::params::Params;
 use crate::pkce::PkceChallenge;
 use crate::provider::{AuthorizationRequest, ClientOf, Decision, Provider, ResponseType};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 use super::authorization_code::{CodeBinding, issue_code};
 use super::{GrantType, TokenResponse, implicit, is_on, resolve_scope};

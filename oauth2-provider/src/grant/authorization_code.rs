@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use crate::error::OAuthError;
-use crate::model::{AuthorizationCodeModel, NewCode, OAuthClient, TokenHash};
+use crate::model::{AuthorizationCode, NewCode, OAuthClient, TokenHash};
 use crate::pkce::PkceChallenge;
 use crate::provider::{ClientOf, Provider, RevokeReason, ScopeOf};
 use crate::redirect_uri;
@@ -34,7 +34,7 @@ pub(crate) async fn issue_code<P: Provider>(
         grant_id,
     } = Draw::new();
     let code = encode_token(&code);
-    let record = <<P::Store as Store>::Code as AuthorizationCodeModel>::new(NewCode {
+    let record = <<P::Store as Store>::Code as AuthorizationCode>::new(NewCode {
         code_hash: TokenHash::of(&code),
         grant_id,
         client_id: client.client_id().to_owned(),

@@ -6,11 +6,9 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::error::OAuthError;
-use crate::model::{
-    AccessTokenModel, GrantId, NewToken, OAuthClient, RefreshTokenModel, TokenHash,
-};
+use crate::model::{GrantId, NewToken, OAuthClient, TokenHash, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 use crate::secret::{Draw, encode_token};
 use crate::store::{Exchange, Store};
 

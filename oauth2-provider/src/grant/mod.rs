@@ -25,15 +25,15 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::model::OAuthClient;
 use crate::params::Params;
 use crate::provider::{ClientOf, Provider};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 /// What a grant handler decided: for whom, with what scope.
 ///
 /// ```
 /// use oauth2_provider::grant::Grant;
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 /// let grant = Grant::for_owner("alice", S(0));
 /// assert!(grant.refresh_token);
@@ -111,7 +111,7 @@ impl<'a> TokenRequest<'a> {
 
     /// The scope to grant: the requested `scope` (unknown or malformed is `invalid_scope`), or
     /// the default scope when none was requested; in both cases within `allowed`.
-    pub fn scope_within<S: Scope>(&self, allowed: S) -> Result<S, OAuthError> {
+    pub fn scope_within<S: Scopes>(&self, allowed: S) -> Result<S, OAuthError> {
         resolve_scope(self.param("scope"), allowed)
     }
 }
@@ -127,7 +127,7 @@ impl fmt::Debug for TokenRequest<'_> {
 
 /// RFC 6749 §3.3: a requested scope must be known and allowed; an omitted one is the default,
 /// cut to what is allowed.
-pub(crate) fn resolve_scope<S: Scope>(
+pub(crate) fn resolve_scope<S: Scopes>(
     requested: Option<&str>,
     allowed: S,
 ) -> Result<S, OAuthError> {

@@ -4,9 +4,9 @@
 use std::time::SystemTime;
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::{OAuthClient, RefreshTokenModel, TokenHash};
+use crate::model::{OAuthClient, TokenHash, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeReason};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 use crate::secret::Draw;
 use crate::store::Store;
 

@@ -1,18 +1,31 @@
 //! The model traits the runtime is written against, and ready-made records.
 //!
-//! Every trait here can be derived on a user's own struct or implemented by hand.
+//! Every trait here can be derived on a user's own struct (the derives carry the traits' names)
+//! or implemented by hand; the ready-made records are for users who need nothing more.
+//!
+//! | trait | derive | ready-made |
+//! |---|---|---|
+//! | [`OAuthClient`] | `#[derive(OAuthClient)]` | [`ClientRecord`] |
+//! | [`ResourceOwner`] | `#[derive(ResourceOwner)]` | — |
+//! | [`AuthorizationCode`] | `#[derive(AuthorizationCode)]` | [`CodeRecord`] |
+//! | [`AccessToken`] = [`TokenModel`]`<`[`AccessKind`]`>` | `#[derive(AccessToken)]` | [`TokenRecord`]`<S, AccessKind>` |
+//! | [`RefreshToken`] = [`TokenModel`]`<`[`RefreshKind`]`>` | `#[derive(RefreshToken)]` | [`TokenRecord`]`<S, RefreshKind>` |
+//!
+//! A record holds only the hash of its code or token. The runtime creates records with `new`
+//! from the `New*` values; a user's record may carry extra fields, which `new` fills with their
+//! `Default`.
 
 mod client;
-mod grant;
+mod code;
 mod id;
 mod owner;
-mod record;
+mod token;
 
-pub use client::OAuthClient;
-pub use grant::{
-    Access, AccessTokenModel, AuthorizationCodeModel, Code, NewCode, NewToken, Refresh,
-    RefreshTokenModel,
-};
+pub use client::{ClientRecord, OAuthClient};
+pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use id::{GrantId, TokenHash};
 pub use owner::ResourceOwner;
-pub use record::ClientRecord;
+pub use token::{
+    AccessKind, AccessToken, NewToken, RefreshKind, RefreshToken, TokenKind, TokenModel,
+    TokenRecord,
+};

@@ -11,9 +11,9 @@
 //! use oauth2_provider::provider::Provider;
 //! use oauth2_provider::store::MemoryStore;
 //! use oauth2_provider::OAuthError;
-//! # use oauth2_provider::scope::{Scope, ScopeDef};
+//! # use oauth2_provider::scope::{ScopeDef, Scopes};
 //! # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-//! # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+//! # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 //! #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 //! # struct App { id: String, uris: Vec<String> }
 //! # impl OAuthClient for App { type Scope = S; fn client_id(&self) -> &str { &self.id }

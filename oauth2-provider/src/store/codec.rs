@@ -8,12 +8,10 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::StoreError;
-use crate::model::{
-    AccessTokenModel, AuthorizationCodeModel, ClientRecord, NewCode, NewToken, RefreshTokenModel,
-};
+use crate::model::{AuthorizationCode, ClientRecord, NewCode, NewToken, TokenKind, TokenModel};
 use crate::model::{GrantId, TokenHash};
 use crate::pkce::{ChallengeMethod, PkceChallenge};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 /// The record types a durable store is generic over without holding any: through `fn()` so
 /// the store is `Send + Sync` whatever they are.
@@ -74,7 +72,7 @@ pub(crate) struct ClientRow {
 }
 
 impl CodeRow {
-    pub fn of<K: AuthorizationCodeModel>(code: &K) -> Self {
+    pub(super) fn of<K: AuthorizationCode>(code: &K) -> Self {
         let challenge = code.challenge();
         CodeRow {
             code_hash: code.code_hash().as_bytes().to_vec(),
@@ -89,7 +87,7 @@ impl CodeRow {
         }
     }
 
-    pub fn into_record<K: AuthorizationCodeModel>(self) -> Result<K, StoreError> {
+    pub(super) fn into_record<K: AuthorizationCode>(self) -> Result<K, StoreError> {
         let challenge = match (self.challenge_method, self.challenge) {
             (None, None) => None,
             (Some(method), Some(challenge)) => Some(
@@ -112,27 +110,21 @@ impl CodeRow {
     }
 }
 
-macro_rules! token_row_of {
-    ($name:ident, $model:ident) => {
-        pub fn $name<T: $model>(token: &T) -> Self {
-            TokenRow {
-                token_hash: token.token_hash().as_bytes().to_vec(),
-                grant_id: token.grant_id().as_bytes().to_vec(),
-                client_id: token.client_id().to_owned(),
-                subject: token.subject().map(str::to_owned),
-                scope: token.scope().to_scope_string(),
-                expires_at: token.expires_at().map(to_micros),
-            }
-        }
-    };
-}
-
 impl TokenRow {
-    token_row_of!(of_access, AccessTokenModel);
-    token_row_of!(of_refresh, RefreshTokenModel);
+    /// The columns of an access or refresh token record.
+    pub(super) fn of<K: TokenKind, T: TokenModel<K>>(token: &T) -> Self {
+        TokenRow {
+            token_hash: token.token_hash().as_bytes().to_vec(),
+            grant_id: token.grant_id().as_bytes().to_vec(),
+            client_id: token.client_id().to_owned(),
+            subject: token.subject().map(str::to_owned),
+            scope: token.scope().to_scope_string(),
+            expires_at: token.expires_at().map(to_micros),
+        }
+    }
 
     /// What the model's `new` takes; the caller picks the model.
-    pub fn into_new<S: Scope>(self) -> Result<NewToken<S>, StoreError> {
+    pub(super) fn into_new<S: Scopes>(self) -> Result<NewToken<S>, StoreError> {
         Ok(NewToken {
             token_hash: token_hash(&self.token_hash)?,
             grant_id: grant_id(&self.grant_id)?,
@@ -145,7 +137,7 @@ impl TokenRow {
 }
 
 impl ClientRow {
-    pub fn of<S: Scope>(client: &ClientRecord<S>) -> Self {
+    pub(super) fn of<S: Scopes>(client: &ClientRecord<S>) -> Self {
         ClientRow {
             client_id: client.client_id.clone(),
             secret_hash: client.secret_hash.clone(),
@@ -156,7 +148,7 @@ impl ClientRow {
         }
     }
 
-    pub fn into_record<S: Scope>(self) -> Result<ClientRecord<S>, StoreError> {
+    pub(super) fn into_record<S: Scopes>(self) -> Result<ClientRecord<S>, StoreError> {
         Ok(ClientRecord {
             client_id: self.client_id,
             secret_hash: self.secret_hash,
@@ -180,7 +172,7 @@ fn grant_id(bytes: &[u8]) -> Result<GrantId, StoreError> {
         .map_err(|_| corrupt("a grant id is not 16 bytes"))
 }
 
-fn scope<S: Scope>(s: &str) -> Result<S, StoreError> {
+fn scope<S: Scopes>(s: &str) -> Result<S, StoreError> {
     S::parse(s).map_err(|_| corrupt("a scope the scope type does not define"))
 }
 

@@ -10,7 +10,8 @@ use dashmap::mapref::entry::Entry;
 use super::{ClientAdmin, Exchange, Store, Stored};
 use crate::error::StoreError;
 use crate::model::{
-    Access, AccessTokenModel, AuthorizationCodeModel, Code, OAuthClient, Refresh, RefreshTokenModel,
+    AccessKind, AccessToken, AuthorizationCode, CodeRecord, OAuthClient, RefreshKind, RefreshToken,
+    TokenRecord,
 };
 use crate::model::{GrantId, TokenHash};
 
@@ -22,9 +23,9 @@ use crate::model::{GrantId, TokenHash};
 /// ```
 /// use oauth2_provider::store::MemoryStore;
 /// # use oauth2_provider::model::OAuthClient;
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 /// # struct App { id: String, uris: Vec<String> }
 /// # impl OAuthClient for App { type Scope = S; fn client_id(&self) -> &str { &self.id }
@@ -36,9 +37,9 @@ use crate::model::{GrantId, TokenHash};
 /// ```
 pub struct MemoryStore<
     C: OAuthClient,
-    K = Code<<C as OAuthClient>::Scope>,
-    A = Access<<C as OAuthClient>::Scope>,
-    R = Refresh<<C as OAuthClient>::Scope>,
+    K = CodeRecord<<C as OAuthClient>::Scope>,
+    A = TokenRecord<<C as OAuthClient>::Scope, AccessKind>,
+    R = TokenRecord<<C as OAuthClient>::Scope, RefreshKind>,
 > {
     clients: DashMap<String, Arc<C>>,
     codes: RandomKeyed<TokenHash, Consumable<K>>,
@@ -150,8 +151,8 @@ impl<C: OAuthClient, K, A, R> MemoryStore<C, K, A, R> {
 impl<C, K, A, R> MemoryStore<C, K, A, R>
 where
     C: OAuthClient,
-    A: AccessTokenModel,
-    R: RefreshTokenModel,
+    A: AccessToken,
+    R: RefreshToken,
 {
     /// Inserts tokens into a family the caller holds locked.
     fn insert_locked(&self, family: &mut Family, access: A, refresh: Option<R>) {
@@ -184,9 +185,9 @@ fn push_one(hashes: &mut Vec<TokenHash>, hash: TokenHash) {
 impl<C, K, A, R> Store for MemoryStore<C, K, A, R>
 where
     C: OAuthClient,
-    K: AuthorizationCodeModel<Scope = C::Scope>,
-    A: AccessTokenModel<Scope = C::Scope>,
-    R: RefreshTokenModel<Scope = C::Scope>,
+    K: AuthorizationCode<Scope = C::Scope>,
+    A: AccessToken<Scope = C::Scope>,
+    R: RefreshToken<Scope = C::Scope>,
 {
     type Scope = C::Scope;
     type Client = C;

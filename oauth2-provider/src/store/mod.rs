@@ -34,9 +34,9 @@ pub use sql::PurgeTask;
 pub use sqlite::SqliteStore;
 
 use crate::error::StoreError;
-use crate::model::{AccessTokenModel, AuthorizationCodeModel, OAuthClient, RefreshTokenModel};
+use crate::model::{AccessToken, AuthorizationCode, OAuthClient, RefreshToken};
 use crate::model::{GrantId, TokenHash};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 /// The outcome of consuming a code or a refresh token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,15 +65,15 @@ pub struct Stored<T> {
 /// provider nodes. Lookups may return expired records; the runtime checks expiry.
 pub trait Store: Send + Sync + 'static {
     /// The provider's scope type.
-    type Scope: Scope;
+    type Scope: Scopes;
     /// The client model.
     type Client: OAuthClient<Scope = Self::Scope>;
     /// The authorization code record.
-    type Code: AuthorizationCodeModel<Scope = Self::Scope>;
+    type Code: AuthorizationCode<Scope = Self::Scope>;
     /// The access token record.
-    type AccessToken: AccessTokenModel<Scope = Self::Scope>;
+    type AccessToken: AccessToken<Scope = Self::Scope>;
     /// The refresh token record.
-    type RefreshToken: RefreshTokenModel<Scope = Self::Scope>;
+    type RefreshToken: RefreshToken<Scope = Self::Scope>;
 
     /// The client registered as `client_id`.
     fn find_client(

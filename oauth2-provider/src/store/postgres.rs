@@ -15,7 +15,7 @@ use super::codec::Records;
 use super::sql::{self, PurgeTask};
 use crate::error::StoreError;
 use crate::model::GrantId;
-use crate::model::{Access, Code, Refresh};
+use crate::model::{AccessKind, CodeRecord, RefreshKind, TokenRecord};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -41,9 +41,9 @@ const LOCK_CLASS: i32 = 0x6f61_7532;
 /// ```no_run
 /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
 /// use oauth2_provider::store::{PostgresOptions, PostgresStore};
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 ///
 /// let store: PostgresStore<S> = PostgresStore::connect_with(
@@ -53,7 +53,12 @@ const LOCK_CLASS: i32 = 0x6f61_7532;
 /// .await?;
 /// # Ok(()) }
 /// ```
-pub struct PostgresStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
+pub struct PostgresStore<
+    S,
+    K = CodeRecord<S>,
+    A = TokenRecord<S, AccessKind>,
+    R = TokenRecord<S, RefreshKind>,
+> {
     pool: PgPool,
     schema: Arc<str>,
     records: Records<S, K, A, R>,
@@ -120,9 +125,9 @@ impl<S, K, A, R> PostgresStore<S, K, A, R> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
-    /// # use oauth2_provider::scope::{Scope, ScopeDef};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
     /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-    /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
     /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
     /// use oauth2_provider::store::PostgresStore;
     /// let store: PostgresStore<S> = PostgresStore::connect("postgres://postgres@127.0.0.1/app").await?;
@@ -143,9 +148,9 @@ impl<S, K, A, R> PostgresStore<S, K, A, R> {
     /// call [`migrate`](Self::migrate) before serving if the schema may be missing.
     ///
     /// ```
-    /// # use oauth2_provider::scope::{Scope, ScopeDef};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
     /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-    /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
     /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
     /// use oauth2_provider::store::{PostgresOptions, PostgresStore};
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {

@@ -13,11 +13,11 @@ use super::codec::{ClientRow, CodeRow, Records, RefreshRow, TokenRow, corrupt};
 use super::{ClientAdmin, Exchange, Store, Stored};
 use crate::error::StoreError;
 use crate::model::{
-    Access, AccessTokenModel, AuthorizationCodeModel, ClientRecord, Code, Refresh,
-    RefreshTokenModel,
+    AccessKind, AccessToken, AuthorizationCode, ClientRecord, CodeRecord, RefreshKind,
+    RefreshToken, TokenRecord,
 };
 use crate::model::{GrantId, TokenHash};
-use crate::scope::Scope;
+use crate::scope::Scopes;
 
 /// A store in Redis: codes and tokens with native expiry, and the clients.
 ///
@@ -55,16 +55,21 @@ use crate::scope::Scope;
 /// ```no_run
 /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
 /// use oauth2_provider::store::{RedisOptions, RedisStore};
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 ///
 /// let store: RedisStore<S> =
 ///     RedisStore::connect_with("redis://127.0.0.1:6379", RedisOptions::new().prefix("auth:")).await?;
 /// # Ok(()) }
 /// ```
-pub struct RedisStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
+pub struct RedisStore<
+    S,
+    K = CodeRecord<S>,
+    A = TokenRecord<S, AccessKind>,
+    R = TokenRecord<S, RefreshKind>,
+> {
     conn: ConnectionManager,
     prefix: Arc<str>,
     records: Records<S, K, A, R>,
@@ -117,9 +122,9 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
-    /// # use oauth2_provider::scope::{Scope, ScopeDef};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
     /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-    /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
     /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
     /// use oauth2_provider::store::RedisStore;
     /// let store: RedisStore<S> = RedisStore::connect("redis://127.0.0.1:6379").await?;
@@ -395,18 +400,18 @@ impl Fields {
 
 impl<S, K, A, R> RedisStore<S, K, A, R>
 where
-    S: Scope,
-    A: AccessTokenModel<Scope = S>,
-    R: RefreshTokenModel<Scope = S>,
+    S: Scopes,
+    A: AccessToken<Scope = S>,
+    R: RefreshToken<Scope = S>,
 {
     fn access_record(&self, access: &A) -> Record {
         let key = self.key("access", access.token_hash().as_bytes());
-        token_record(key, TokenRow::of_access(access), false)
+        token_record(key, TokenRow::of::<AccessKind, _>(access), false)
     }
 
     fn refresh_record(&self, refresh: &R) -> Record {
         let key = self.key("refresh", refresh.token_hash().as_bytes());
-        token_record(key, TokenRow::of_refresh(refresh), true)
+        token_record(key, TokenRow::of::<RefreshKind, _>(refresh), true)
     }
 
     async fn run(
@@ -450,10 +455,10 @@ where
 
 impl<S, K, A, R> Store for RedisStore<S, K, A, R>
 where
-    S: Scope,
-    K: AuthorizationCodeModel<Scope = S>,
-    A: AccessTokenModel<Scope = S>,
-    R: RefreshTokenModel<Scope = S>,
+    S: Scopes,
+    K: AuthorizationCode<Scope = S>,
+    A: AccessToken<Scope = S>,
+    R: RefreshToken<Scope = S>,
 {
     type Scope = S;
     type Client = ClientRecord<S>;
@@ -591,7 +596,7 @@ where
 impl<S, K, A, R> ClientAdmin for RedisStore<S, K, A, R>
 where
     Self: Store<Client = ClientRecord<S>>,
-    S: Scope,
+    S: Scopes,
 {
     async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
         let row = ClientRow::of(&client);

@@ -24,51 +24,52 @@ pub(crate) const PURGE_BATCH: i64 = 500;
 
 /// The statements, identical in both dialects.
 pub(crate) mod stmt {
-    pub const FIND_CLIENT: &str = "SELECT client_id, secret_hash, redirect_uris, grant_types, \
+    pub(crate) const FIND_CLIENT: &str = "SELECT client_id, secret_hash, redirect_uris, grant_types, \
         scope, name FROM oauth_clients WHERE client_id = $1";
-    pub const LIST_CLIENTS: &str = "SELECT client_id, secret_hash, redirect_uris, grant_types, \
+    pub(crate) const LIST_CLIENTS: &str = "SELECT client_id, secret_hash, redirect_uris, grant_types, \
         scope, name FROM oauth_clients";
-    pub const SAVE_CLIENT: &str = "INSERT INTO oauth_clients \
+    pub(crate) const SAVE_CLIENT: &str = "INSERT INTO oauth_clients \
         (client_id, secret_hash, redirect_uris, grant_types, scope, name) \
         VALUES ($1, $2, $3, $4, $5, $6) \
         ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash, \
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, \
         scope = excluded.scope, name = excluded.name";
-    pub const DELETE_CLIENT: &str = "DELETE FROM oauth_clients WHERE client_id = $1";
+    pub(crate) const DELETE_CLIENT: &str = "DELETE FROM oauth_clients WHERE client_id = $1";
 
-    pub const INSERT_CODE: &str = "INSERT INTO oauth_codes (code_hash, grant_id, client_id, \
+    pub(crate) const INSERT_CODE: &str = "INSERT INTO oauth_codes (code_hash, grant_id, client_id, \
         subject, redirect_uri, scope, challenge_method, challenge, expires_at, used) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE)";
-    pub const FIND_CODE: &str = "SELECT code_hash, grant_id, client_id, subject, redirect_uri, \
+    pub(crate) const FIND_CODE: &str = "SELECT code_hash, grant_id, client_id, subject, redirect_uri, \
         scope, challenge_method, challenge, expires_at FROM oauth_codes WHERE code_hash = $1";
-    pub const CONSUME_CODE: &str =
+    pub(crate) const CONSUME_CODE: &str =
         "UPDATE oauth_codes SET used = TRUE WHERE code_hash = $1 AND used = FALSE";
-    pub const CODE_EXISTS: &str = "SELECT used FROM oauth_codes WHERE code_hash = $1";
+    pub(crate) const CODE_EXISTS: &str = "SELECT used FROM oauth_codes WHERE code_hash = $1";
 
-    pub const INSERT_ACCESS: &str = "INSERT INTO oauth_access_tokens (token_hash, grant_id, \
+    pub(crate) const INSERT_ACCESS: &str = "INSERT INTO oauth_access_tokens (token_hash, grant_id, \
         client_id, subject, scope, expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
-    pub const FIND_ACCESS: &str = "SELECT token_hash, grant_id, client_id, subject, scope, \
+    pub(crate) const FIND_ACCESS: &str = "SELECT token_hash, grant_id, client_id, subject, scope, \
         expires_at FROM oauth_access_tokens WHERE token_hash = $1";
-    pub const REVOKE_ACCESS: &str = "DELETE FROM oauth_access_tokens WHERE token_hash = $1";
+    pub(crate) const REVOKE_ACCESS: &str = "DELETE FROM oauth_access_tokens WHERE token_hash = $1";
 
-    pub const INSERT_REFRESH: &str = "INSERT INTO oauth_refresh_tokens (token_hash, grant_id, \
+    pub(crate) const INSERT_REFRESH: &str = "INSERT INTO oauth_refresh_tokens (token_hash, grant_id, \
         client_id, subject, scope, expires_at, used) VALUES ($1, $2, $3, $4, $5, $6, FALSE)";
-    pub const FIND_REFRESH: &str = "SELECT token_hash, grant_id, client_id, subject, scope, \
+    pub(crate) const FIND_REFRESH: &str = "SELECT token_hash, grant_id, client_id, subject, scope, \
         expires_at, used FROM oauth_refresh_tokens WHERE token_hash = $1";
-    pub const CONSUME_REFRESH: &str =
+    pub(crate) const CONSUME_REFRESH: &str =
         "UPDATE oauth_refresh_tokens SET used = TRUE WHERE token_hash = $1 AND used = FALSE";
-    pub const REFRESH_EXISTS: &str = "SELECT used FROM oauth_refresh_tokens WHERE token_hash = $1";
+    pub(crate) const REFRESH_EXISTS: &str =
+        "SELECT used FROM oauth_refresh_tokens WHERE token_hash = $1";
 
     // The code first: a concurrent exchange of it then either finished (and its tokens are
     // visible to the deletes below) or finds nothing to consume.
-    pub const REVOKE_GRANT: [&str; 3] = [
+    pub(crate) const REVOKE_GRANT: [&str; 3] = [
         "DELETE FROM oauth_codes WHERE grant_id = $1",
         "DELETE FROM oauth_refresh_tokens WHERE grant_id = $1",
         "DELETE FROM oauth_access_tokens WHERE grant_id = $1",
     ];
 
     // By primary key through a bounded subquery: both dialects lack `DELETE ... LIMIT`.
-    pub const PURGE: [&str; 3] = [
+    pub(crate) const PURGE: [&str; 3] = [
         "DELETE FROM oauth_codes WHERE code_hash IN \
          (SELECT code_hash FROM oauth_codes WHERE expires_at <= $1 LIMIT $2)",
         "DELETE FROM oauth_access_tokens WHERE token_hash IN \
@@ -129,9 +130,9 @@ pub(crate) fn valid_identifier(name: &str) -> bool {
 /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
 /// use std::time::Duration;
 /// use oauth2_provider::store::SqliteStore;
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 ///
 /// let store: SqliteStore<S> = SqliteStore::open("oauth.db").await?;
@@ -204,32 +205,41 @@ macro_rules! impl_sql_store {
     ($store:ident, $db:ty, $err:path) => {
         impl<S, K, A, R> $store<S, K, A, R>
         where
-            S: $crate::scope::Scope,
-            A: $crate::model::AccessTokenModel<Scope = S>,
-            R: $crate::model::RefreshTokenModel<Scope = S>,
+            S: $crate::scope::Scopes,
+            A: $crate::model::AccessToken<Scope = S>,
+            R: $crate::model::RefreshToken<Scope = S>,
         {
             async fn insert_access(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 access: &A,
             ) -> Result<(), sqlx::Error> {
-                let row = $crate::store::codec::TokenRow::of_access(access);
-                Self::insert_token(conn, $crate::store::sql::stmt::INSERT_ACCESS, row).await
+                Self::insert_token::<$crate::model::AccessKind, A>(
+                    conn,
+                    $crate::store::sql::stmt::INSERT_ACCESS,
+                    access,
+                )
+                .await
             }
 
             async fn insert_refresh(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 refresh: &R,
             ) -> Result<(), sqlx::Error> {
-                let row = $crate::store::codec::TokenRow::of_refresh(refresh);
-                Self::insert_token(conn, $crate::store::sql::stmt::INSERT_REFRESH, row).await
+                Self::insert_token::<$crate::model::RefreshKind, R>(
+                    conn,
+                    $crate::store::sql::stmt::INSERT_REFRESH,
+                    refresh,
+                )
+                .await
             }
 
             /// Access and refresh rows have the same columns; only the table differs.
-            async fn insert_token(
+            async fn insert_token<T: $crate::model::TokenKind, M: $crate::model::TokenModel<T>>(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 statement: &'static str,
-                row: $crate::store::codec::TokenRow,
+                token: &M,
             ) -> Result<(), sqlx::Error> {
+                let row = $crate::store::codec::TokenRow::of::<T, M>(token);
                 sqlx::query(statement)
                     .bind(row.token_hash)
                     .bind(row.grant_id)
@@ -282,10 +292,10 @@ macro_rules! impl_sql_store {
 
         impl<S, K, A, R> $crate::store::Store for $store<S, K, A, R>
         where
-            S: $crate::scope::Scope,
-            K: $crate::model::AuthorizationCodeModel<Scope = S>,
-            A: $crate::model::AccessTokenModel<Scope = S>,
-            R: $crate::model::RefreshTokenModel<Scope = S>,
+            S: $crate::scope::Scopes,
+            K: $crate::model::AuthorizationCode<Scope = S>,
+            A: $crate::model::AccessToken<Scope = S>,
+            R: $crate::model::RefreshToken<Scope = S>,
         {
             type Scope = S;
             type Client = $crate::model::ClientRecord<S>;
@@ -475,10 +485,10 @@ macro_rules! impl_sql_store {
 
         impl<S, K, A, R> $crate::store::ClientAdmin for $store<S, K, A, R>
         where
-            S: $crate::scope::Scope,
-            K: $crate::model::AuthorizationCodeModel<Scope = S>,
-            A: $crate::model::AccessTokenModel<Scope = S>,
-            R: $crate::model::RefreshTokenModel<Scope = S>,
+            S: $crate::scope::Scopes,
+            K: $crate::model::AuthorizationCode<Scope = S>,
+            A: $crate::model::AccessToken<Scope = S>,
+            R: $crate::model::RefreshToken<Scope = S>,
         {
             async fn save_client(
                 &self,

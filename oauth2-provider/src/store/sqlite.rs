@@ -16,7 +16,7 @@ use super::codec::Records;
 use super::sql::{self, PurgeTask};
 use crate::error::StoreError;
 use crate::model::GrantId;
-use crate::model::{Access, Code, Refresh};
+use crate::model::{AccessKind, CodeRecord, RefreshKind, TokenRecord};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -46,9 +46,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
 /// use oauth2_provider::model::ClientRecord;
 /// use oauth2_provider::store::{ClientAdmin, SqliteStore};
-/// # use oauth2_provider::scope::{Scope, ScopeDef};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-/// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
 /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 ///
 /// let store: SqliteStore<S> = SqliteStore::open("oauth.db").await?;
@@ -64,7 +64,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 ///     .await?;
 /// # Ok(()) }
 /// ```
-pub struct SqliteStore<S, K = Code<S>, A = Access<S>, R = Refresh<S>> {
+pub struct SqliteStore<
+    S,
+    K = CodeRecord<S>,
+    A = TokenRecord<S, AccessKind>,
+    R = TokenRecord<S, RefreshKind>,
+> {
     pool: SqlitePool,
     records: Records<S, K, A, R>,
 }
@@ -75,9 +80,9 @@ impl<S, K, A, R> SqliteStore<S, K, A, R> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
-    /// # use oauth2_provider::scope::{Scope, ScopeDef};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
     /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-    /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
     /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
     /// use oauth2_provider::store::SqliteStore;
     /// let store: SqliteStore<S> = SqliteStore::open("/var/lib/myapp/oauth.db").await?;
@@ -103,9 +108,9 @@ impl<S, K, A, R> SqliteStore<S, K, A, R> {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
-    /// # use oauth2_provider::scope::{Scope, ScopeDef};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
     /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
-    /// # impl Scope for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
     /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
     /// use oauth2_provider::store::SqliteStore;
     /// let pool = sqlx::SqlitePool::connect_lazy("sqlite://oauth.db?mode=rwc").unwrap();

@@ -1,4 +1,3 @@
-use oauth2_provider::model::OAuthClient;
 use oauth2_provider::{OAuthClient, scopes};
 
 #[scopes(read = 1 << 0)]

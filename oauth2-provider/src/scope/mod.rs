@@ -1,19 +1,19 @@
 //! Scopes as bitsets (RFC 6749 §3.3).
 //!
 //! A scope type is a `Copy` newtype over an unsigned integer whose bits are the named scopes.
-//! The `#[scopes]` macro generates one from a declaration; [`Scope`] is the trait it implements,
+//! The `#[scopes]` macro generates one from a declaration; [`Scopes`] is the trait it implements,
 //! and everything a scope can do (parse, format, containment, set algebra) is generic code here,
 //! so a hand-written scope type behaves exactly like a generated one.
 //!
 //! Written by hand, a scope type is a table and two conversions:
 //!
 //! ```
-//! use oauth2_provider::scope::{Scope, ScopeDef};
+//! use oauth2_provider::scope::{ScopeDef, Scopes};
 //!
 //! #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 //! struct MyScope(u8);
 //!
-//! impl Scope for MyScope {
+//! impl Scopes for MyScope {
 //!     type Bits = u8;
 //!     const DEFS: &'static [ScopeDef<u8>] = &[
 //!         ScopeDef::single("read", 1 << 1),
@@ -31,9 +31,15 @@
 //! assert!(MyScope::parse("admin").is_err());
 //! ```
 
+pub(crate) mod string;
+
 use std::fmt;
 use std::hash::Hash;
 use std::ops::{BitAnd, BitOr, BitXor, Not};
+
+#[doc(hidden)]
+pub use string::private;
+pub use string::{Names, is_scope_token};
 
 /// The integer behind a scope type: `u8` through `u128`, chosen by the highest bit declared.
 pub trait Bits:
@@ -41,6 +47,7 @@ pub trait Bits:
     + Eq
     + Hash
     + fmt::Debug
+    + fmt::LowerHex
     + Send
     + Sync
     + 'static
@@ -109,9 +116,9 @@ pub enum ScopeError {
 /// methods are the whole behaviour; implementors supply only the table and the conversions.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a scope type",
-    label = "declare it with `#[oauth2_provider::scopes(...)]` or implement `Scope` by hand"
+    label = "declare it with `#[oauth2_provider::scopes(...)]` or implement `Scopes` by hand"
 )]
-pub trait Scope: Copy + Eq + Hash + fmt::Debug + Send + Sync + 'static {
+pub trait Scopes: Copy + Eq + Hash + fmt::Debug + Send + Sync + 'static {
     /// The integer behind the set.
     type Bits: Bits;
 
@@ -209,10 +216,7 @@ pub trait Scope: Copy + Eq + Hash + fmt::Debug + Send + Sync + 'static {
 
     /// The names of the single scopes in the set, in declaration order.
     fn names(&self) -> Names<Self> {
-        Names {
-            bits: self.bits(),
-            defs: Self::DEFS,
-        }
+        Names::new(self.bits(), Self::DEFS)
     }
 
     /// The §3.3 string of the set: its single scopes' names, in declaration order.
@@ -225,92 +229,5 @@ pub trait Scope: Copy + Eq + Hash + fmt::Debug + Send + Sync + 'static {
             out.push_str(name);
         }
         out
-    }
-}
-
-/// Iterator over the names of the single scopes in a set; see [`Scope::names`].
-pub struct Names<S: Scope> {
-    bits: S::Bits,
-    defs: &'static [ScopeDef<S::Bits>],
-}
-
-impl<S: Scope> Iterator for Names<S> {
-    type Item = &'static str;
-
-    fn next(&mut self) -> Option<&'static str> {
-        while let Some((def, rest)) = self.defs.split_first() {
-            self.defs = rest;
-            if def.single && def.bits != S::Bits::EMPTY && self.bits & def.bits == def.bits {
-                return Some(def.name);
-            }
-        }
-        None
-    }
-}
-
-/// `true` when `token` is an RFC 6749 §3.3 scope-token: `1*( %x21 / %x23-5B / %x5D-7E )`.
-///
-/// ```
-/// use oauth2_provider::scope::is_scope_token;
-/// assert!(is_scope_token("user:email"));
-/// assert!(!is_scope_token("a b"));
-/// assert!(!is_scope_token("quote\"d"));
-/// assert!(!is_scope_token(""));
-/// ```
-pub const fn is_scope_token(token: &str) -> bool {
-    let bytes = token.as_bytes();
-    if bytes.is_empty() {
-        return false;
-    }
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !(b == 0x21 || (b >= 0x23 && b <= 0x5B) || (b >= 0x5D && b <= 0x7E)) {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// Formats a scope as its §3.3 string; the `Display` impl of a generated scope type calls it.
-pub fn fmt_scope<S: Scope>(scope: &S, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let mut first = true;
-    for name in scope.names() {
-        if !first {
-            f.write_str(" ")?;
-        }
-        f.write_str(name)?;
-        first = false;
-    }
-    Ok(())
-}
-
-/// Serde support shared by generated scope types: a scope serializes as its §3.3 string.
-pub mod serde_string {
-    use super::Scope;
-    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
-
-    /// Serializes `scope` as its §3.3 string.
-    pub fn serialize<S: Scope, Ser: Serializer>(
-        scope: &S,
-        ser: Ser,
-    ) -> Result<Ser::Ok, Ser::Error> {
-        ser.collect_str(&super::Display(scope))
-    }
-
-    /// Deserializes a scope from its §3.3 string.
-    pub fn deserialize<'de, S: Scope, D: Deserializer<'de>>(de: D) -> Result<S, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(de)?;
-        S::parse(&s).map_err(D::Error::custom)
-    }
-}
-
-/// Displays any scope as its §3.3 string.
-pub struct Display<'a, S: Scope>(pub &'a S);
-
-impl<S: Scope> fmt::Display for Display<'_, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt_scope(self.0, f)
     }
 }
