@@ -49,7 +49,7 @@ use oxide_auth::primitives::generator::RandomGenerator;
 use oxide_auth::primitives::grant::{Extensions, Grant};
 use oxide_auth::primitives::issuer::{Issuer, TokenMap};
 use oxide_auth::primitives::registrar::{Client, ClientMap, RegisteredUrl};
-use oxide_auth::primitives::scope::Scopes as OxideScope;
+use oxide_auth::primitives::scope::Scope as OxideScope;
 
 use bench_oxide::{Sha256Policy, SharedIssuer};
 

@@ -34,7 +34,7 @@ use oxide_auth::frontends::simple::endpoint::{
 use oxide_auth::primitives::generator::RandomGenerator;
 use oxide_auth::primitives::issuer::TokenMap;
 use oxide_auth::primitives::registrar::{Client, ClientMap, RegisteredUrl};
-use oxide_auth::primitives::scope::Scopes;
+use oxide_auth::primitives::scope::Scope;
 use oxide_auth_axum::{OAuthRequest, OAuthResource, OAuthResponse, WebError};
 use serde_json::json;
 
