@@ -4,7 +4,6 @@
 #![cfg(feature = "sqlite")]
 
 mod process;
-mod support_services;
 
 use oauth2::reqwest::StatusCode;
 use process::{CliRun, Reply, ServerProcess};

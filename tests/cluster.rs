@@ -1,13 +1,12 @@
-//! Many nodes on one store: two example-server processes share one PostgreSQL schema (and two
-//! one Redis key prefix) behind one issuer. Whatever one node issues, the other honours, and
+//! Many nodes on one store: two example-server processes share one PostgreSQL schema (two
+//! share one MySQL database, two one Redis key prefix) behind one issuer. Whatever one node issues, the other honours, and
 //! single use holds across them: a code redeemed at both at once yields one token.
-#![cfg(all(feature = "postgres", feature = "redis"))]
+#![cfg(all(feature = "postgres", feature = "mysql", feature = "redis"))]
 
 mod example;
 mod process;
 #[path = "process/sign_in.rs"]
 mod sign_in;
-mod support_services;
 
 use oauth2::reqwest::StatusCode;
 use process::{Namespace, ServerProcess, Service};
@@ -17,6 +16,15 @@ use sign_in::{authorization_code, redeem};
 async fn two_nodes_on_postgres() {
     let Some(namespace) =
         Namespace::open("cluster::two_nodes_on_postgres", Service::Postgres).await
+    else {
+        return;
+    };
+    two_nodes_share_one_store(&namespace).await;
+}
+
+#[tokio::test]
+async fn two_nodes_on_mysql() {
+    let Some(namespace) = Namespace::open("cluster::two_nodes_on_mysql", Service::Mysql).await
     else {
         return;
     };

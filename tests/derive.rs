@@ -104,6 +104,8 @@ pub struct CodeRow {
     expires: SystemTime,
     row_id: u64,
     tags: Vec<String>,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 /// One struct for both token kinds, generic over the scope and an extra field.
@@ -122,6 +124,8 @@ pub struct TokenRow<S, M> {
     #[oauth(expires_at)]
     expires: Option<SystemTime>,
     meta: M,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 /// A token row with a lifetime: `Cow<'static, str>` when the runtime creates it.
@@ -140,6 +144,8 @@ pub struct CowToken<'a> {
     #[oauth(expires_at)]
     expires: Option<SystemTime>,
     marker: PhantomData<&'a ()>,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 fn app() -> App {
@@ -274,6 +280,7 @@ fn new_code() -> NewCode<Scope> {
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
         ),
         expires_at: SystemTime::UNIX_EPOCH + Duration::from_secs(600),
+        extras: Default::default(),
     }
 }
 
@@ -314,6 +321,7 @@ fn new_token(subject: Option<&str>) -> NewToken<Scope> {
         subject: subject.map(str::to_owned),
         scope: Scope::READ | Scope::WRITE,
         expires_at: Some(SystemTime::UNIX_EPOCH + Duration::from_secs(3600)),
+        extras: Default::default(),
     }
 }
 

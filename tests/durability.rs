@@ -1,6 +1,6 @@
 //! Durability: the server process is SIGKILLed in the middle of a stream of token requests
 //! (client-credentials issuance on several connections, and a chain of refresh-token
-//! rotations), then restarted on the same SQLite file or PostgreSQL schema. Every token whose
+//! rotations), then restarted on the same SQLite file, PostgreSQL schema or MySQL database. Every token whose
 //! response reached the client still works, the last refresh token received still refreshes,
 //! and the tables hold nothing half-written.
 
@@ -8,7 +8,6 @@ mod example;
 mod process;
 #[path = "process/sign_in.rs"]
 mod sign_in;
-mod support_services;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -50,6 +49,17 @@ async fn sigkill_during_token_stream_postgres() {
         return;
     };
     let open = || async { Tables::Postgres(namespace.pg_pool().await) };
+    sigkill_during_token_stream(&namespace.store_args(), open).await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_token_stream_mysql() {
+    const TEST: &str = "durability::sigkill_during_token_stream_mysql";
+    let Some(namespace) = Namespace::open(TEST, Service::Mysql).await else {
+        return;
+    };
+    let open = || async { Tables::Mysql(namespace.mysql_pool().await) };
     sigkill_during_token_stream(&namespace.store_args(), open).await;
 }
 
@@ -301,6 +311,8 @@ enum Tables {
     Sqlite(sqlx::SqlitePool),
     #[cfg(feature = "postgres")]
     Postgres(sqlx::PgPool),
+    #[cfg(feature = "mysql")]
+    Mysql(sqlx::MySqlPool),
 }
 
 /// Invariants of the atomic exchange, as queries counting what breaks them. Each exchange
@@ -341,6 +353,8 @@ macro_rules! on_pool {
             Tables::Sqlite($pool) => $body,
             #[cfg(feature = "postgres")]
             Tables::Postgres($pool) => $body,
+            #[cfg(feature = "mysql")]
+            Tables::Mysql($pool) => $body,
         }
     };
 }
@@ -382,7 +396,11 @@ impl Tables {
     /// Whether the refresh token `token` is marked used; `None` if it is not stored.
     async fn refresh_used(&self, token: &str) -> Option<bool> {
         let hash = TokenHash::of(token).as_bytes().to_vec();
-        let sql = "SELECT used FROM oauth_refresh_tokens WHERE token_hash = $1";
+        let sql = match self {
+            #[cfg(feature = "mysql")]
+            Tables::Mysql(_) => "SELECT used FROM oauth_refresh_tokens WHERE token_hash = ?",
+            _ => "SELECT used FROM oauth_refresh_tokens WHERE token_hash = $1",
+        };
         on_pool!(self, |pool| {
             sqlx::query_scalar(sql)
                 .bind(&hash)

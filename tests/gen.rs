@@ -164,6 +164,8 @@ pub struct Code {
     #[oauth(expires_at)]
     expires: Instant,
     extra: ::std::vec::Vec<u32>,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 /// A token row.
@@ -181,6 +183,8 @@ pub struct Token<S> {
     scope: S,
     #[oauth(expires_at)]
     expires: ::std::option::Option<Instant>,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 /// A provider with every hook, over the user's own `Result`, `Option`, `Send`, `str`, ...
@@ -257,7 +261,7 @@ impl Provider {
         &self,
         id: &::std::primitive::str,
     ) -> ::std::result::Result<::std::option::Option<::std::sync::Arc<App>>, StoreError> {
-        ::oauth2_provider::store::Store::find_client(&self.store, id).await
+        ::oauth2_provider::store::ClientStore::find_client(&self.store, id).await
     }
 
     #[hook(before_issue)]

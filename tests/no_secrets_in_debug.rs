@@ -24,7 +24,7 @@ use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, TokenEvent};
 use oauth2_provider::secret::{hash_password, hash_secret};
-use oauth2_provider::store::{MemoryStore, Store};
+use oauth2_provider::store::{MemoryStore, TokenStore};
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, Scopes as _, Server, scopes,
 };
@@ -75,10 +75,15 @@ impl oauth2_provider::model::ResourceOwner for Owner {
 }
 
 impl Provider for Recorder {
-    type Store = MemoryStore<App>;
+    type Clients = MemoryStore<App>;
+    type Tokens = MemoryStore<App>;
     type Owner = Owner;
 
-    fn store(&self) -> &Self::Store {
+    fn clients(&self) -> &Self::Clients {
+        &self.store
+    }
+
+    fn tokens(&self) -> &Self::Tokens {
         &self.store
     }
 
@@ -314,6 +319,7 @@ fn new_code() -> NewCode<ApiScope> {
         scope: ApiScope::READ,
         challenge: PkceChallenge::new(ChallengeMethod::Plain, VERIFIER),
         expires_at: SystemTime::now() + Duration::from_secs(60),
+        extras: Default::default(),
     }
 }
 
@@ -325,6 +331,7 @@ fn new_token() -> NewToken<ApiScope> {
         subject: Some("user:alice".to_owned()),
         scope: ApiScope::READ,
         expires_at: None,
+        extras: Default::default(),
     }
 }
 
@@ -456,6 +463,8 @@ pub struct DerivedCode {
     challenge: Option<PkceChallenge>,
     #[oauth(expires_at)]
     expires: SystemTime,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 #[derive(AccessToken, RefreshToken, Debug)]
@@ -472,6 +481,8 @@ pub struct DerivedToken {
     scope: ApiScope,
     #[oauth(expires_at)]
     expires: Option<SystemTime>,
+    #[oauth(extras)]
+    extras: ::oauth2_provider::model::Extras,
 }
 
 #[test]

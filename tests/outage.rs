@@ -6,13 +6,12 @@
 #![cfg(all(feature = "postgres", feature = "redis"))]
 
 mod process;
-mod support_services;
 
 use std::time::{Duration, Instant};
 
 use oauth2::reqwest::StatusCode;
+use oauth2_provider::store::testing::{self as support_services, Proxy};
 use process::{Namespace, Reply, ServerProcess, Service};
-use support_services::Proxy;
 
 /// How long a request may take to fail while the store is gone: the stores give up on a
 /// connection after 3 s (PostgreSQL pool) or 2 s (Redis), and a request may try twice.

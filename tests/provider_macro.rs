@@ -16,7 +16,7 @@ use oauth2_provider::grant::{Grant, TokenRequest};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason, TokenEvent};
 use oauth2_provider::secret::hash_secret;
-use oauth2_provider::store::{MemoryStore, Store};
+use oauth2_provider::store::{ClientStore, MemoryStore};
 use oauth2_provider::{OAuthClient, ResourceOwner, Server, scopes};
 use serde_json::Value;
 
@@ -147,11 +147,7 @@ impl MyProvider {
             ));
         }
         self.log.push(format!("password {} {username}", client.id));
-        Ok(Grant {
-            subject: Some(format!("pw:{username}")),
-            scope: Scope::READ,
-            refresh_token: false,
-        })
+        Ok(Grant::for_owner(format!("pw:{username}"), Scope::READ).without_refresh_token())
     }
 
     /// Machines must name an `audience`; they get what they ask within what they may hold.

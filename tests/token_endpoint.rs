@@ -10,7 +10,7 @@ use http::{Method, Request, StatusCode};
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::model::TokenHash;
 use oauth2_provider::model::TokenModel;
-use oauth2_provider::store::Store;
+use oauth2_provider::store::TokenStore;
 use support::*;
 
 fn raw_post(content_type: Option<&str>, uri: &str, body: &str) -> Request<Bytes> {

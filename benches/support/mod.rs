@@ -16,7 +16,7 @@ use oauth2_provider::model::{AccessKind, CodeRecord, NewCode, NewToken, RefreshK
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::secret::{generate_token, hash_secret};
-use oauth2_provider::store::{MemoryStore, Store};
+use oauth2_provider::store::{MemoryStore, TokenStore};
 use oauth2_provider::{OAuthClient, ResourceOwner, Server, scopes};
 
 /// Four single scopes and a combination, as an API might declare them.
@@ -110,6 +110,7 @@ fn token_record(hash: TokenHash, grant_id: GrantId, subject: Option<&str>) -> Ne
         subject: subject.map(str::to_owned),
         scope: Scope::READ | Scope::WRITE,
         expires_at: Some(SystemTime::now() + Duration::from_secs(3600)),
+        extras: Default::default(),
     }
 }
 
@@ -157,6 +158,7 @@ pub fn insert_code(store: &BenchStore) -> String {
         scope: Scope::READ | Scope::PROFILE,
         challenge: PkceChallenge::new(ChallengeMethod::S256, CHALLENGE),
         expires_at: SystemTime::now() + Duration::from_secs(600),
+        extras: Default::default(),
     });
     ready(store.insert_code(record)).expect("the memory store cannot fail");
     code

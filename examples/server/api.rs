@@ -19,9 +19,10 @@ use axum::routing::get;
 use oauth2_provider::Server;
 use oauth2_provider::model::TokenModel;
 use oauth2_provider::provider::Provider;
+use oauth2_provider::store::ClientStore;
 use serde_json::{Value, json};
 
-use super::model::Scope;
+use super::model::{Client, Scope};
 
 struct Api<P> {
     server: Arc<Server<P>>,
@@ -29,7 +30,7 @@ struct Api<P> {
 }
 
 /// The API's routes, over `server`'s tokens.
-pub fn routes<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
+pub fn routes<P: Provider<Clients: ClientStore<Client = Client>>>(
     server: Arc<Server<P>>,
 ) -> Router {
     let api = Arc::new(Api {
@@ -43,7 +44,7 @@ pub fn routes<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
 }
 
 /// The token's subject (or client) if it carries `required`, else the RFC 6750 rejection.
-async fn authorize<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
+async fn authorize<P: Provider<Clients: ClientStore<Client = Client>>>(
     api: &Api<P>,
     headers: &HeaderMap,
     required: Scope,
@@ -57,7 +58,7 @@ async fn authorize<P: Provider<Store: oauth2_provider::store::Store<Scope = Scop
     }
 }
 
-async fn me<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
+async fn me<P: Provider<Clients: ClientStore<Client = Client>>>(
     State(api): State<Arc<Api<P>>>,
     headers: HeaderMap,
 ) -> Response {
@@ -67,7 +68,7 @@ async fn me<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
     }
 }
 
-async fn list_notes<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
+async fn list_notes<P: Provider<Clients: ClientStore<Client = Client>>>(
     State(api): State<Arc<Api<P>>>,
     headers: HeaderMap,
 ) -> Response {
@@ -80,7 +81,7 @@ async fn list_notes<P: Provider<Store: oauth2_provider::store::Store<Scope = Sco
     }
 }
 
-async fn add_note<P: Provider<Store: oauth2_provider::store::Store<Scope = Scope>>>(
+async fn add_note<P: Provider<Clients: ClientStore<Client = Client>>>(
     State(api): State<Arc<Api<P>>>,
     headers: HeaderMap,
     Json(note): Json<Value>,

@@ -47,10 +47,10 @@ pub struct Cli {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
-    /// `postgres://...` or `redis://...`.
+    /// `postgres://...`, `mysql://...` or `redis://...`.
     #[arg(long, default_value = "memory:", global = true)]
     store: String,
-    /// The PostgreSQL schema or Redis key prefix to use within `--store`.
+    /// The PostgreSQL schema, MySQL database or Redis key prefix to use within `--store`.
     #[arg(long, global = true)]
     store_namespace: Option<String>,
     /// A JSON file of clients and users; without it a demo client and user are created.

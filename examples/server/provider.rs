@@ -5,15 +5,16 @@ use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
 use oauth2_provider::secret::verify_secret;
-use oauth2_provider::store::{ClientAdmin, Store};
+use oauth2_provider::store::{ClientStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope, User};
 use super::pages::Pages;
 
-/// What the example needs of a store: the model types above, and client registration.
-pub trait DemoStore: Store<Scope = Scope, Client = Client> + ClientAdmin {}
-impl<St: Store<Scope = Scope, Client = Client> + ClientAdmin> DemoStore for St {}
+/// What the example needs of a store: clients (registered through it) and tokens, of the
+/// model types above.
+pub trait DemoStore: ClientStore<Client = Client> + TokenStore<Scope = Scope> {}
+impl<St: ClientStore<Client = Client> + TokenStore<Scope = Scope>> DemoStore for St {}
 
 pub struct DemoProvider<St> {
     pub store: St,

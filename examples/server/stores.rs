@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use oauth2_provider::store::{
-    MemoryStore, PostgresOptions, PostgresStore, PurgeTask, RedisOptions, RedisStore, SqliteStore,
+    MemoryStore, MysqlOptions, MysqlStore, PostgresOptions, PostgresStore, PurgeTask, RedisOptions,
+    RedisStore, SqliteStore,
 };
 
 use super::model::{Client, Scope};
@@ -19,8 +20,8 @@ pub trait WithStore {
     async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Self::Output;
 }
 
-/// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...` or `redis://...` —
-/// with `namespace` as the PostgreSQL schema or Redis key prefix, and runs `with` on it.
+/// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...`, `mysql://...` or `redis://...` —
+/// with `namespace` as the PostgreSQL schema, MySQL database or Redis key prefix, and runs `with` on it.
 pub async fn with_store<W: WithStore>(
     url: &str,
     namespace: Option<&str>,
@@ -49,6 +50,18 @@ pub async fn with_store<W: WithStore>(
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
     }
+    if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+        let url = url.replacen("mariadb://", "mysql://", 1);
+        let mut options = MysqlOptions::new();
+        if let Some(database) = namespace {
+            options = options.database(database);
+        }
+        let store = MysqlStore::<Scope>::connect_with(&url, options)
+            .await
+            .map_err(failed)?;
+        let purge = store.spawn_purge(PURGE_EVERY);
+        return Ok(with.run(store, Some(purge)).await);
+    }
     if url.starts_with("redis://") {
         let mut options = RedisOptions::new();
         if let Some(prefix) = namespace {
@@ -60,6 +73,6 @@ pub async fn with_store<W: WithStore>(
         return Ok(with.run(store, None).await);
     }
     Err(format!(
-        "unsupported --store {url:?}: use memory:, sqlite:PATH, postgres://... or redis://..."
+        "unsupported --store {url:?}: use memory:, sqlite:PATH, postgres://..., mysql://... or redis://..."
     ))
 }

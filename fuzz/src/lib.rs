@@ -25,7 +25,7 @@ use oauth2_provider::provider::Provider;
 use oauth2_provider::scopes;
 use oauth2_provider::secret::hash_secret;
 use oauth2_provider::model::{GrantId, TokenHash};
-use oauth2_provider::store::{MemoryStore, Store as _};
+use oauth2_provider::store::{MemoryStore, TokenStore as _};
 
 /// A scope type from the macro: identifiers, string names, a combination, a default.
 #[scopes(
@@ -75,10 +75,15 @@ pub struct FuzzProvider {
 }
 
 impl Provider for FuzzProvider {
-    type Store = MemoryStore<Client>;
+    type Clients = MemoryStore<Client>;
+    type Tokens = MemoryStore<Client>;
     type Owner = User;
 
-    fn store(&self) -> &Self::Store {
+    fn clients(&self) -> &Self::Clients {
+        &self.store
+    }
+
+    fn tokens(&self) -> &Self::Tokens {
         &self.store
     }
 
@@ -148,6 +153,7 @@ pub fn server() -> Server<FuzzProvider> {
         scope: FuzzScope::READ,
         challenge: PkceChallenge::new(ChallengeMethod::S256, CHALLENGE),
         expires_at: later,
+        extras: Default::default(),
     })))
     .expect("the memory store does not fail");
     let grant_id = GrantId::generate();
@@ -158,6 +164,7 @@ pub fn server() -> Server<FuzzProvider> {
         subject: Some("user:alice".to_owned()),
         scope: FuzzScope::READ_WRITE,
         expires_at: Some(later),
+        extras: Default::default(),
     };
     block_on(store.insert_tokens(
         TokenRecord::<_, AccessKind>::of(token(TokenHash::of("seeded-access"))),

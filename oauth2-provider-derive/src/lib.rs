@@ -199,7 +199,7 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use oauth2_provider::model::{GrantId, NewCode, TokenHash};
+/// use oauth2_provider::model::{Extras, GrantId, NewCode, TokenHash};
 /// use oauth2_provider::pkce::PkceChallenge;
 /// use oauth2_provider::{AuthorizationCode, scopes};
 ///
@@ -216,6 +216,7 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
 ///     #[oauth(scope)] scope: Scope,
 ///     #[oauth(challenge)] challenge: Option<PkceChallenge>,
 ///     #[oauth(expires_at)] expires: SystemTime,
+///     #[oauth(extras)] extras: Extras,
 ///     row_id: u64,
 /// }
 ///
@@ -228,6 +229,7 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
 ///     scope: Scope::READ,
 ///     challenge: None,
 ///     expires_at: SystemTime::now() + Duration::from_secs(60),
+///     extras: Extras::default(),
 /// });
 /// assert_eq!(row.client_id(), "app");
 /// assert_eq!(row.row_id, 0);
@@ -242,6 +244,7 @@ pub fn derive_resource_owner(input: TokenStream) -> TokenStream {
 /// | `scope` | the scope type; it becomes `type Scope` |
 /// | `challenge` | `Option<PkceChallenge>` |
 /// | `expires_at` | `SystemTime`, or any `From<SystemTime> + Borrow<SystemTime>` |
+/// | `extras` | `Extras`, or any `From<Extras> + Borrow<Extras>` (`Arc<Extras>`); keep it, or a bound code comes back unbound |
 ///
 /// Every role is required, each on one field. `new` fills the fields without a role with
 /// `Default::default()`. `#[oauth(crate = "path")]` on the struct names the runtime.
@@ -255,7 +258,7 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use oauth2_provider::model::{GrantId, NewToken, TokenHash, TokenModel};
+/// use oauth2_provider::model::{Extras, GrantId, NewToken, TokenHash, TokenModel};
 /// use oauth2_provider::{AccessToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -269,6 +272,7 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
 ///     #[oauth(subject)] user: Option<String>,
 ///     #[oauth(scope)] scope: Scope,
 ///     #[oauth(expires_at)] expires: Option<SystemTime>,
+///     #[oauth(extras)] extras: Extras,
 /// }
 ///
 /// let row = TokenRow::new(NewToken {
@@ -278,6 +282,7 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
 ///     subject: None,
 ///     scope: Scope::READ,
 ///     expires_at: None,
+///     extras: Extras::default(),
 /// });
 /// assert_eq!(row.subject(), None);
 /// assert!(!row.is_expired(SystemTime::now()));
@@ -291,6 +296,7 @@ pub fn derive_authorization_code(input: TokenStream) -> TokenStream {
 /// | `subject` | `Option<String>` |
 /// | `scope` | the scope type; it becomes `type Scope` |
 /// | `expires_at` | `Option<SystemTime>` |
+/// | `extras` | `Extras`, or any `From<Extras> + Borrow<Extras>`: audience, confirmation key, authentication context |
 ///
 /// Every role is required, each on one field. `new` fills the fields without a role with
 /// `Default::default()`. `#[oauth(crate = "path")]` on the struct names the runtime.
@@ -306,7 +312,7 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use oauth2_provider::model::{GrantId, NewToken, RefreshKind, TokenHash, TokenModel};
+/// use oauth2_provider::model::{Extras, GrantId, NewToken, RefreshKind, TokenHash, TokenModel};
 /// use oauth2_provider::{AccessToken, RefreshToken, scopes};
 ///
 /// #[scopes(read = 1 << 0)]
@@ -320,6 +326,7 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 ///     #[oauth(subject)] user: Option<String>,
 ///     #[oauth(scope)] scope: Scope,
 ///     #[oauth(expires_at)] expires: Option<SystemTime>,
+///     #[oauth(extras)] extras: Extras,
 /// }
 ///
 /// // Both kinds are implemented: name the one meant.
@@ -330,6 +337,7 @@ pub fn derive_access_token(input: TokenStream) -> TokenStream {
 ///     subject: Some("42".into()),
 ///     scope: Scope::READ,
 ///     expires_at: None,
+///     extras: Extras::default(),
 /// });
 /// assert_eq!(TokenModel::<RefreshKind>::subject(&row), Some("42"));
 /// ```

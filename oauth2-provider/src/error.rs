@@ -146,6 +146,9 @@ pub enum StoreError {
     /// Anything else: a constraint, a corrupt row, a bug.
     #[error("store failure: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The store does not do this: registering clients in a read-only client store.
+    #[error("not supported by this store: {0}")]
+    Unsupported(&'static str),
 }
 
 impl From<StoreError> for OAuthError {
@@ -155,7 +158,7 @@ impl From<StoreError> for OAuthError {
                 ErrorCode::TemporarilyUnavailable,
                 "the authorization server is temporarily unavailable",
             ),
-            StoreError::Other(_) => {
+            StoreError::Other(_) | StoreError::Unsupported(_) => {
                 OAuthError::new(ErrorCode::ServerError, "the authorization server failed")
             }
         }

@@ -6,9 +6,9 @@
 //!
 //! The modules are layers, and data flows down them: [`endpoint`] (HTTP: parsing, client
 //! authentication, responses) calls [`grant`] (the protocol, no HTTP), which calls the
-//! [`provider`]'s hooks and the [`store`]. [`model`], [`scope`], [`config`], [`error`], [`pkce`],
+//! [`provider`](mod@provider)'s hooks and the [`store`]. [`model`], [`scope`], [`config`], [`error`], [`pkce`],
 //! [`redirect_uri`] and [`secret`] are the vocabulary every layer shares. Framework adapters
-//! ([`axum`](mod@crate::axum), feature `axum`) sit on top.
+//! (`axum`, feature `axum`) sit on top.
 //!
 //! | RFC | what | where |
 //! |---|---|---|

@@ -16,7 +16,7 @@ use oauth2::reqwest::{self, StatusCode, header::WWW_AUTHENTICATE};
 use serde_json::Value;
 use tempfile::NamedTempFile;
 
-use crate::support_services;
+use oauth2_provider::store::testing as support_services;
 
 /// The confidential client of [`Fixtures`]: every grant type, scopes `read write profile`.
 pub const CLIENT_ID: &str = "app";
@@ -411,11 +411,13 @@ pub async fn notes(http: &reqwest::Client, base: &str, token: &str) -> Reply {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Service {
     Postgres,
+    Mysql,
     Redis,
 }
 
-/// A PostgreSQL schema (`oauth2_test_<hex>`) or Redis key prefix (`oauth2_test:<hex>:`) of one
-/// test's own, dropped with everything in it when this is dropped (drop the servers first).
+/// A PostgreSQL schema or MySQL database (`oauth2_test_<hex>`), or a Redis key prefix
+/// (`oauth2_test:<hex>:`), of one test's own, dropped with everything in it when this is dropped
+/// (drop the servers first).
 pub struct Namespace {
     service: Service,
     url: String,
@@ -429,11 +431,13 @@ impl Namespace {
         let suffix = support_services::unique_suffix();
         let (var, name) = match service {
             Service::Postgres => ("DATABASE_URL", format!("oauth2_test_{suffix}")),
+            Service::Mysql => ("MYSQL_URL", format!("oauth2_test_{suffix}")),
             Service::Redis => ("REDIS_URL", format!("oauth2_test:{suffix}:")),
         };
-        let url = support_services::url(test, var)?;
+        let url = support_services::service_url(test, var)?;
         let reachable = match service {
             Service::Postgres => pg_connect(&url, None).await.map(|_| ()),
+            Service::Mysql => mysql_connect(&url, None).await.map(|_| ()),
             Service::Redis => redis_connect(&url).await.map(|_| ()),
         };
         match reachable {
@@ -475,6 +479,14 @@ impl Namespace {
         ]
     }
 
+    /// A MySQL pool on this namespace's database (which the server creates).
+    pub async fn mysql_pool(&self) -> sqlx::MySqlPool {
+        assert_eq!(self.service, Service::Mysql);
+        mysql_connect(&self.url, Some(&self.name))
+            .await
+            .expect("MySQL is reachable")
+    }
+
     /// A PostgreSQL pool whose `search_path` is this namespace's schema.
     pub async fn pg_pool(&self) -> sqlx::PgPool {
         assert_eq!(self.service, Service::Postgres);
@@ -489,6 +501,15 @@ impl Namespace {
                 let pool = pg_connect(&url, None).await?;
                 // The name is ours: "oauth2_test_" and hex.
                 sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))
+                    .execute(&pool)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                pool.close().await;
+            }
+            Service::Mysql => {
+                let pool = mysql_connect(&url, None).await?;
+                // The name is ours: "oauth2_test_" and hex.
+                sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`"))
                     .execute(&pool)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -558,6 +579,20 @@ async fn pg_connect(url: &str, schema: Option<&str>) -> Result<sqlx::PgPool, Str
         options = options.options([("search_path", schema)]);
     }
     PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn mysql_connect(url: &str, database: Option<&str>) -> Result<sqlx::MySqlPool, String> {
+    use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
+    let mut options: MySqlConnectOptions = url.parse().map_err(|e| format!("{e}"))?;
+    if let Some(database) = database {
+        options = options.database(database);
+    }
+    MySqlPoolOptions::new()
         .max_connections(2)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)

@@ -16,7 +16,7 @@ const CODE_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 /// A fresh code for the fixtures' client and user, scope `read`, from the node at `base`: signs
 /// in on its pages and approves, or finds the approval remembered by that node.
 pub async fn authorization_code(http: &reqwest::Client, base: &str) -> String {
-    let state = crate::support_services::unique_suffix();
+    let state = oauth2_provider::store::testing::unique_suffix();
     let mut authorize = url::Url::parse(&format!("{base}/authorize")).unwrap();
     authorize
         .query_pairs_mut()

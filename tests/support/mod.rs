@@ -227,10 +227,15 @@ pub struct TestProvider {
 }
 
 impl Provider for TestProvider {
-    type Store = MemoryStore<App>;
+    type Clients = MemoryStore<App>;
+    type Tokens = MemoryStore<App>;
     type Owner = User;
 
-    fn store(&self) -> &Self::Store {
+    fn clients(&self) -> &Self::Clients {
+        &self.store
+    }
+
+    fn tokens(&self) -> &Self::Tokens {
         &self.store
     }
 
@@ -320,11 +325,7 @@ impl Provider for TestProvider {
                 .map_err(|_| OAuthError::new(ErrorCode::InvalidScope, "unknown scope"))?,
             None => client.allowed_scope(),
         };
-        Ok(Grant {
-            subject: Some("user:alice".to_owned()),
-            scope,
-            refresh_token: false,
-        })
+        Ok(Grant::for_owner("user:alice", scope).without_refresh_token())
     }
 
     async fn token_revoked(&self, event: &RevokeEvent<'_>) {

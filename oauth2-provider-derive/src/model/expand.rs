@@ -233,7 +233,7 @@ impl Gen<'_, '_, '_> {
             let value = respan(quote!(__new.#value), field.ty.span());
             inits.push(quote!(#member: #value));
         }
-        for field in self.roles.extras.clone() {
+        for field in self.roles.unmarked.clone() {
             let member = field.member;
             self.bound(field, quote!(#std::default::Default));
             inits.push(quote!(#member: #std::default::Default::default()));
@@ -256,6 +256,7 @@ impl Gen<'_, '_, '_> {
         let grant_id_ty = quote!(#krate::model::GrantId);
         let time = quote!(#std::time::SystemTime);
         let challenge_ty = quote!(#krate::pkce::PkceChallenge);
+        let extras_ty = quote!(#krate::model::Extras);
 
         let scope_type = self.scope_type()?;
         let code_hash = self.read(Role::CodeHash, |g, f| {
@@ -289,6 +290,7 @@ impl Gen<'_, '_, '_> {
             let view = g.borrowed(f, &time, &time);
             quote!(*#view)
         });
+        let extras = self.read(Role::Extras, |g, f| g.borrowed(f, &extras_ty, &extras_ty));
         let new = self.new_fn(
             quote!(#krate::model::NewCode<Self::Scope>),
             &[
@@ -297,6 +299,7 @@ impl Gen<'_, '_, '_> {
                 Role::ClientId,
                 Role::Subject,
                 Role::ExpiresAt,
+                Role::Extras,
             ],
             &[Role::RedirectUri, Role::Scope, Role::Challenge],
         );
@@ -336,6 +339,10 @@ impl Gen<'_, '_, '_> {
             fn expires_at(&self) -> #time {
                 #expires_at
             }
+
+            fn extras(&self) -> &#extras_ty {
+                #extras
+            }
         })
     }
 
@@ -347,6 +354,7 @@ impl Gen<'_, '_, '_> {
         let token_hash_ty = quote!(#krate::model::TokenHash);
         let grant_id_ty = quote!(#krate::model::GrantId);
         let time = quote!(#std::time::SystemTime);
+        let extras_ty = quote!(#krate::model::Extras);
 
         let scope_type = self.scope_type()?;
         let token_hash = self.read(Role::TokenHash, |g, f| {
@@ -372,9 +380,10 @@ impl Gen<'_, '_, '_> {
             let member = f.member;
             respan(quote!(self.#member), f.ty.span())
         });
+        let extras = self.read(Role::Extras, |g, f| g.borrowed(f, &extras_ty, &extras_ty));
         let new = self.new_fn(
             quote!(#krate::model::NewToken<Self::Scope>),
-            &[Role::TokenHash, Role::GrantId, Role::ClientId],
+            &[Role::TokenHash, Role::GrantId, Role::ClientId, Role::Extras],
             &[Role::Subject, Role::Scope, Role::ExpiresAt],
         );
         Some(quote! {
@@ -404,6 +413,10 @@ impl Gen<'_, '_, '_> {
 
             fn expires_at(&self) -> #std::option::Option<#time> {
                 #expires_at
+            }
+
+            fn extras(&self) -> &#extras_ty {
+                #extras
             }
         })
     }

@@ -25,6 +25,7 @@ pub enum Role {
     RedirectUri,
     Challenge,
     ExpiresAt,
+    Extras,
 }
 
 /// Whether a derive fails without the role.
@@ -41,6 +42,7 @@ const TOKEN_ROLES: &[(Role, Need)] = &[
     (Role::Subject, Need::Required),
     (Role::Scope, Need::Required),
     (Role::ExpiresAt, Need::Required),
+    (Role::Extras, Need::Required),
 ];
 
 impl Derive {
@@ -75,6 +77,7 @@ impl Derive {
                 (Role::Scope, Need::Required),
                 (Role::Challenge, Need::Required),
                 (Role::ExpiresAt, Need::Required),
+                (Role::Extras, Need::Required),
             ],
             Derive::AccessToken | Derive::RefreshToken => TOKEN_ROLES,
         }
@@ -97,7 +100,7 @@ impl Derive {
 }
 
 impl Role {
-    const ALL: [Role; 12] = [
+    const ALL: [Role; 13] = [
         Role::ClientId,
         Role::SecretHash,
         Role::RedirectUris,
@@ -110,6 +113,7 @@ impl Role {
         Role::RedirectUri,
         Role::Challenge,
         Role::ExpiresAt,
+        Role::Extras,
     ];
 
     /// The role as written in `#[oauth(...)]`.
@@ -127,6 +131,7 @@ impl Role {
             Role::RedirectUri => "redirect_uri",
             Role::Challenge => "challenge",
             Role::ExpiresAt => "expires_at",
+            Role::Extras => "extras",
         }
     }
 

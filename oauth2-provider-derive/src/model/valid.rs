@@ -9,7 +9,7 @@ use crate::ctxt::Ctxt;
 pub struct Roles<'i, 'a> {
     by_role: Vec<(Role, &'i Field<'a>)>,
     /// The fields with no role, which `new` fills with `Default::default()`.
-    pub extras: Vec<&'i Field<'a>>,
+    pub unmarked: Vec<&'i Field<'a>>,
 }
 
 impl<'i, 'a> Roles<'i, 'a> {
@@ -30,7 +30,7 @@ impl<'i, 'a> Roles<'i, 'a> {
 pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
     let mut roles = Roles {
         by_role: Vec::new(),
-        extras: Vec::new(),
+        unmarked: Vec::new(),
     };
     let Some(fields) = &input.fields else {
         return roles;
@@ -39,7 +39,7 @@ pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
     for field in fields {
         let mut given = field.roles.iter();
         let Some(first) = given.next() else {
-            roles.extras.push(field);
+            roles.unmarked.push(field);
             continue;
         };
         for extra in given {

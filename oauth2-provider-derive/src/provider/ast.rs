@@ -16,6 +16,8 @@ mod kw {
     syn::custom_keyword!(owner);
     syn::custom_keyword!(grants);
     syn::custom_keyword!(store);
+    syn::custom_keyword!(clients);
+    syn::custom_keyword!(tokens);
     syn::custom_keyword!(config);
 }
 
@@ -128,7 +130,7 @@ impl Args {
             // scope = Scope: a key this attribute does not take
             let key = Ident::parse_any(input)?;
             let hint = if key == "scope" || key == "client" {
-                format!("; the {key} type is the store's")
+                format!("; the {key} type is the client store's")
             } else {
                 String::new()
             };
@@ -307,6 +309,14 @@ fn marker(attr: &Attribute, input: ParseStream) -> syn::Result<(Role, TokenStrea
             // #[provider(store)]
             let key: kw::store = input.parse()?;
             Ok((Role::Store, key.into_token_stream()))
+        } else if lookahead.peek(kw::clients) {
+            // #[provider(clients)]
+            let key: kw::clients = input.parse()?;
+            Ok((Role::Clients, key.into_token_stream()))
+        } else if lookahead.peek(kw::tokens) {
+            // #[provider(tokens)]
+            let key: kw::tokens = input.parse()?;
+            Ok((Role::Tokens, key.into_token_stream()))
         } else if lookahead.peek(kw::config) {
             // #[provider(config)]
             let key: kw::config = input.parse()?;
@@ -316,7 +326,7 @@ fn marker(attr: &Attribute, input: ParseStream) -> syn::Result<(Role, TokenStrea
             Err(syn::Error::new(
                 ident.span(),
                 format!(
-                    "unknown `#[provider({ident})]` on a method; it takes `#[provider(store)]` or `#[provider(config)]`"
+                    "unknown `#[provider({ident})]` on a method; it takes `#[provider(store)]`, `#[provider(clients)]`, `#[provider(tokens)]` or `#[provider(config)]`"
                 ),
             ))
         } else {

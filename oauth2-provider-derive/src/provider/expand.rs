@@ -25,7 +25,7 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> 
         item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     }
     let mut out = item.into_token_stream();
-    let (Some((_, store)), Some(owner)) = (provider.store, &input.args.owner) else {
+    let (Some((clients, tokens)), Some(owner)) = (provider.store_types(), &input.args.owner) else {
         return out;
     };
     let Paths { krate, std } = paths;
@@ -50,7 +50,10 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> 
     let mut helpers = TokenStream::new();
     let items = if stub {
         quote! {
-            fn store(&self) -> &Self::Store {
+            fn clients(&self) -> &Self::Clients {
+                #std::unimplemented!()
+            }
+            fn tokens(&self) -> &Self::Tokens {
                 #std::unimplemented!()
             }
             fn config(&self) -> &#krate::config::Config {
@@ -59,14 +62,14 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> 
         }
     } else {
         let mut items = TokenStream::new();
-        let (store, _) = provider.store.expect("validated: a store method");
+        for (method, role) in provider.store_methods() {
+            let name = Ident::new(role.trait_method(), method.sig.ident.span());
+            items.extend(delegate(method, &role, paths, &name));
+        }
         let config = provider.config.expect("validated: a config method");
-        for method in [store, config]
-            .into_iter()
-            .chain(provider.hooks.iter().copied())
-        {
+        for method in std::iter::once(config).chain(provider.hooks.iter().copied()) {
             let name = Ident::new(method.role.trait_method(), method.sig.ident.span());
-            items.extend(delegate(method, paths, &name));
+            items.extend(delegate(method, &method.role, paths, &name));
         }
         items.extend(grant_types(provider, paths));
         items.extend(extension_grant(provider, paths, &mut helpers));
@@ -75,7 +78,8 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> 
     out.extend(quote! {
         #[automatically_derived]
         impl #impl_generics #krate::provider::Provider for #self_ty #where_clause {
-            type Store = #store;
+            type Clients = #clients;
+            type Tokens = #tokens;
             type Owner = #owner;
             #items
         }
@@ -101,9 +105,9 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> 
 ///     Self::ask(self, __request_arg)
 /// }
 /// ```
-fn delegate(method: &Method, paths: &Paths, trait_method: &Ident) -> TokenStream {
+fn delegate(method: &Method, role: &Role, paths: &Paths, trait_method: &Ident) -> TokenStream {
     let Paths { std, .. } = paths;
-    let signature = method.role.signature(paths);
+    let signature = role.signature(paths);
     let span = method.sig.ident.span();
     let params: Vec<Ident> = signature
         .params
@@ -278,7 +282,7 @@ fn extension_grant(provider: &Provider, paths: &Paths, helpers: &mut TokenStream
         };
         let helper = format_ident!("__extension_grant_{}", method.sig.ident.unraw());
         helpers.extend(quote!(#[doc(hidden)]));
-        helpers.extend(delegate(method, paths, &helper));
+        helpers.extend(delegate(method, &method.role, paths, &helper));
         arms.extend(quote! {
             #uri => Self::#helper(self, #(#params),*).await,
         });

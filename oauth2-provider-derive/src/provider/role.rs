@@ -29,8 +29,13 @@ pub enum Hook {
 /// What a marked method is to the provider.
 #[derive(Clone)]
 pub enum Role {
-    /// `#[provider(store)]`: returns `&Store`.
+    /// `#[provider(store)]`: returns the one value that is both the client and the token
+    /// store.
     Store,
+    /// `#[provider(clients)]`: returns `&Clients`.
+    Clients,
+    /// `#[provider(tokens)]`: returns `&Tokens`.
+    Tokens,
     /// `#[provider(config)]`: returns `&Config`.
     Config,
     /// `#[hook(name)]`.
@@ -157,7 +162,7 @@ pub struct Param {
 /// A trait method's signature: what the user's method must accept and return.
 pub struct Signature {
     pub params: Vec<Param>,
-    /// The future's output (or, for `store` and `config`, the return type), as shown.
+    /// The future's output (or, for the stores and `config`, the return type), as shown.
     pub output_shown: &'static str,
     pub output: TokenStream,
     /// Whether the method returns a future.
@@ -169,6 +174,8 @@ impl Role {
     pub fn attr(&self) -> String {
         match self {
             Role::Store => "`#[provider(store)]`".to_owned(),
+            Role::Clients => "`#[provider(clients)]`".to_owned(),
+            Role::Tokens => "`#[provider(tokens)]`".to_owned(),
             Role::Config => "`#[provider(config)]`".to_owned(),
             Role::Hook(hook) => format!("`#[hook({})]`", hook.name()),
             Role::Grant(grant) => format!("`#[grant({})]`", grant.name()),
@@ -180,7 +187,10 @@ impl Role {
     /// extension grants).
     pub fn same_as(&self, other: &Role) -> bool {
         match (self, other) {
-            (Role::Store, Role::Store) | (Role::Config, Role::Config) => true,
+            (Role::Store, Role::Store)
+            | (Role::Clients, Role::Clients)
+            | (Role::Tokens, Role::Tokens)
+            | (Role::Config, Role::Config) => true,
             (Role::Hook(a), Role::Hook(b)) => a == b,
             (Role::Grant(a), Role::Grant(b)) => a == b,
             (Role::Extension(a), Role::Extension(b)) => a.value() == b.value(),
@@ -189,10 +199,11 @@ impl Role {
     }
 
     /// The trait method the role implements; every extension grant goes into one
-    /// `extension_grant`.
+    /// `extension_grant`. A store is both `clients` and `tokens`; this names the first.
     pub fn trait_method(&self) -> &'static str {
         match self {
-            Role::Store => "store",
+            Role::Store | Role::Clients => "clients",
+            Role::Tokens => "tokens",
             Role::Config => "config",
             Role::Hook(hook) => hook.name(),
             Role::Grant(Standard::ClientCredentials) => "client_credentials_grant",
@@ -209,7 +220,8 @@ impl Role {
         let oauth_error = quote!(#krate::error::OAuthError);
         let param = |name, shown, ty| Param { name, shown, ty };
         let (params, output_shown, output) = match self {
-            Role::Store => (vec![], "&Store", quote!(&Self::Store)),
+            Role::Store | Role::Clients => (vec![], "&Clients", quote!(&Self::Clients)),
+            Role::Tokens => (vec![], "&Tokens", quote!(&Self::Tokens)),
             Role::Config => (vec![], "&Config", quote!(&#krate::config::Config)),
             Role::Hook(Hook::LookupClient) => (
                 vec![param("client_id", "&str", quote!(&#std::primitive::str))],
@@ -284,7 +296,10 @@ impl Role {
             params,
             output_shown,
             output,
-            is_async: !matches!(self, Role::Store | Role::Config),
+            is_async: !matches!(
+                self,
+                Role::Store | Role::Clients | Role::Tokens | Role::Config
+            ),
         }
     }
 }

@@ -14,6 +14,10 @@ use crate::ctxt::Ctxt;
 pub struct Provider<'i> {
     /// The `#[provider(store)]` method and the store type it returns a reference to.
     pub store: Option<(&'i Method, &'i Type)>,
+    /// The `#[provider(clients)]` method and its client store type.
+    pub clients: Option<(&'i Method, &'i Type)>,
+    /// The `#[provider(tokens)]` method and its token store type.
+    pub tokens: Option<(&'i Method, &'i Type)>,
     pub config: Option<&'i Method>,
     /// `#[hook(...)]` and `#[grant(password)]`, `#[grant(client_credentials)]`, in order.
     pub hooks: Vec<&'i Method>,
@@ -23,10 +27,34 @@ pub struct Provider<'i> {
     pub grants: Vec<Standard>,
 }
 
+impl<'i> Provider<'i> {
+    /// The client store's and the token store's types, once both are known.
+    pub fn store_types(&self) -> Option<(&'i Type, &'i Type)> {
+        match (self.store, self.clients, self.tokens) {
+            (Some((_, both)), _, _) => Some((both, both)),
+            (None, Some((_, clients)), Some((_, tokens))) => Some((clients, tokens)),
+            _ => None,
+        }
+    }
+
+    /// The methods that return the stores, each with the trait method it becomes.
+    pub fn store_methods(&self) -> Vec<(&'i Method, Role)> {
+        match (self.store, self.clients, self.tokens) {
+            (Some((store, _)), _, _) => vec![(store, Role::Clients), (store, Role::Tokens)],
+            (None, Some((clients, _)), Some((tokens, _))) => {
+                vec![(clients, Role::Clients), (tokens, Role::Tokens)]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<'i> {
     let args = &input.args;
     let mut provider = Provider {
         store: None,
+        clients: None,
+        tokens: None,
         config: None,
         hooks: Vec::new(),
         extensions: Vec::new(),
@@ -72,6 +100,8 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
         seen.push(method);
         match &method.role {
             Role::Store => provider.store = store_type(cx, method).map(|ty| (method, ty)),
+            Role::Clients => provider.clients = store_type(cx, method).map(|ty| (method, ty)),
+            Role::Tokens => provider.tokens = store_type(cx, method).map(|ty| (method, ty)),
             Role::Config => provider.config = Some(method),
             Role::Hook(hook) => {
                 let runs_for = hook.runs_for();
@@ -124,12 +154,7 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
     }
 
     let self_ty = &input.item.self_ty;
-    if provider.store.is_none() && !seen.iter().any(|m| matches!(m.role, Role::Store)) {
-        cx.error_spanned_by(
-            self_ty,
-            "`#[provider(...)]` needs a method marked `#[provider(store)]` that returns the store, like `fn store(&self) -> &MemoryStore<App>`",
-        );
-    }
+    stores(cx, &seen, self_ty);
     if provider.config.is_none() {
         cx.error_spanned_by(
             self_ty,
@@ -187,9 +212,54 @@ fn is_ref_self(receiver: &syn::Receiver) -> bool {
     matches!(&*receiver.ty, Type::Reference(r) if r.mutability.is_none())
 }
 
-/// `T` of the `#[provider(store)]` method's `-> &T`.
+/// Either `#[provider(store)]`, one value that keeps clients and tokens, or both
+/// `#[provider(clients)]` and `#[provider(tokens)]`.
+fn stores(cx: &mut Ctxt, seen: &[&Method], self_ty: &Type) {
+    let find = |role: Role| seen.iter().find(|m| m.role.same_as(&role));
+    let (store, clients, tokens) = (find(Role::Store), find(Role::Clients), find(Role::Tokens));
+    if let Some(store) = store {
+        for separate in [clients, tokens].into_iter().flatten() {
+            cx.error_spanned_by(
+                &separate.marker,
+                format!(
+                    "{} and `#[provider(store)]` (method `{}`) both name a store; mark one method `#[provider(store)]` when one value keeps clients and tokens, or one `#[provider(clients)]` and one `#[provider(tokens)]`",
+                    separate.role.attr(),
+                    store.sig.ident
+                ),
+            );
+        }
+        return;
+    }
+    match (clients, tokens) {
+        (Some(_), Some(_)) => {}
+        (Some(clients), None) => cx.error_spanned_by(
+            &clients.marker,
+            "`#[provider(clients)]` needs a method marked `#[provider(tokens)]` beside it, that returns the token store, like `fn tokens(&self) -> &SqliteStore<Scope>`",
+        ),
+        (None, Some(tokens)) => cx.error_spanned_by(
+            &tokens.marker,
+            "`#[provider(tokens)]` needs a method marked `#[provider(clients)]` beside it, that returns the client store, like `fn clients(&self) -> &MyClients`",
+        ),
+        (None, None) => cx.error_spanned_by(
+            self_ty,
+            "`#[provider(...)]` needs a method marked `#[provider(store)]` that returns the store of clients and tokens, like `fn store(&self) -> &MemoryStore<App>`, or one marked `#[provider(clients)]` and one `#[provider(tokens)]`",
+        ),
+    }
+}
+
+/// `T` of a store method's `-> &T`.
 fn store_type<'i>(cx: &mut Ctxt, method: &'i Method) -> Option<&'i Type> {
-    let message = "`#[provider(store)]` returns a reference to the store, like `-> &MemoryStore<App>`; the store's type becomes `Provider::Store`";
+    let message = match method.role {
+        Role::Clients => {
+            "`#[provider(clients)]` returns a reference to the client store, like `-> &MyClients`; its type becomes `Provider::Clients`"
+        }
+        Role::Tokens => {
+            "`#[provider(tokens)]` returns a reference to the token store, like `-> &SqliteStore<Scope>`; its type becomes `Provider::Tokens`"
+        }
+        _ => {
+            "`#[provider(store)]` returns a reference to the store, like `-> &MemoryStore<App>`; the store's type becomes `Provider::Clients` and `Provider::Tokens`"
+        }
+    };
     match &method.sig.output {
         ReturnType::Type(_, ty) => match &**ty {
             Type::Reference(reference) if reference.mutability.is_none() => Some(&reference.elem),

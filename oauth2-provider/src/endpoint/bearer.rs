@@ -25,7 +25,7 @@ use crate::model::TokenHash;
 use crate::model::TokenModel;
 use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scopes;
-use crate::store::Store;
+use crate::store::TokenStore;
 
 /// Why a request to a protected resource was refused.
 #[derive(Debug)]
@@ -145,11 +145,11 @@ impl<P: Provider> Server<P> {
         &self,
         headers: &HeaderMap,
         required: ScopeOf<P>,
-    ) -> Result<Arc<<P::Store as Store>::AccessToken>, BearerRejection> {
+    ) -> Result<Arc<<P::Tokens as TokenStore>::AccessToken>, BearerRejection> {
         let token = extract(headers)?;
         let record = self
             .provider()
-            .store()
+            .tokens()
             .find_access_token(&TokenHash::of(token))
             .await
             .map_err(|e| BearerRejection {

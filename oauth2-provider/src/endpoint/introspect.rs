@@ -13,7 +13,7 @@ use crate::model::TokenHash;
 use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
 use crate::provider::Provider;
 use crate::scope::Scopes;
-use crate::store::Store;
+use crate::store::TokenStore;
 
 /// An RFC 7662 §2.2 response. An inactive token is exactly `{"active":false}`.
 #[derive(Serialize, Default)]
@@ -89,7 +89,7 @@ impl<P: Provider> Server<P> {
         hash: &TokenHash,
         refresh_first: bool,
     ) -> Result<Option<Introspection>, StoreError> {
-        let store = self.provider.store();
+        let store = self.provider.tokens();
         let now = SystemTime::now();
         let iss = self.provider.config().issuer.clone();
         for refresh in [refresh_first, !refresh_first] {

@@ -9,7 +9,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::model::TokenHash;
 use crate::model::{OAuthClient, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
-use crate::store::Store;
+use crate::store::TokenStore;
 
 impl<P: Provider> Server<P> {
     /// The revocation endpoint: an access token goes alone; a refresh token takes its whole
@@ -45,7 +45,7 @@ impl<P: Provider> Server<P> {
         hash: &TokenHash,
         hint: Option<&str>,
     ) -> Result<(), OAuthError> {
-        let store = self.provider.store();
+        let store = self.provider.tokens();
         let not_yours = || {
             OAuthError::new(
                 ErrorCode::UnauthorizedClient,

@@ -7,7 +7,7 @@ use http::Response;
 use http::request::Parts;
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::OAuthClient;
+use crate::model::{Extras, OAuthClient};
 use crate::params::Params;
 use crate::pkce::PkceChallenge;
 use crate::provider::{AuthorizationRequest, ClientOf, Decision, Provider, ResponseType};
@@ -103,6 +103,7 @@ pub(crate) async fn authorize<P: Provider>(
                 scope: approved,
                 redirect_uri: request.requested_uri,
                 challenge,
+                extras: Extras::default(),
             };
             Ok(Outcome::Code(issue_code(provider, client, binding).await?))
         }

@@ -4,12 +4,12 @@
 use std::time::SystemTime;
 
 use crate::error::OAuthError;
-use crate::model::{AuthorizationCode, NewCode, OAuthClient, TokenHash};
+use crate::model::{AuthorizationCode, Extras, NewCode, OAuthClient, TokenHash};
 use crate::pkce::PkceChallenge;
 use crate::provider::{ClientOf, Provider, RevokeReason, ScopeOf};
 use crate::redirect_uri;
 use crate::secret::{Draw, ct_eq, encode_token};
-use crate::store::Store;
+use crate::store::TokenStore;
 
 use super::issue::{Consumable, Issuance};
 use super::{Grant, GrantType, TokenRequest, TokenResponse};
@@ -21,6 +21,8 @@ pub(crate) struct CodeBinding<'a, S> {
     /// The `redirect_uri` the request carried, which the token request must repeat.
     pub redirect_uri: Option<&'a str>,
     pub challenge: Option<PkceChallenge>,
+    /// What the code carries to its tokens.
+    pub extras: Extras,
 }
 
 /// Mints and stores a code for an approved request; returns the code to send.
@@ -34,7 +36,7 @@ pub(crate) async fn issue_code<P: Provider>(
         grant_id,
     } = Draw::new();
     let code = encode_token(&code);
-    let record = <<P::Store as Store>::Code as AuthorizationCode>::new(NewCode {
+    let record = <<P::Tokens as TokenStore>::Code as AuthorizationCode>::new(NewCode {
         code_hash: TokenHash::of(&code),
         grant_id,
         client_id: client.client_id().to_owned(),
@@ -43,8 +45,9 @@ pub(crate) async fn issue_code<P: Provider>(
         scope: binding.scope,
         challenge: binding.challenge,
         expires_at: SystemTime::now() + provider.config().code_ttl,
+        extras: binding.extras,
     });
-    provider.store().insert_code(record).await?;
+    provider.tokens().insert_code(record).await?;
     Ok(code)
 }
 
@@ -56,7 +59,7 @@ pub(crate) async fn exchange<P: Provider>(
     client: &ClientOf<P>,
 ) -> Result<TokenResponse, OAuthError> {
     let code = request.required("code")?;
-    let store = provider.store();
+    let store = provider.tokens();
     let code_hash = TokenHash::of(code);
     let record = store
         .find_code(&code_hash)
@@ -102,7 +105,8 @@ pub(crate) async fn exchange<P: Provider>(
         (None, None) => {}
     }
 
-    let mut grant = Grant::for_owner(record.subject(), record.scope());
+    let mut grant =
+        Grant::for_owner(record.subject(), record.scope()).with_extras(record.extras().inherited());
     let issuance = Issuance::new(provider, client, GrantType::AuthorizationCode);
     issuance.approve(&mut grant).await?;
     let grant_id = record.grant_id();

@@ -14,11 +14,7 @@ pub(crate) async fn issue_token<P: Provider>(
     subject: String,
     scope: ScopeOf<P>,
 ) -> Result<TokenResponse, OAuthError> {
-    let grant = Grant {
-        subject: Some(subject),
-        scope,
-        refresh_token: false,
-    };
+    let grant = Grant::for_owner(subject, scope).without_refresh_token();
     Issuance::new(provider, client, GrantType::Implicit)
         .issue(grant)
         .await

@@ -10,7 +10,7 @@ use crate::model::{GrantId, NewToken, OAuthClient, TokenHash, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
 use crate::scope::Scopes;
 use crate::secret::{Draw, encode_token};
-use crate::store::{Exchange, Store};
+use crate::store::{Exchange, TokenStore};
 
 use super::{Grant, GrantType, is_on};
 
@@ -46,8 +46,8 @@ impl std::fmt::Debug for TokenResponse {
     }
 }
 
-type Access<P> = <<P as Provider>::Store as Store>::AccessToken;
-type Refresh<P> = <<P as Provider>::Store as Store>::RefreshToken;
+type Access<P> = <<P as Provider>::Tokens as TokenStore>::AccessToken;
+type Refresh<P> = <<P as Provider>::Tokens as TokenStore>::RefreshToken;
 
 /// Freshly minted tokens: the records to store and the response carrying the raw values.
 pub(crate) struct Minted<P: Provider> {
@@ -115,6 +115,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
             subject: grant.subject.clone(),
             scope: grant.scope,
             expires_at: Some(now + config.access_token_ttl),
+            extras: grant.extras.clone(),
         });
         let issue_refresh = grant.refresh_token
             && is_on(self.provider, GrantType::RefreshToken)
@@ -130,6 +131,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 subject: grant.subject.clone(),
                 scope: refresh_scope,
                 expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
+                extras: grant.extras.clone(),
             });
             (Some(record), Some(token))
         } else {
@@ -158,7 +160,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
         let Draw { tokens, grant_id } = Draw::new();
         let minted = self.mint(grant_id, &grant, grant.scope, tokens);
         self.provider
-            .store()
+            .tokens()
             .insert_tokens(minted.access, minted.refresh)
             .await?;
         self.notify(grant_id, &grant, &minted.response).await;
@@ -182,7 +184,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 Ok(response)
             }
             Exchange::AlreadyUsed => {
-                self.provider.store().revoke_grant(grant_id).await?;
+                self.provider.tokens().revoke_grant(grant_id).await?;
                 let event = RevokeEvent {
                     client_id: self.client.client_id(),
                     reason: consumable.replay,

@@ -1,7 +1,7 @@
 //! The grants of RFC 6749 as typed flows: a parsed request and an authenticated client in, a
 //! token response (or an authorization outcome) or an [`OAuthError`] out. Nothing here parses
-//! HTTP; the endpoints do, and call [`exchange`] (the token endpoint's dispatch) or
-//! [`authorization::authorize`] (the authorization endpoint's flow).
+//! HTTP; the endpoints do, and call the token endpoint's dispatch or the authorization
+//! endpoint's flow here.
 //!
 //! The code and refresh exchanges are not overridable: their single-use guarantee lives in the
 //! store's atomic exchange. Customise them with the `before_issue` hook; replace the password
@@ -22,12 +22,12 @@ pub use grant_type::GrantType;
 pub use issue::TokenResponse;
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::OAuthClient;
+use crate::model::{Extras, OAuthClient};
 use crate::params::Params;
 use crate::provider::{ClientOf, Provider};
 use crate::scope::Scopes;
 
-/// What a grant handler decided: for whom, with what scope.
+/// What a grant handler decided: for whom, with what scope, and what the tokens carry.
 ///
 /// ```
 /// use oauth2_provider::grant::Grant;
@@ -39,8 +39,11 @@ use crate::scope::Scopes;
 /// assert!(grant.refresh_token);
 /// let grant = Grant::for_client(S(0));
 /// assert!(grant.subject.is_none() && !grant.refresh_token);
+/// let grant = Grant::for_owner("bob", S(0)).without_refresh_token();
+/// assert!(!grant.refresh_token);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Grant<S> {
     /// The resource owner, `None` when the client acts for itself.
     pub subject: Option<String>,
@@ -49,6 +52,9 @@ pub struct Grant<S> {
     pub scope: S,
     /// Issue a refresh token too, if the client and provider allow the refresh grant.
     pub refresh_token: bool,
+    /// What the tokens carry beyond subject and scope: audience, confirmation key,
+    /// authentication context.
+    pub extras: Extras,
 }
 
 impl<S> Grant<S> {
@@ -58,6 +64,7 @@ impl<S> Grant<S> {
             subject: Some(subject.into()),
             scope,
             refresh_token: true,
+            extras: Extras::default(),
         }
     }
 
@@ -67,7 +74,26 @@ impl<S> Grant<S> {
             subject: None,
             scope,
             refresh_token: false,
+            extras: Extras::default(),
         }
+    }
+
+    /// The same grant, with a refresh token.
+    pub fn with_refresh_token(mut self) -> Self {
+        self.refresh_token = true;
+        self
+    }
+
+    /// The same grant, without a refresh token.
+    pub fn without_refresh_token(mut self) -> Self {
+        self.refresh_token = false;
+        self
+    }
+
+    /// The same grant, its tokens carrying `extras`.
+    pub fn with_extras(mut self, extras: Extras) -> Self {
+        self.extras = extras;
+        self
     }
 }
 

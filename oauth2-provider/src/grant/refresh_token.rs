@@ -8,7 +8,7 @@ use crate::model::{OAuthClient, TokenHash, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeReason};
 use crate::scope::Scopes;
 use crate::secret::Draw;
-use crate::store::Store;
+use crate::store::TokenStore;
 
 use super::issue::{Consumable, Issuance};
 use super::{Grant, GrantType, TokenRequest, TokenResponse};
@@ -21,7 +21,7 @@ pub(crate) async fn rotate<P: Provider>(
     client: &ClientOf<P>,
 ) -> Result<TokenResponse, OAuthError> {
     let token = request.required("refresh_token")?;
-    let store = provider.store();
+    let store = provider.tokens();
     let token_hash = TokenHash::of(token);
     let record = store
         .find_refresh_token(&token_hash)
@@ -53,11 +53,11 @@ pub(crate) async fn rotate<P: Provider>(
         }
     };
 
-    let mut grant = Grant {
-        subject: record.subject().map(str::to_owned),
-        scope,
-        refresh_token: true,
-    };
+    let mut grant = match record.subject() {
+        Some(subject) => Grant::for_owner(subject, scope),
+        None => Grant::for_client(scope).with_refresh_token(),
+    }
+    .with_extras(record.extras().clone());
     let issuance = Issuance::new(provider, client, GrantType::RefreshToken);
     issuance.approve(&mut grant).await?;
     // Rotation always hands back a successor, or the client would lose the grant.

@@ -3,6 +3,7 @@
 
 use std::time::SystemTime;
 
+use super::extras::Extras;
 use super::id::{GrantId, TokenHash};
 use crate::pkce::PkceChallenge;
 use crate::scope::Scopes;
@@ -27,6 +28,9 @@ pub struct NewCode<S> {
     pub challenge: Option<PkceChallenge>,
     /// When the code stops being redeemable.
     pub expires_at: SystemTime,
+    /// Audience, confirmation key, authentication context, `nonce`: what the tokens it is
+    /// exchanged for inherit (all but the nonce).
+    pub extras: Extras,
 }
 
 /// An authorization code record.
@@ -36,7 +40,7 @@ pub struct NewCode<S> {
 /// ```
 /// use std::time::SystemTime;
 /// use oauth2_provider::AuthorizationCode;
-/// use oauth2_provider::model::{GrantId, TokenHash};
+/// use oauth2_provider::model::{Extras, GrantId, TokenHash};
 /// use oauth2_provider::pkce::PkceChallenge;
 /// # #[oauth2_provider::scopes(read = 1 << 0)] pub struct Scope;
 ///
@@ -50,6 +54,7 @@ pub struct NewCode<S> {
 ///     #[oauth(scope)] scope: Scope,
 ///     #[oauth(challenge)] challenge: Option<PkceChallenge>,
 ///     #[oauth(expires_at)] expires: SystemTime,
+///     #[oauth(extras)] extras: Extras,
 /// }
 /// ```
 ///
@@ -91,6 +96,8 @@ pub trait AuthorizationCode: Send + Sync + Sized + 'static {
     fn challenge(&self) -> Option<&PkceChallenge>;
     /// When the code expires.
     fn expires_at(&self) -> SystemTime;
+    /// Its [`Extras`]: a record must keep them, or a bound code would come back unbound.
+    fn extras(&self) -> &Extras;
 }
 
 /// The ready-made authorization code record: what the runtime knows of it, kept as is.
@@ -125,5 +132,8 @@ impl<S: Scopes> AuthorizationCode for CodeRecord<S> {
     }
     fn expires_at(&self) -> SystemTime {
         self.0.expires_at
+    }
+    fn extras(&self) -> &Extras {
+        &self.0.extras
     }
 }

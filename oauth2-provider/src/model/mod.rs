@@ -17,12 +17,14 @@
 
 mod client;
 mod code;
+mod extras;
 mod id;
 mod owner;
 mod token;
 
 pub use client::{ClientRecord, OAuthClient};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
+pub use extras::{AuthContext, Confirmation, Extras};
 pub use id::{GrantId, TokenHash};
 pub use owner::ResourceOwner;
 pub use token::{

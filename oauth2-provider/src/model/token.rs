@@ -6,6 +6,7 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::SystemTime;
 
+use super::extras::Extras;
 use super::id::{GrantId, TokenHash};
 use crate::scope::Scopes;
 
@@ -53,6 +54,8 @@ pub struct NewToken<S> {
     pub scope: S,
     /// When the token expires; `None` never (refresh tokens only, when configured so).
     pub expires_at: Option<SystemTime>,
+    /// Audience, confirmation key, authentication context.
+    pub extras: Extras,
 }
 
 /// A token record of kind `K`. Implement it through its kind's alias trait's derive,
@@ -60,7 +63,7 @@ pub struct NewToken<S> {
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use oauth2_provider::model::{AccessKind, GrantId, NewToken, TokenHash, TokenModel};
+/// use oauth2_provider::model::{AccessKind, Extras, GrantId, NewToken, TokenHash, TokenModel};
 /// # use oauth2_provider::scope::{ScopeDef, Scopes};
 /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
 /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
@@ -77,6 +80,7 @@ pub struct NewToken<S> {
 ///     fn subject(&self) -> Option<&str> { self.token.subject.as_deref() }
 ///     fn scope(&self) -> S { self.token.scope }
 ///     fn expires_at(&self) -> Option<SystemTime> { self.token.expires_at }
+///     fn extras(&self) -> &Extras { &self.token.extras }
 /// }
 ///
 /// fn assert_access_token<T: oauth2_provider::model::AccessToken>() {}
@@ -103,6 +107,8 @@ pub trait TokenModel<K: TokenKind>: Send + Sync + Sized + 'static {
     fn scope(&self) -> Self::Scope;
     /// When the token expires, if ever.
     fn expires_at(&self) -> Option<SystemTime>;
+    /// Its [`Extras`]: a record must keep them, or a bound token would come back unbound.
+    fn extras(&self) -> &Extras;
     /// `true` once the token has expired at `now`.
     fn is_expired(&self, now: SystemTime) -> bool {
         self.expires_at().is_some_and(|at| at <= now)
@@ -180,5 +186,8 @@ impl<S: Scopes, K: TokenKind> TokenModel<K> for TokenRecord<S, K> {
     }
     fn expires_at(&self) -> Option<SystemTime> {
         self.token.expires_at
+    }
+    fn extras(&self) -> &Extras {
+        &self.token.extras
     }
 }

@@ -1,11 +1,11 @@
-//! The provider: which store, which owner type, which grants, and the hooks that customise them.
+//! The provider: where its clients and tokens are, which owner type, which grants, and the
+//! hooks that customise them.
 //!
 //! Every hook is a provided method with the framework's default, so a provider overrides only
 //! what it needs. The `#[provider]` macro generates this impl from attributes on an inherent
 //! impl block; it can equally be written by hand:
 //!
 //! ```
-//! use std::sync::Arc;
 //! use oauth2_provider::config::Config;
 //! use oauth2_provider::model::{OAuthClient, ResourceOwner};
 //! use oauth2_provider::provider::Provider;
@@ -26,9 +26,12 @@
 //! struct MyProvider { store: MemoryStore<App>, config: Config }
 //!
 //! impl Provider for MyProvider {
-//!     type Store = MemoryStore<App>;
+//!     // One store for both: the memory store keeps clients and tokens.
+//!     type Clients = MemoryStore<App>;
+//!     type Tokens = MemoryStore<App>;
 //!     type Owner = User;
-//!     fn store(&self) -> &Self::Store { &self.store }
+//!     fn clients(&self) -> &Self::Clients { &self.store }
+//!     fn tokens(&self) -> &Self::Tokens { &self.store }
 //!     fn config(&self) -> &Config { &self.config }
 //!
 //!     async fn authenticate_owner(&self, username: &str, password: &str)
@@ -52,13 +55,15 @@ pub use event::{RevokeEvent, RevokeReason, TokenEvent};
 use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError, StoreError};
 use crate::grant::{Grant, GrantType, TokenRequest};
-use crate::model::ResourceOwner;
-use crate::store::Store;
+use crate::model::{OAuthClient, ResourceOwner};
+use crate::store::{ClientStore, TokenStore};
 
 /// The client model of a provider.
-pub type ClientOf<P> = <<P as Provider>::Store as Store>::Client;
+pub type ClientOf<P> = <<P as Provider>::Clients as ClientStore>::Client;
 /// The scope type of a provider.
-pub type ScopeOf<P> = <<P as Provider>::Store as Store>::Scope;
+pub type ScopeOf<P> = <ClientOf<P> as OAuthClient>::Scope;
+/// The token store of a provider.
+pub type TokensOf<P> = <P as Provider>::Tokens;
 
 /// An authorization server: a store, an owner type, a configuration and hooks.
 #[diagnostic::on_unimplemented(
@@ -66,13 +71,18 @@ pub type ScopeOf<P> = <<P as Provider>::Store as Store>::Scope;
     label = "add `#[oauth2_provider::provider(...)]` to an impl block of it, or implement `Provider` by hand"
 )]
 pub trait Provider: Send + Sync + Sized + 'static {
-    /// Where clients, codes and tokens live.
-    type Store: Store;
+    /// Where clients are found.
+    type Clients: ClientStore;
+    /// Where codes and tokens live, over the clients' scope type.
+    type Tokens: TokenStore<Scope = <<Self::Clients as ClientStore>::Client as OAuthClient>::Scope>;
     /// The resource owner model.
     type Owner: ResourceOwner;
 
-    /// The store.
-    fn store(&self) -> &Self::Store;
+    /// The client store.
+    fn clients(&self) -> &Self::Clients;
+
+    /// The token store; often the same value as [`clients`](Provider::clients).
+    fn tokens(&self) -> &Self::Tokens;
 
     /// The configuration.
     fn config(&self) -> &Config;
@@ -93,12 +103,13 @@ pub trait Provider: Send + Sync + Sized + 'static {
         ]
     }
 
-    /// Hook `lookup_client`: the client registered as `client_id`. Default: the store's.
+    /// Hook `lookup_client`: the client registered as `client_id`. Default: the client
+    /// store's [`find_client`](ClientStore::find_client).
     fn lookup_client(
         &self,
         client_id: &str,
     ) -> impl Future<Output = Result<Option<Arc<ClientOf<Self>>>, StoreError>> + Send {
-        self.store().find_client(client_id)
+        self.clients().find_client(client_id)
     }
 
     /// Hook `authenticate_owner`: checks a resource owner's username and password for the

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-use super::{ClientAdmin, Exchange, Store, Stored};
+use super::{ClientStore, Exchange, Stored, TokenStore};
 use crate::error::StoreError;
 use crate::model::{
     AccessKind, AccessToken, AuthorizationCode, CodeRecord, OAuthClient, RefreshKind, RefreshToken,
@@ -46,6 +46,8 @@ pub struct MemoryStore<
     access: RandomKeyed<TokenHash, Arc<A>>,
     refresh: RandomKeyed<TokenHash, Consumable<R>>,
     grants: RandomKeyed<GrantId, Family>,
+    /// `remember_once` keys and until when each is remembered.
+    once: RandomKeyed<TokenHash, SystemTime>,
 }
 
 /// A map whose keys are already uniformly random: SHA-256 digests and random grant ids.
@@ -106,6 +108,7 @@ impl<C: OAuthClient, K, A, R> Default for MemoryStore<C, K, A, R> {
             access: random_keyed(),
             refresh: random_keyed(),
             grants: random_keyed(),
+            once: random_keyed(),
         }
     }
 }
@@ -182,7 +185,7 @@ fn push_one(hashes: &mut Vec<TokenHash>, hash: TokenHash) {
     hashes.push(hash);
 }
 
-impl<C, K, A, R> Store for MemoryStore<C, K, A, R>
+impl<C, K, A, R> TokenStore for MemoryStore<C, K, A, R>
 where
     C: OAuthClient,
     K: AuthorizationCode<Scope = C::Scope>,
@@ -190,14 +193,9 @@ where
     R: RefreshToken<Scope = C::Scope>,
 {
     type Scope = C::Scope;
-    type Client = C;
     type Code = K;
     type AccessToken = A;
     type RefreshToken = R;
-
-    async fn find_client(&self, client_id: &str) -> Result<Option<Arc<C>>, StoreError> {
-        Ok(self.clients.get(client_id).map(|e| Arc::clone(e.value())))
-    }
 
     async fn insert_code(&self, code: K) -> Result<(), StoreError> {
         let hash = *code.code_hash();
@@ -332,6 +330,11 @@ where
             purged += usize::from(!keep);
             keep
         });
+        self.once.retain(|_, until| {
+            let keep = *until > now;
+            purged += usize::from(!keep);
+            keep
+        });
         self.grants.retain(|_, family| {
             family.code = family.code.filter(|h| self.codes.contains_key(h));
             family.access.retain(|h| self.access.contains_key(h));
@@ -340,13 +343,36 @@ where
         });
         Ok(purged)
     }
+
+    async fn remember_once(&self, key: &TokenHash, until: SystemTime) -> Result<bool, StoreError> {
+        let now = SystemTime::now();
+        Ok(match self.once.entry(*key) {
+            Entry::Vacant(entry) => {
+                entry.insert(until);
+                true
+            }
+            Entry::Occupied(mut entry) if *entry.get() <= now => {
+                entry.insert(until);
+                true
+            }
+            Entry::Occupied(_) => false,
+        })
+    }
 }
 
-impl<C, K, A, R> ClientAdmin for MemoryStore<C, K, A, R>
+impl<C, K, A, R> ClientStore for MemoryStore<C, K, A, R>
 where
-    Self: Store<Client = C>,
     C: OAuthClient,
+    K: Send + Sync + 'static,
+    A: Send + Sync + 'static,
+    R: Send + Sync + 'static,
 {
+    type Client = C;
+
+    async fn find_client(&self, client_id: &str) -> Result<Option<Arc<C>>, StoreError> {
+        Ok(self.clients.get(client_id).map(|e| Arc::clone(e.value())))
+    }
+
     async fn save_client(&self, client: C) -> Result<(), StoreError> {
         self.add_client(client);
         Ok(())

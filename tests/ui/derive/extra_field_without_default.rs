@@ -1,5 +1,5 @@
 use oauth2_provider::pkce::PkceChallenge;
-use oauth2_provider::model::{GrantId, TokenHash};
+use oauth2_provider::model::{Extras, GrantId, TokenHash};
 use oauth2_provider::{AuthorizationCode, scopes};
 use std::time::SystemTime;
 
@@ -26,6 +26,8 @@ pub struct Code {
     challenge: Option<PkceChallenge>,
     #[oauth(expires_at)]
     expires: SystemTime,
+    #[oauth(extras)]
+    extras: Extras,
     audit: Audit,
 }
 

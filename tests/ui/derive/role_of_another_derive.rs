@@ -1,5 +1,5 @@
 use oauth2_provider::pkce::PkceChallenge;
-use oauth2_provider::model::{GrantId, TokenHash};
+use oauth2_provider::model::{Extras, GrantId, TokenHash};
 use oauth2_provider::{AccessToken, scopes};
 use std::time::SystemTime;
 
@@ -20,6 +20,8 @@ pub struct Token {
     scope: Scope,
     #[oauth(expires_at)]
     expires: Option<SystemTime>,
+    #[oauth(extras)]
+    extras: Extras,
     #[oauth(challenge)]
     challenge: Option<PkceChallenge>,
 }

@@ -1,4 +1,4 @@
-use oauth2_provider::model::{GrantId, TokenHash};
+use oauth2_provider::model::{Extras, GrantId, TokenHash};
 use oauth2_provider::{RefreshToken, scopes};
 use std::time::SystemTime;
 
@@ -19,6 +19,8 @@ pub struct Token {
     scope: Scope,
     #[oauth(expires_at)]
     expires: Option<SystemTime>,
+    #[oauth(extras)]
+    extras: Extras,
 }
 
 fn main() {}

@@ -32,11 +32,16 @@ pub struct MyProvider {
 // The macro writes the trait impl itself.
 #[oauth2_provider::provider(owner = User, grants(client_credentials))]
 impl Provider for MyProvider {
-    type Store = MemoryStore<App>;
+    type Clients = MemoryStore<App>;
+    type Tokens = MemoryStore<App>;
     type Owner = User;
 
     #[provider(store)]
-    fn store(&self) -> &MemoryStore<App> {
+    fn clients(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    fn tokens(&self) -> &MemoryStore<App> {
         &self.store
     }
 

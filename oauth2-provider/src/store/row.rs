@@ -2,14 +2,17 @@
 //!
 //! Hashes and grant ids are bytes; a scope is its RFC 6749 §3.3 string, so declaring more scopes
 //! later never changes what a stored row means; times are microseconds since the Unix epoch;
-//! lists are JSON arrays of strings. Records are rebuilt through the model traits' `new`, so a
-//! user's own record types round-trip as well as the ready-made ones.
+//! lists are JSON arrays of strings; [`Extras`] are a JSON object, absent when empty. Records are
+//! rebuilt through the model traits' `new`, so a user's own record types round-trip as well as
+//! the ready-made ones.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::StoreError;
-use crate::model::{AuthorizationCode, ClientRecord, NewCode, NewToken, TokenKind, TokenModel};
-use crate::model::{GrantId, TokenHash};
+use crate::model::{
+    AuthorizationCode, ClientRecord, Extras, GrantId, NewCode, NewToken, TokenHash, TokenKind,
+    TokenModel,
+};
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::Scopes;
 
@@ -21,58 +24,49 @@ pub(crate) type Records<S, K, A, R> = std::marker::PhantomData<fn() -> (S, K, A,
 /// since lost a name. Never a connection problem, so it maps to [`StoreError::Other`].
 #[derive(Debug, thiserror::Error)]
 #[error("corrupt stored record: {0}")]
-pub(crate) struct Corrupt(pub &'static str);
+pub(crate) struct Corrupt(pub(crate) &'static str);
 
 pub(crate) fn corrupt(what: &'static str) -> StoreError {
     StoreError::Other(Box::new(Corrupt(what)))
 }
 
 /// An authorization code as columns.
-#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
 pub(crate) struct CodeRow {
-    pub code_hash: Vec<u8>,
-    pub grant_id: Vec<u8>,
-    pub client_id: String,
-    pub subject: String,
-    pub redirect_uri: Option<String>,
-    pub scope: String,
-    pub challenge_method: Option<String>,
-    pub challenge: Option<String>,
-    pub expires_at: i64,
+    pub(crate) code_hash: Vec<u8>,
+    pub(crate) grant_id: Vec<u8>,
+    pub(crate) client_id: String,
+    pub(crate) subject: String,
+    pub(crate) redirect_uri: Option<String>,
+    pub(crate) scope: String,
+    pub(crate) challenge_method: Option<String>,
+    pub(crate) challenge: Option<String>,
+    pub(crate) expires_at: i64,
+    pub(crate) extras: Option<String>,
 }
 
 /// An access or refresh token as columns.
-#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
 pub(crate) struct TokenRow {
-    pub token_hash: Vec<u8>,
-    pub grant_id: Vec<u8>,
-    pub client_id: String,
-    pub subject: Option<String>,
-    pub scope: String,
-    pub expires_at: Option<i64>,
-}
-
-/// A refresh token as columns, with whether it has been rotated.
-#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
-pub(crate) struct RefreshRow {
-    #[cfg_attr(any(feature = "sqlite", feature = "postgres"), sqlx(flatten))]
-    pub token: TokenRow,
-    pub used: bool,
+    pub(crate) token_hash: Vec<u8>,
+    pub(crate) grant_id: Vec<u8>,
+    pub(crate) client_id: String,
+    pub(crate) subject: Option<String>,
+    pub(crate) scope: String,
+    pub(crate) expires_at: Option<i64>,
+    pub(crate) extras: Option<String>,
 }
 
 /// A [`ClientRecord`] as columns.
-#[cfg_attr(any(feature = "sqlite", feature = "postgres"), derive(sqlx::FromRow))]
 pub(crate) struct ClientRow {
-    pub client_id: String,
-    pub secret_hash: Option<String>,
-    pub redirect_uris: String,
-    pub grant_types: String,
-    pub scope: String,
-    pub name: String,
+    pub(crate) client_id: String,
+    pub(crate) secret_hash: Option<String>,
+    pub(crate) redirect_uris: String,
+    pub(crate) grant_types: String,
+    pub(crate) scope: String,
+    pub(crate) name: String,
 }
 
 impl CodeRow {
-    pub(super) fn of<K: AuthorizationCode>(code: &K) -> Self {
+    pub(crate) fn of<K: AuthorizationCode>(code: &K) -> Self {
         let challenge = code.challenge();
         CodeRow {
             code_hash: code.code_hash().as_bytes().to_vec(),
@@ -84,10 +78,11 @@ impl CodeRow {
             challenge_method: challenge.map(|c| c.method().as_str().to_owned()),
             challenge: challenge.map(|c| c.challenge().to_owned()),
             expires_at: to_micros(code.expires_at()),
+            extras: code.extras().to_json(),
         }
     }
 
-    pub(super) fn into_record<K: AuthorizationCode>(self) -> Result<K, StoreError> {
+    pub(crate) fn into_record<K: AuthorizationCode>(self) -> Result<K, StoreError> {
         let challenge = match (self.challenge_method, self.challenge) {
             (None, None) => None,
             (Some(method), Some(challenge)) => Some(
@@ -106,13 +101,14 @@ impl CodeRow {
             scope: scope(&self.scope)?,
             challenge,
             expires_at: from_micros(self.expires_at)?,
+            extras: extras(self.extras.as_deref())?,
         }))
     }
 }
 
 impl TokenRow {
     /// The columns of an access or refresh token record.
-    pub(super) fn of<K: TokenKind, T: TokenModel<K>>(token: &T) -> Self {
+    pub(crate) fn of<K: TokenKind, T: TokenModel<K>>(token: &T) -> Self {
         TokenRow {
             token_hash: token.token_hash().as_bytes().to_vec(),
             grant_id: token.grant_id().as_bytes().to_vec(),
@@ -120,24 +116,26 @@ impl TokenRow {
             subject: token.subject().map(str::to_owned),
             scope: token.scope().to_scope_string(),
             expires_at: token.expires_at().map(to_micros),
+            extras: token.extras().to_json(),
         }
     }
 
-    /// What the model's `new` takes; the caller picks the model.
-    pub(super) fn into_new<S: Scopes>(self) -> Result<NewToken<S>, StoreError> {
-        Ok(NewToken {
+    /// The record of kind `K` these columns hold.
+    pub(crate) fn into_record<K: TokenKind, T: TokenModel<K>>(self) -> Result<T, StoreError> {
+        Ok(T::new(NewToken {
             token_hash: token_hash(&self.token_hash)?,
             grant_id: grant_id(&self.grant_id)?,
             client_id: self.client_id,
             subject: self.subject,
             scope: scope(&self.scope)?,
             expires_at: self.expires_at.map(from_micros).transpose()?,
-        })
+            extras: extras(self.extras.as_deref())?,
+        }))
     }
 }
 
 impl ClientRow {
-    pub(super) fn of<S: Scopes>(client: &ClientRecord<S>) -> Self {
+    pub(crate) fn of<S: Scopes>(client: &ClientRecord<S>) -> Self {
         ClientRow {
             client_id: client.client_id.clone(),
             secret_hash: client.secret_hash.clone(),
@@ -148,7 +146,7 @@ impl ClientRow {
         }
     }
 
-    pub(super) fn into_record<S: Scopes>(self) -> Result<ClientRecord<S>, StoreError> {
+    pub(crate) fn into_record<S: Scopes>(self) -> Result<ClientRecord<S>, StoreError> {
         Ok(ClientRecord {
             client_id: self.client_id,
             secret_hash: self.secret_hash,
@@ -176,6 +174,12 @@ fn scope<S: Scopes>(s: &str) -> Result<S, StoreError> {
     S::parse(s).map_err(|_| corrupt("a scope the scope type does not define"))
 }
 
+fn extras(json: Option<&str>) -> Result<Extras, StoreError> {
+    json.map_or(Ok(Extras::default()), |json| {
+        Extras::from_json(json).map_err(|_| corrupt("extras that are not a JSON object"))
+    })
+}
+
 fn string_list(items: &[String]) -> String {
     serde_json::to_string(items).expect("a list of strings always serializes")
 }
@@ -184,7 +188,7 @@ fn parse_string_list(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|_| corrupt("a list that is not a JSON array of strings"))
 }
 
-/// Microseconds since the Unix epoch, saturating: the resolution both SQL backends keep.
+/// Microseconds since the Unix epoch, saturating: the resolution every SQL backend keeps.
 pub(crate) fn to_micros(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {
         Ok(after) => i64::try_from(after.as_micros()).unwrap_or(i64::MAX),
@@ -222,5 +226,7 @@ mod tests {
         assert!(matches!(token_hash(&[0; 31]), Err(StoreError::Other(_))));
         assert!(matches!(grant_id(&[0; 17]), Err(StoreError::Other(_))));
         assert!(matches!(parse_string_list("{}"), Err(StoreError::Other(_))));
+        assert!(matches!(extras(Some("[1]")), Err(StoreError::Other(_))));
+        assert!(extras(None).unwrap().is_empty());
     }
 }

@@ -1,17 +1,15 @@
 //! The store conformance suite against Redis (`REDIS_URL`), each test under a key prefix of
 //! its own so the tests run in parallel; and fail-closed behaviour when Redis is gone.
-#![cfg(feature = "redis")]
-
-mod store_conformance;
-mod support_services;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oauth2_provider::error::StoreError;
-use oauth2_provider::store::{ClientAdmin, RedisOptions, RedisStore, Store};
+use oauth2_provider::store::testing::{self, Backend, TestScope};
+use oauth2_provider::store::{ClientStore, RedisOptions, RedisStore};
 use redis::aio::MultiplexedConnection;
-use store_conformance::{Backend, TestScope, conformance_tests};
+
+use super::client;
 
 struct Redis {
     url: String,
@@ -69,6 +67,11 @@ impl Backend for Redis {
                         .query_async(&mut conn)
                         .await
                 }
+                "string" => redis::cmd("GET")
+                    .arg(&key)
+                    .query_async(&mut conn)
+                    .await
+                    .map(|v: Vec<u8>| vec![v]),
                 "none" => Ok(Vec::new()), // expired since SCAN
                 other => panic!("the store wrote a key of type {other}"),
             }
@@ -100,7 +103,7 @@ impl Backend for Redis {
 }
 
 async fn open(test: &str) -> Option<Redis> {
-    let url = support_services::url(test, "REDIS_URL")?;
+    let url = testing::service_url(test, "REDIS_URL")?;
     let conn = match redis::Client::open(url.as_str()) {
         Ok(client) => client.get_multiplexed_async_connection().await,
         Err(err) => panic!("{test}: REDIS_URL is not a Redis URL: {err}"),
@@ -108,16 +111,15 @@ async fn open(test: &str) -> Option<Redis> {
     match conn {
         Ok(conn) => Some(Redis {
             url,
-            prefix: format!("oauth2_test:{}:", support_services::unique_suffix()),
+            prefix: format!("oauth2_test:{}:", testing::unique_suffix()),
             conn,
         }),
-        Err(err) => {
-            support_services::unavailable(test, format!("Redis at REDIS_URL is unreachable: {err}"))
-        }
+        Err(err) => testing::unavailable(test, format!("Redis at REDIS_URL is unreachable: {err}")),
     }
 }
 
-conformance_tests!(open);
+oauth2_provider::store_conformance!(tokens, open);
+oauth2_provider::store_conformance!(clients, open);
 
 /// Nothing listens on port 1: connecting fails with `Unavailable` within a few seconds.
 #[tokio::test]
@@ -135,24 +137,21 @@ async fn unreachable_redis_fails_closed_quickly() {
 /// fail with `Unavailable` within seconds; when it is back, the store serves again by itself.
 #[tokio::test]
 async fn outage_fails_closed_and_recovers() {
-    const TEST: &str = "store_redis::outage_fails_closed_and_recovers";
-    let Some(url) = support_services::url(TEST, "REDIS_URL") else {
+    const TEST: &str = "stores::redis::outage_fails_closed_and_recovers";
+    let Some(url) = testing::service_url(TEST, "REDIS_URL") else {
         return;
     };
-    let mut proxy = support_services::Proxy::start(&support_services::host_port(&url)).await;
-    let prefix = format!("oauth2_test:{}:", support_services::unique_suffix());
+    let mut proxy = testing::Proxy::start(&testing::host_port(&url)).await;
+    let prefix = format!("oauth2_test:{}:", testing::unique_suffix());
     let options = RedisOptions::new()
         .prefix(&prefix)
         .timeout(Duration::from_secs(1));
     let store: RedisStore<TestScope> =
-        match RedisStore::connect_with(&support_services::via(&url, proxy.addr()), options).await {
+        match RedisStore::connect_with(&testing::via(&url, proxy.addr()), options).await {
             Ok(store) => store,
-            Err(err) => return support_services::unavailable(TEST, err).unwrap_or(()),
+            Err(err) => return testing::unavailable(TEST, err).unwrap_or(()),
         };
-    store
-        .save_client(store_conformance::client("app", None))
-        .await
-        .unwrap();
+    store.save_client(client("app")).await.unwrap();
 
     proxy.cut();
     let started = Instant::now();

@@ -1,9 +1,5 @@
 //! The store conformance suite against PostgreSQL (`DATABASE_URL`), each test in a schema of
 //! its own so the tests run in parallel; and fail-closed behaviour when the database is gone.
-#![cfg(feature = "postgres")]
-
-mod store_conformance;
-mod support_services;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -12,8 +8,10 @@ use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
 use oauth2_provider::model::{AccessKind, NewToken, TokenRecord};
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::scope::Scopes;
-use oauth2_provider::store::{ClientAdmin, PostgresOptions, PostgresStore, Store};
-use store_conformance::{Backend, TestScope, conformance_tests};
+use oauth2_provider::store::testing::{self, Backend, TestScope};
+use oauth2_provider::store::{ClientStore, PostgresOptions, PostgresStore, TokenStore};
+
+use super::client;
 
 struct Postgres {
     url: String,
@@ -59,11 +57,11 @@ impl Backend for Postgres {
 }
 
 async fn open(test: &str) -> Option<Postgres> {
-    let url = support_services::url(test, "DATABASE_URL")?;
-    let schema = format!("oauth2_test_{}", support_services::unique_suffix());
+    let url = testing::service_url(test, "DATABASE_URL")?;
+    let schema = format!("oauth2_test_{}", testing::unique_suffix());
     match PostgresStore::connect_with(&url, options(&schema)).await {
         Ok(first) => Some(Postgres { url, schema, first }),
-        Err(StoreError::Unavailable(err)) => support_services::unavailable(
+        Err(StoreError::Unavailable(err)) => testing::unavailable(
             test,
             format!("PostgreSQL at DATABASE_URL is unreachable: {err}"),
         ),
@@ -71,7 +69,8 @@ async fn open(test: &str) -> Option<Postgres> {
     }
 }
 
-conformance_tests!(open);
+oauth2_provider::store_conformance!(tokens, open);
+oauth2_provider::store_conformance!(clients, open);
 
 /// Nothing listens on port 1: connecting, and every operation of a store that connects lazily,
 /// fail with `Unavailable` (a 503 `temporarily_unavailable`) within a few seconds.
@@ -108,6 +107,7 @@ async fn unreachable_database_fails_closed_quickly() {
                 subject: None,
                 scope: TestScope::empty(),
                 expires_at: None,
+                extras: Default::default(),
             }),
             None,
         )
@@ -157,26 +157,19 @@ async fn schema_names_are_validated() {
 /// again by itself.
 #[tokio::test]
 async fn outage_fails_closed_and_recovers() {
-    const TEST: &str = "store_postgres::outage_fails_closed_and_recovers";
-    let Some(url) = support_services::url(TEST, "DATABASE_URL") else {
+    const TEST: &str = "stores::postgres::outage_fails_closed_and_recovers";
+    let Some(url) = testing::service_url(TEST, "DATABASE_URL") else {
         return;
     };
-    let mut proxy = support_services::Proxy::start(&support_services::host_port(&url)).await;
-    let schema = format!("oauth2_test_{}", support_services::unique_suffix());
+    let mut proxy = testing::Proxy::start(&testing::host_port(&url)).await;
+    let schema = format!("oauth2_test_{}", testing::unique_suffix());
     let options = options(&schema).acquire_timeout(Duration::from_secs(1));
-    let store: PostgresStore<TestScope> = match PostgresStore::connect_with(
-        &support_services::via(&url, proxy.addr()),
-        options,
-    )
-    .await
-    {
-        Ok(store) => store,
-        Err(err) => return support_services::unavailable(TEST, err).unwrap_or(()),
-    };
-    store
-        .save_client(store_conformance::client("app", None))
-        .await
-        .unwrap();
+    let store: PostgresStore<TestScope> =
+        match PostgresStore::connect_with(&testing::via(&url, proxy.addr()), options).await {
+            Ok(store) => store,
+            Err(err) => return testing::unavailable(TEST, err).unwrap_or(()),
+        };
+    store.save_client(client("app")).await.unwrap();
 
     proxy.cut();
     let started = Instant::now();

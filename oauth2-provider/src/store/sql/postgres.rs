@@ -1,21 +1,18 @@
-//! The PostgreSQL store (feature `postgres`): the shared store of many provider nodes.
+//! PostgreSQL (feature `postgres`): the shared store of many provider nodes.
 
-use std::fmt;
-use std::marker::PhantomData;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Transaction};
 
-use super::Store;
-use super::codec::Records;
-use super::sql::{self, PurgeTask};
+use super::dialect::{Column, Value, driver, private};
+use super::stmt::{REMEMBER_ONCE, STANDARD, Statements};
+use super::{SqlStore, map_migrate_error, valid_identifier};
 use crate::error::StoreError;
 use crate::model::GrantId;
-use crate::model::{AccessKind, CodeRecord, RefreshKind, TokenRecord};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -23,8 +20,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 /// an application's own (the two-key and one-key lock spaces are disjoint): "oau2".
 const LOCK_CLASS: i32 = 0x6f61_7532;
 
-/// A store in a PostgreSQL database, in a schema of its own (`oauth2` unless configured):
-/// clients ([`ClientRecord`](crate::model::ClientRecord)), codes and tokens.
+/// The PostgreSQL dialect of [`SqlStore`]: a store ([`PostgresStore`](super::PostgresStore)) in
+/// a schema of its own (`oauth2` unless configured).
 ///
 /// Any number of provider nodes may share one database: a code or refresh token is consumed by
 /// a conditional `UPDATE` in the transaction that inserts its successors, so exactly one
@@ -33,9 +30,7 @@ const LOCK_CLASS: i32 = 0x6f61_7532;
 /// [`StoreError::Unavailable`] (a 503 `temporarily_unavailable`); the pool reconnects by itself
 /// when the database is back.
 ///
-/// Only hashes of codes and tokens are stored. Expired records stay until
-/// [`purge_expired`](Store::purge_expired) (or a [`spawn_purge`](Self::spawn_purge) task)
-/// deletes them. Connections are plain TCP or a Unix socket: put TLS in front if the database
+/// Connections are plain TCP or a Unix socket: put TLS in front if the database
 /// is remote.
 ///
 /// ```no_run
@@ -53,18 +48,12 @@ const LOCK_CLASS: i32 = 0x6f61_7532;
 /// .await?;
 /// # Ok(()) }
 /// ```
-pub struct PostgresStore<
-    S,
-    K = CodeRecord<S>,
-    A = TokenRecord<S, AccessKind>,
-    R = TokenRecord<S, RefreshKind>,
-> {
-    pool: PgPool,
+#[derive(Clone, Debug)]
+pub struct Postgres {
     schema: Arc<str>,
-    records: Records<S, K, A, R>,
 }
 
-/// How a [`PostgresStore`] connects.
+/// How a [`PostgresStore`](super::PostgresStore) connects.
 ///
 /// ```
 /// use std::time::Duration;
@@ -119,7 +108,7 @@ impl PostgresOptions {
     }
 }
 
-impl<S, K, A, R> PostgresStore<S, K, A, R> {
+impl<S, K, A, R> SqlStore<Postgres, S, K, A, R> {
     /// Connects to `url` with the default [`PostgresOptions`] and brings the schema up to
     /// date.
     ///
@@ -160,13 +149,13 @@ impl<S, K, A, R> PostgresStore<S, K, A, R> {
     /// # });
     /// ```
     pub fn connect_lazy_with(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
-        if !sql::valid_identifier(&options.schema) {
+        if !valid_identifier(&options.schema) {
             return Err(StoreError::Other(
                 "a PostgreSQL store schema must match [a-z_][a-z0-9_]* (at most 63 bytes)".into(),
             ));
         }
         let connect = PgConnectOptions::from_str(url)
-            .map_err(db_error)?
+            .map_err(Self::error)?
             // A startup parameter rather than a `SET` after connecting: no extra round trip,
             // and a pooler that cannot keep it refuses the connection instead of silently
             // using another schema.
@@ -175,59 +164,59 @@ impl<S, K, A, R> PostgresStore<S, K, A, R> {
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect_lazy_with(connect);
-        Ok(PostgresStore {
-            pool,
+        let dialect = Postgres {
             schema: options.schema.into(),
-            records: PhantomData,
-        })
+        };
+        Ok(Self::unmigrated(pool, dialect))
     }
 
     /// Creates the schema if missing and applies any migration not yet applied to it.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        // The name is validated to [a-z_][a-z0-9_]* at construction; DDL takes no parameters.
-        let create = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", self.schema);
-        if let Err(err) = sqlx::query(&create).execute(&self.pool).await {
-            // Concurrent `IF NOT EXISTS` can still race on the catalog's unique index.
-            let raced = err
-                .as_database_error()
-                .and_then(|db| db.code())
-                .is_some_and(|code| code == "23505" || code == "42P06");
-            if !raced {
-                return Err(db_error(err));
-            }
-        }
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|e| sql::map_migrate_error(e, unavailable_code))
-    }
-
-    /// The connection pool, for operations and monitoring. Its connections use the store's
-    /// schema as their `search_path`.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+        private::Dialect::migrate(&self.dialect, &self.pool).await
     }
 
     /// The schema holding the store's tables.
     pub fn schema(&self) -> &str {
-        &self.schema
+        &self.dialect.schema
+    }
+}
+
+mod postgres_driver {
+    super::driver!(sqlx::Postgres);
+}
+
+impl private::Dialect for Postgres {
+    type Db = sqlx::Postgres;
+
+    const STATEMENTS: &'static Statements = &STANDARD;
+
+    async fn execute(
+        conn: &mut sqlx::PgConnection,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<u64, sqlx::Error> {
+        postgres_driver::run(conn, sql, params).await
     }
 
-    /// Closes every connection, waiting for operations in progress. Clones of the store share
-    /// the pool and are closed too.
-    pub async fn close(&self) {
-        self.pool.close().await;
+    async fn fetch(
+        conn: &mut sqlx::PgConnection,
+        sql: &'static str,
+        params: Vec<Value>,
+        columns: &'static [Column],
+    ) -> Result<Vec<Vec<Value>>, sqlx::Error> {
+        postgres_driver::rows(conn, sql, params, columns).await
     }
 
     async fn begin_family(
         &self,
+        pool: &Pool<sqlx::Postgres>,
         grant_id: GrantId,
-    ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    ) -> Result<Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         // Serialises the transactions that consume a family's code or refresh tokens with the
         // one revoking the family. Row locks alone do not: a revocation's DELETE would not see
         // a successor token committed after its snapshot was taken.
         let [a, b, c, d, ..] = *grant_id.as_bytes();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
             .bind(LOCK_CLASS)
             .bind(i32::from_be_bytes([a, b, c, d]))
@@ -235,48 +224,53 @@ impl<S, K, A, R> PostgresStore<S, K, A, R> {
             .await?;
         Ok(tx)
     }
-}
 
-impl<S, K, A, R> PostgresStore<S, K, A, R>
-where
-    Self: Store,
-{
-    /// Starts a [`PurgeTask`] that deletes expired records every `every`. Call it within a
-    /// Tokio runtime; the task stops when the returned handle is dropped. One node purging is
-    /// enough; several are harmless.
-    pub fn spawn_purge(&self, every: Duration) -> PurgeTask {
-        PurgeTask::spawn(self.clone(), every)
+    async fn remember_once(
+        pool: &Pool<sqlx::Postgres>,
+        key: Vec<u8>,
+        until: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let params = vec![
+            Value::Bytes(key),
+            Value::Int(Some(until)),
+            Value::Int(Some(now)),
+        ];
+        Ok(postgres_driver::run(&mut conn, REMEMBER_ONCE, params).await? == 1)
     }
-}
 
-impl<S, K, A, R> Clone for PostgresStore<S, K, A, R> {
-    fn clone(&self) -> Self {
-        PostgresStore {
-            pool: self.pool.clone(),
-            schema: Arc::clone(&self.schema),
-            records: PhantomData,
+    /// SQLSTATEs meaning "not now": class 08 (connection exception), 53300 (too many
+    /// connections), 57P01–57P03 (shutting down, crashed, starting up), 25006 (a read-only
+    /// standby, as during a failover).
+    /// And 40001 or 40P01 once retries ran out.
+    fn unavailable(code: &str) -> bool {
+        code.starts_with("08")
+            || code.starts_with("57P0")
+            || matches!(code, "53300" | "25006" | "40001" | "40P01")
+    }
+
+    /// 40001 (serialization failure), 40P01 (deadlock detected).
+    fn retry(code: &str) -> bool {
+        matches!(code, "40001" | "40P01")
+    }
+
+    async fn migrate(&self, pool: &Pool<sqlx::Postgres>) -> Result<(), StoreError> {
+        // The name is validated to [a-z_][a-z0-9_]* at construction; DDL takes no parameters.
+        let create = format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", self.schema);
+        if let Err(err) = sqlx::query(&create).execute(pool).await {
+            // Concurrent `IF NOT EXISTS` can still race on the catalog's unique index.
+            let raced = err
+                .as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == "23505" || code == "42P06");
+            if !raced {
+                return Err(super::map_error(err, Self::unavailable));
+            }
         }
+        MIGRATOR
+            .run(pool)
+            .await
+            .map_err(|e| map_migrate_error(e, Self::unavailable))
     }
-}
-
-impl<S, K, A, R> fmt::Debug for PostgresStore<S, K, A, R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostgresStore")
-            .field("schema", &self.schema)
-            .field("pool", &self.pool)
-            .finish()
-    }
-}
-
-sql::impl_sql_store!(PostgresStore, Postgres, db_error);
-
-fn db_error(err: sqlx::Error) -> StoreError {
-    sql::map_error(err, unavailable_code)
-}
-
-/// SQLSTATEs meaning "not now": class 08 (connection exception), 53300 (too many
-/// connections), 57P01–57P03 (shutting down, crashed, starting up), 25006 (a read-only
-/// standby, as during a failover).
-fn unavailable_code(code: &str) -> bool {
-    code.starts_with("08") || code.starts_with("57P0") || matches!(code, "53300" | "25006")
 }

@@ -1,21 +1,20 @@
 //! The store conformance suite against SQLite, each test in a temporary file of its own; and
 //! what only a file can show: data survives closing and reopening it.
-#![cfg(feature = "sqlite")]
-
-mod store_conformance;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use oauth2_provider::model::{
-    AccessKind, CodeRecord, NewCode, NewToken, RefreshKind, TokenModel, TokenRecord,
+    AccessKind, CodeRecord, Extras, NewCode, NewToken, RefreshKind, TokenModel, TokenRecord,
 };
 use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::scope::Scopes;
 use oauth2_provider::secret::generate_token;
-use oauth2_provider::store::{ClientAdmin, Exchange, SqliteStore, Store};
-use store_conformance::{Backend, TestScope, client, conformance_tests};
+use oauth2_provider::store::testing::{Backend, TestScope};
+use oauth2_provider::store::{ClientStore, Exchange, SqliteStore, TokenStore};
+
+use super::client;
 use tempfile::TempDir;
 
 /// A temporary database file; every node is a pool of its own on it, as another process's.
@@ -65,7 +64,8 @@ async fn open(_test: &str) -> Option<Sqlite> {
     Some(Sqlite { dir, first })
 }
 
-conformance_tests!(open);
+oauth2_provider::store_conformance!(tokens, open);
+oauth2_provider::store_conformance!(clients, open);
 
 /// Everything stored, a code's use included, is there after the file is closed and reopened.
 #[tokio::test]
@@ -81,14 +81,12 @@ async fn survives_reopening() {
         subject: Some("alice".to_owned()),
         scope: TestScope::default_scope(),
         expires_at,
+        extras: Default::default(),
     };
     let (access, refresh) = (token(None), token(None));
     {
         let store: SqliteStore<TestScope> = SqliteStore::open(&path).await.unwrap();
-        store
-            .save_client(client("app", Some("s3cret")))
-            .await
-            .unwrap();
+        store.save_client(client("app")).await.unwrap();
         store
             .insert_code(CodeRecord(NewCode {
                 code_hash: code,
@@ -99,6 +97,7 @@ async fn survives_reopening() {
                 scope: TestScope::default_scope(),
                 challenge: None,
                 expires_at: SystemTime::now() + Duration::from_secs(600),
+                extras: Default::default(),
             }))
             .await
             .unwrap();
@@ -117,7 +116,7 @@ async fn survives_reopening() {
     let store: SqliteStore<TestScope> = SqliteStore::open(&path).await.unwrap();
     assert_eq!(
         *store.find_client("app").await.unwrap().unwrap(),
-        client("app", Some("s3cret"))
+        client("app")
     );
     assert!(
         store
@@ -174,6 +173,9 @@ impl TokenModel<AccessKind> for AuditedAccess {
     fn expires_at(&self) -> Option<SystemTime> {
         self.token.expires_at
     }
+    fn extras(&self) -> &Extras {
+        &self.token.extras
+    }
 }
 
 #[tokio::test]
@@ -190,6 +192,7 @@ async fn user_record_types() {
         subject: None,
         scope: TestScope::default_scope(),
         expires_at: None,
+        extras: Default::default(),
     });
     access.audit_note = "not stored".to_owned();
     let hash = *access.token_hash();
@@ -214,6 +217,7 @@ async fn background_purge() {
         subject: None,
         scope: TestScope::empty(),
         expires_at: Some(SystemTime::now() - Duration::from_secs(1)),
+        extras: Default::default(),
     };
     let first = expired();
     store
@@ -252,4 +256,35 @@ async fn background_purge() {
         "a stopped purge purged"
     );
     store.close().await;
+}
+
+/// `:memory:` is one database however many operations run at once (each SQLite connection to
+/// `:memory:` would open its own), and a `sqlite:` URL is refused rather than taken for a file
+/// name.
+#[tokio::test]
+async fn in_memory_is_one_database() {
+    for store in [
+        SqliteStore::<TestScope>::in_memory().await.unwrap(),
+        SqliteStore::<TestScope>::open(":memory:").await.unwrap(),
+    ] {
+        let store = Arc::new(store);
+        let writers: Vec<_> = (0..8)
+            .map(|i| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move { store.save_client(client(&format!("app{i}"))).await })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.unwrap().unwrap();
+        }
+        for i in 0..8 {
+            let found = store.find_client(&format!("app{i}")).await.unwrap();
+            assert!(found.is_some(), "app{i} went to another database");
+        }
+    }
+    for url in ["sqlite::memory:", "sqlite:oauth.db", "sqlite://oauth.db"] {
+        let refused = SqliteStore::<TestScope>::open(url).await;
+        assert!(refused.is_err(), "{url} was opened as a file");
+        assert!(!std::path::Path::new(url).exists());
+    }
 }

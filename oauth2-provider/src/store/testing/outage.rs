@@ -1,44 +1,5 @@
-//! The real services (PostgreSQL, Redis) some tests run against, and what happens when one is
-//! missing: under `CI=true` the test fails, so CI can never pass by skipping; elsewhere it says
-//! `SKIPPED: <test> — <why>` on stderr and returns, so a machine without the services still
-//! runs everything else, and nobody mistakes a skip for a pass.
-#![allow(dead_code)] // each test file uses a part of it
-
-use std::fmt::Display;
-use std::io::Write as _;
-
-/// `true` when the environment demands every service (CI sets `CI=true`).
-pub fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// The service URL in the environment variable `var`, or `None` once the skip is reported.
-pub fn url(test: &str, var: &str) -> Option<String> {
-    match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => unavailable(test, format!("{var} is not set")),
-    }
-}
-
-/// Reports that `test` cannot reach its service: a failure under CI, a loud skip elsewhere.
-pub fn unavailable<T>(test: &str, why: impl Display) -> Option<T> {
-    if required() {
-        panic!("{test}: {why} (CI=true requires the service)");
-    }
-    // Straight to the file descriptor: the test harness captures `eprintln!` of a passing
-    // test, which would make the skip silent.
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {test} — {why}");
-    None
-}
-
-/// A random lowercase name suffix, for a schema or key prefix of a test's own.
-pub fn unique_suffix() -> String {
-    oauth2_provider::model::GrantId::generate()
-        .as_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+//! Outages on demand: a proxy in front of a store's service that a test cuts and restores,
+//! to show that a store fails closed (`StoreError::Unavailable`) and recovers by itself.
 
 /// A TCP proxy on the loopback interface in front of a service, which a test can cut (closing
 /// every connection and refusing new ones) and restore on the same port: an outage without
@@ -110,6 +71,7 @@ pub fn host_port(url: &str) -> String {
         url.host_str().unwrap(),
         url.port_or_known_default().unwrap_or(match url.scheme() {
             "redis" => 6379,
+            "mysql" => 3306,
             _ => 5432,
         })
     )

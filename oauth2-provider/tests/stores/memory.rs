@@ -1,18 +1,15 @@
 //! The store conformance suite against the memory store.
 
-mod store_conformance;
-
 use std::sync::Arc;
 
-use oauth2_provider::model::ClientRecord;
 use oauth2_provider::store::MemoryStore;
-use store_conformance::{Backend, TestScope, conformance_tests};
+use oauth2_provider::store::testing::{Backend, TestClient};
 
 /// One process, one store: every "node" is the same store.
-struct Memory(Arc<MemoryStore<ClientRecord<TestScope>>>);
+struct Memory(Arc<MemoryStore<TestClient>>);
 
 impl Backend for Memory {
-    type Store = MemoryStore<ClientRecord<TestScope>>;
+    type Store = MemoryStore<TestClient>;
 
     async fn node(&self) -> Arc<Self::Store> {
         Arc::clone(&self.0)
@@ -33,4 +30,5 @@ async fn open(_test: &str) -> Option<Memory> {
     Some(Memory(Arc::new(MemoryStore::new())))
 }
 
-conformance_tests!(open);
+oauth2_provider::store_conformance!(tokens, open);
+oauth2_provider::store_conformance!(clients, open);

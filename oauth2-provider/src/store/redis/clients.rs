@@ -1,0 +1,89 @@
+//! [`ClientStore`] for [`RedisStore`]: the ready-made [`ClientRecord`], one hash per client.
+
+use std::sync::Arc;
+
+use super::{RedisStore, redis_error};
+use crate::error::StoreError;
+use crate::model::ClientRecord;
+use crate::scope::Scopes;
+use crate::store::ClientStore;
+use crate::store::row::ClientRow;
+
+impl<S, K, A, R> ClientStore for RedisStore<S, K, A, R>
+where
+    S: Scopes,
+    K: Send + Sync + 'static,
+    A: Send + Sync + 'static,
+    R: Send + Sync + 'static,
+{
+    type Client = ClientRecord<S>;
+
+    async fn find_client(&self, client_id: &str) -> Result<Option<Arc<Self::Client>>, StoreError> {
+        let Some(mut fields) = self.fields(&self.client_key(client_id)).await? else {
+            return Ok(None);
+        };
+        let row = ClientRow {
+            client_id: client_id.to_owned(),
+            secret_hash: fields.optional_text("secret_hash")?,
+            redirect_uris: fields.text("redirect_uris")?,
+            grant_types: fields.text("grant_types")?,
+            scope: fields.text("scope")?,
+            name: fields.text("name")?,
+        };
+        row.into_record().map(|c| Some(Arc::new(c)))
+    }
+
+    async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
+        let row = ClientRow::of(&client);
+        let key = self.client_key(&row.client_id);
+        let mut pipe = redis::pipe();
+        // Deleted first so a field the new record lacks (a secret, now public) goes too.
+        pipe.atomic().del(&key).ignore();
+        pipe.cmd("HSET")
+            .arg(&key)
+            .arg("redirect_uris")
+            .arg(&row.redirect_uris)
+            .arg("grant_types")
+            .arg(&row.grant_types)
+            .arg("scope")
+            .arg(&row.scope)
+            .arg("name")
+            .arg(&row.name);
+        if let Some(secret_hash) = &row.secret_hash {
+            pipe.arg("secret_hash").arg(secret_hash);
+        }
+        pipe.ignore();
+        pipe.sadd(self.clients_key(), &row.client_id).ignore();
+        pipe.query_async::<()>(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)
+    }
+
+    async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        let (deleted, _): (i64, i64) = redis::pipe()
+            .atomic()
+            .del(self.client_key(client_id))
+            .srem(self.clients_key(), client_id)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        Ok(deleted > 0)
+    }
+
+    async fn list_clients(&self) -> Result<Vec<Arc<ClientRecord<S>>>, StoreError> {
+        let ids: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.clients_key())
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        let mut clients = Vec::with_capacity(ids.len());
+        for id in ids {
+            // A client deleted since SMEMBERS is simply not listed.
+            if let Some(client) = self.find_client(&id).await? {
+                clients.push(client);
+            }
+        }
+        clients.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        Ok(clients)
+    }
+}

@@ -1,0 +1,226 @@
+//! The Redis store (feature `redis`): codes and tokens that expire natively, and clients.
+
+mod clients;
+mod fields;
+mod script;
+mod tokens;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{RedisError, RetryMethod};
+
+use self::fields::Fields;
+use super::row::Records;
+use crate::error::StoreError;
+use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
+
+/// A store in Redis: codes and tokens with native expiry, and the clients.
+///
+/// Every key starts with a prefix (`oauth2:` unless configured):
+///
+/// | key | type | holds | expires |
+/// |---|---|---|---|
+/// | `{prefix}client:{client_id}` | hash | a [`ClientRecord`](crate::model::ClientRecord) | never |
+/// | `{prefix}clients` | set | every client id | never |
+/// | `{prefix}code:{hex hash}` | hash | a code, and whether it was used | with the code |
+/// | `{prefix}access:{hex hash}` | hash | an access token | with the token |
+/// | `{prefix}refresh:{hex hash}` | hash | a refresh token, and whether it was rotated | with the token, or never |
+/// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens | with the last of them |
+/// | `{prefix}once:{hex key}` | string | a key `remember_once` remembers | when it is forgotten |
+///
+/// A code or token key expires at the record's own expiry, so [`purge_expired`] has nothing
+/// to do, and a used code stays until then: presenting it again is caught as a replay. Only
+/// SHA-256 hashes of codes and tokens are stored; keys name them in hex.
+///
+/// Clients are kept in Redis too, as plain keys without expiry: run Redis with persistence
+/// (AOF or RDB snapshots) or keep clients elsewhere, in a [`ClientStore`](crate::store::ClientStore) of your own, because a
+/// Redis restart without persistence loses them along with every token.
+///
+/// Every operation that touches several keys is one Lua script (`EVALSHA`), so consuming a
+/// code or refresh token, storing its successors and indexing them under their grant happen
+/// atomically: exactly one request across all nodes wins a code. Scripts reach keys they read
+/// from the grant index, so the store needs one Redis (or a primary with replicas), not a
+/// Redis Cluster. Requires Redis 7 or later (`PEXPIRETIME`). Expiry follows the Redis server's
+/// clock: keep it in sync with the provider nodes'.
+///
+/// Commands time out after [`RedisOptions::timeout`] and fail with
+/// [`StoreError::Unavailable`]; the connection manager reconnects by itself when Redis is back.
+///
+/// [`purge_expired`]: crate::store::TokenStore::purge_expired
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+/// use oauth2_provider::store::{RedisOptions, RedisStore};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
+/// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+///
+/// let store: RedisStore<S> =
+///     RedisStore::connect_with("redis://127.0.0.1:6379", RedisOptions::new().prefix("auth:")).await?;
+/// # Ok(()) }
+/// ```
+pub struct RedisStore<
+    S,
+    K = CodeRecord<S>,
+    A = TokenRecord<S, AccessKind>,
+    R = TokenRecord<S, RefreshKind>,
+> {
+    conn: ConnectionManager,
+    prefix: Arc<str>,
+    records: Records<S, K, A, R>,
+}
+
+/// How a [`RedisStore`] connects and names its keys.
+///
+/// ```
+/// use std::time::Duration;
+/// use oauth2_provider::store::RedisOptions;
+/// let options = RedisOptions::new().prefix("tenant_a:oauth2:").timeout(Duration::from_secs(1));
+/// ```
+#[derive(Clone, Debug)]
+pub struct RedisOptions {
+    prefix: String,
+    timeout: Duration,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        RedisOptions {
+            prefix: "oauth2:".to_owned(),
+            timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+impl RedisOptions {
+    /// Prefix `oauth2:`, a 2 s timeout.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What every key of the store starts with, so several stores can share one Redis.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// How long connecting, and each command, may take before failing with
+    /// [`StoreError::Unavailable`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+impl<S, K, A, R> RedisStore<S, K, A, R> {
+    /// Connects to `url` (`redis://host:port/db`) with the default [`RedisOptions`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::store::RedisStore;
+    /// let store: RedisStore<S> = RedisStore::connect("redis://127.0.0.1:6379").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, RedisOptions::new()).await
+    }
+
+    /// Connects to `url`; fails with [`StoreError::Unavailable`] if Redis cannot be reached.
+    pub async fn connect_with(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(|e| StoreError::Other(Box::new(e)))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(options.timeout))
+            .set_response_timeout(Some(options.timeout))
+            // A request during an outage waits for at most one retry, then fails with a 503;
+            // the next request starts a fresh reconnect.
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(redis_error)?;
+        Ok(RedisStore {
+            conn,
+            prefix: options.prefix.into(),
+            records: PhantomData,
+        })
+    }
+
+    /// The prefix of every key of the store.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn key(&self, kind: &str, id: &[u8]) -> String {
+        let mut key = String::with_capacity(self.prefix.len() + kind.len() + 1 + 2 * id.len());
+        key.push_str(&self.prefix);
+        key.push_str(kind);
+        key.push(':');
+        for byte in id {
+            key.push(char::from(HEX[usize::from(byte >> 4)]));
+            key.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        key
+    }
+
+    fn grant_key(&self, grant_id: GrantId) -> String {
+        self.key("grant", grant_id.as_bytes())
+    }
+
+    fn client_key(&self, client_id: &str) -> String {
+        format!("{}client:{client_id}", self.prefix)
+    }
+
+    fn clients_key(&self) -> String {
+        format!("{}clients", self.prefix)
+    }
+
+    async fn fields(&self, key: &str) -> Result<Option<Fields>, StoreError> {
+        let map: HashMap<String, Vec<u8>> = redis::cmd("HGETALL")
+            .arg(key)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        Ok((!map.is_empty()).then_some(Fields(map)))
+    }
+}
+
+impl<S, K, A, R> Clone for RedisStore<S, K, A, R> {
+    fn clone(&self) -> Self {
+        RedisStore {
+            conn: self.conn.clone(),
+            prefix: Arc::clone(&self.prefix),
+            records: PhantomData,
+        }
+    }
+}
+
+impl<S, K, A, R> fmt::Debug for RedisStore<S, K, A, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Connection trouble (refused, dropped, timed out) and a server that says "not now"
+/// (`LOADING`, `MASTERDOWN`, `TRYAGAIN`) are [`StoreError::Unavailable`]; a script error or an
+/// unexpected reply is [`StoreError::Other`].
+fn redis_error(err: RedisError) -> StoreError {
+    if err.is_io_error() || !matches!(err.retry_method(), RetryMethod::NoRetry) {
+        StoreError::Unavailable(Box::new(err))
+    } else {
+        StoreError::Other(Box::new(err))
+    }
+}
