@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../../examples/server/main.rs"]
+#[path = "../../../examples/server/main.rs"]
 pub mod server;
 
 use clap::Parser;

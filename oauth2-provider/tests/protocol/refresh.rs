@@ -1,13 +1,11 @@
 //! The refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use http::StatusCode;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::provider::RevokeReason;
-use support::*;
 
 fn refresh<'a>(token: &'a str, scope: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
     let mut params = vec![("grant_type", "refresh_token"), ("refresh_token", token)];

@@ -2,13 +2,11 @@
 //! §7.3; RFC 9207): the code and implicit flows, the consent hook, and which errors are shown
 //! to the user agent and which go back to the client.
 
-mod support;
-
+use crate::support::*;
 use bytes::Bytes;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, COOKIE};
 use http::{Method, Request, StatusCode};
 use oauth2_provider::grant::GrantType;
-use support::*;
 
 const EMPTY: Counts = Counts {
     codes: 0,

@@ -6,11 +6,9 @@
 //! variant is refused with `invalid_request` *shown to the user agent*: no `Location`, no code,
 //! nothing stored, and the error page does not echo the URI.
 
-mod support;
-
+use crate::support::*;
 use http::StatusCode;
 use http::header::LOCATION;
-use support::*;
 
 /// A code request that alice approves, to `redirect_uri`, from `client`.
 fn request<'a>(client: &'a str, redirect_uri: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -1,12 +1,10 @@
 //! The introspection endpoint (RFC 7662).
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use oauth2_provider::grant::GrantType;
 use serde_json::json;
-use support::*;
 
 async fn introspect(server: &TestServer, auth: Auth<'_>, params: &[(&str, &str)]) -> JsonReply {
     let mut request = token_request(auth, params);

@@ -1,11 +1,9 @@
 //! The resource-server side of the examples: per-route scopes with RFC 6750 errors, validated
 //! in-process (the example server's `/api`) and through introspection (`resource_server`).
 
-mod example;
-
 #[allow(dead_code)]
-#[path = "../examples/resource_server.rs"]
-mod resource_server;
+#[path = "../../examples/resource_server.rs"]
+mod introspecting;
 
 use oauth2::reqwest::{self, StatusCode, header::WWW_AUTHENTICATE};
 use serde_json::Value;
@@ -26,7 +24,7 @@ async fn token(http: &reqwest::Client, issuer: &str, secret: &str, scope: &str) 
 
 /// Checks the API at `base` against tokens from the authorization server at `issuer`.
 async fn check_api(base: &str, issuer: &str, secret: &str) {
-    let http = example::http();
+    let http = crate::example::http();
     let read = token(&http, issuer, secret, "read").await;
     let read_write = token(&http, issuer, secret, "read write profile").await;
     let call = |method: reqwest::Method, path: &str, token: Option<&str>| {
@@ -123,7 +121,7 @@ async fn check_api(base: &str, issuer: &str, secret: &str) {
 
 #[tokio::test]
 async fn in_process_validation() {
-    let running = example::start(&[]).await;
+    let running = crate::example::start(&[]).await;
     let secret = running.demo_secret.clone().unwrap();
     check_api(&running.issuer, &running.issuer, &secret).await;
     running.stop().await.unwrap();
@@ -131,9 +129,9 @@ async fn in_process_validation() {
 
 #[tokio::test]
 async fn validation_by_introspection() {
-    let running = example::start(&[]).await;
+    let running = crate::example::start(&[]).await;
     let secret = running.demo_secret.clone().unwrap();
-    let cli = resource_server::Cli {
+    let cli = introspecting::Cli {
         listen: "127.0.0.1:0".parse().unwrap(),
         introspection_url: format!("{}/introspect", running.issuer),
         client_id: "demo-app".into(),
@@ -142,7 +140,7 @@ async fn validation_by_introspection() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task =
-        tokio::spawn(async move { axum::serve(listener, resource_server::router(cli)).await });
+        tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
     check_api(&base, &running.issuer, &secret).await;
     task.abort();
     running.stop().await.unwrap();
@@ -150,7 +148,7 @@ async fn validation_by_introspection() {
 
 #[tokio::test]
 async fn introspection_fails_closed_when_the_authorization_server_is_down() {
-    let cli = resource_server::Cli {
+    let cli = introspecting::Cli {
         listen: "127.0.0.1:0".parse().unwrap(),
         // Nothing listens on port 1.
         introspection_url: "http://127.0.0.1:1/introspect".into(),
@@ -160,8 +158,8 @@ async fn introspection_fails_closed_when_the_authorization_server_is_down() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let task =
-        tokio::spawn(async move { axum::serve(listener, resource_server::router(cli)).await });
-    let response = example::http()
+        tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
+    let response = crate::example::http()
         .get(format!("{base}/api/notes"))
         .bearer_auth("some-token")
         .send()

@@ -1,15 +1,13 @@
 //! The resource-server side: bearer token validation (RFC 6750 §2.1) and the §3 challenge.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::*;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, StatusCode};
 use oauth2_provider::endpoint::bearer::BearerRejection;
 use oauth2_provider::model::TokenModel;
 use oauth2_provider::scope::Scopes;
-use support::*;
 
 /// The status and `WWW-Authenticate` value of a rejection's response.
 fn challenge(rejection: BearerRejection) -> (StatusCode, String) {

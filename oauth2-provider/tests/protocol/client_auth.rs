@@ -2,14 +2,12 @@
 //! `client_secret_basic` with the Appendix B encoding, `client_secret_post`, `none` for public
 //! clients, and the failures, which must not tell an unknown client from a wrong secret.
 
-mod support;
-
+use crate::support::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use http::{Method, Request, StatusCode};
-use support::*;
 
 const EMPTY: Counts = Counts {
     codes: 0,

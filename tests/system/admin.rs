@@ -3,10 +3,8 @@
 //! once.
 #![cfg(feature = "sqlite")]
 
-mod process;
-
+use crate::process::{CliRun, Reply, ServerProcess};
 use oauth2::reqwest::StatusCode;
-use process::{CliRun, Reply, ServerProcess};
 
 #[tokio::test]
 async fn client_commands_on_sqlite() {
@@ -45,11 +43,11 @@ async fn client_commands_on_sqlite() {
     // A server on the same file, with no fixtures of its own but the demo's.
     let server = ServerProcess::start(&["--store", store.as_str()]).await;
     let base = server.url("");
-    let http = process::http();
+    let http = crate::process::http();
     let issued = token(&http, &base, &client_id, &secret).await;
     assert_eq!(issued.status, StatusCode::OK, "{issued:?}");
     assert_eq!(issued.body["scope"], "read");
-    let api = process::notes(&http, &base, issued.str("access_token")).await;
+    let api = crate::process::notes(&http, &base, issued.str("access_token")).await;
     assert_eq!(api.status, StatusCode::OK, "{api:?}");
 
     // Rotated while the server runs: the old secret fails at once, the new one works.
@@ -111,7 +109,7 @@ async fn client_commands_refuse_the_memory_store() {
 async fn client(store: &str, args: &[&str]) -> CliRun {
     let mut all = vec!["--store", store, "client"];
     all.extend(args);
-    process::run_cli(&all).await
+    crate::process::run_cli(&all).await
 }
 
 /// Asserts the command succeeded; returns its output.
@@ -136,7 +134,7 @@ fn printed(run: &CliRun, label: &str) -> String {
 }
 
 async fn token(http: &oauth2::reqwest::Client, base: &str, id: &str, secret: &str) -> Reply {
-    process::post_as(
+    crate::process::post_as(
         http,
         &format!("{base}/token"),
         (id, secret),

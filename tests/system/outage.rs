@@ -5,13 +5,11 @@
 //! is back the same process serves again by itself.
 #![cfg(all(feature = "postgres", feature = "redis"))]
 
-mod process;
-
 use std::time::{Duration, Instant};
 
+use crate::process::{Namespace, Reply, ServerProcess, Service};
 use oauth2::reqwest::StatusCode;
 use oauth2_provider::store::testing::{self as support_services, Proxy};
-use process::{Namespace, Reply, ServerProcess, Service};
 
 /// How long a request may take to fail while the store is gone: the stores give up on a
 /// connection after 3 s (PostgreSQL pool) or 2 s (Redis), and a request may try twice.
@@ -41,18 +39,18 @@ async fn redis_outage_fails_closed_and_recovers() {
 
 async fn fails_closed_and_recovers(namespace: &Namespace) {
     let mut proxy = Proxy::start(&support_services::host_port(namespace.url())).await;
-    let fixtures = process::Fixtures::new();
+    let fixtures = crate::process::Fixtures::new();
     let mut flags = namespace.store_args_via(proxy.addr());
     flags.extend(["--fixtures".into(), fixtures.path().into()]);
     let mut server = ServerProcess::start(&flags).await;
     let base = server.url("");
-    let http = process::http();
+    let http = crate::process::http();
 
     let issued = client_credentials(&http, &base).await;
     assert_eq!(issued.status, StatusCode::OK, "{issued:?}");
     let token = issued.str("access_token").to_owned();
     assert_eq!(
-        process::notes(&http, &base, &token).await.status,
+        crate::process::notes(&http, &base, &token).await.status,
         StatusCode::OK
     );
 
@@ -74,7 +72,7 @@ async fn fails_closed_and_recovers(namespace: &Namespace) {
     assert!(waited < FAIL_WITHIN, "the token endpoint took {waited:?}");
 
     let started = Instant::now();
-    let api = process::notes(&http, &base, &token).await;
+    let api = crate::process::notes(&http, &base, &token).await;
     let api_waited = started.elapsed();
     assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE, "{api:?}");
     let challenge = api.www_authenticate.as_deref().unwrap_or_default();
@@ -99,14 +97,14 @@ async fn fails_closed_and_recovers(namespace: &Namespace) {
     };
     let recovered = started.elapsed();
     assert_eq!(
-        process::notes(&http, &base, reissued.str("access_token"))
+        crate::process::notes(&http, &base, reissued.str("access_token"))
             .await
             .status,
         StatusCode::OK
     );
     // The token issued before the outage was never lost.
     assert_eq!(
-        process::notes(&http, &base, &token).await.status,
+        crate::process::notes(&http, &base, &token).await.status,
         StatusCode::OK
     );
     assert!(server.is_running(), "the server died: {}", server.log());
@@ -118,7 +116,7 @@ async fn fails_closed_and_recovers(namespace: &Namespace) {
 }
 
 async fn client_credentials(http: &oauth2::reqwest::Client, base: &str) -> Reply {
-    process::post(
+    crate::process::post(
         http,
         base,
         "/token",

@@ -4,8 +4,6 @@
 //!
 //! Without Chromium this test says so loudly and passes; under `CI=true` it fails instead.
 
-mod example;
-
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -106,7 +104,11 @@ async fn browser_or_skip(test: &str) -> Option<Browser> {
 
 /// The example server with its own fixtures: a confidential client whose redirect URI is the
 /// server's demo callback, and alice.
-async fn server_with_fixtures() -> (example::server::Running, String, tempfile::NamedTempFile) {
+async fn server_with_fixtures() -> (
+    crate::example::server::Running,
+    String,
+    tempfile::NamedTempFile,
+) {
     let port = free_port();
     let callback = format!("http://127.0.0.1:{port}/demo/callback");
     let fixtures = tempfile::NamedTempFile::new().unwrap();
@@ -124,7 +126,7 @@ async fn server_with_fixtures() -> (example::server::Running, String, tempfile::
     std::fs::write(fixtures.path(), body.to_string()).unwrap();
     let listen = format!("127.0.0.1:{port}");
     let path = fixtures.path().to_str().unwrap().to_owned();
-    let cli = <example::server::Cli as clap::Parser>::try_parse_from([
+    let cli = <crate::example::server::Cli as clap::Parser>::try_parse_from([
         "server",
         "--listen",
         &listen,
@@ -132,7 +134,7 @@ async fn server_with_fixtures() -> (example::server::Running, String, tempfile::
         &path,
     ])
     .unwrap();
-    let running = example::server::start(cli)
+    let running = crate::example::server::start(cli)
         .await
         .expect("the example server starts");
     (running, callback, fixtures)
@@ -238,7 +240,7 @@ async fn sign_in_approve_and_exchange_the_code() {
     );
     let code = query(&landed, "code").expect("a code");
 
-    let http = example::http();
+    let http = crate::example::http();
     let response = http
         .post(format!("{}/token", running.issuer))
         .basic_auth("browser-app", Some(SECRET))

@@ -2,8 +2,6 @@
 //! authorization code with PKCE, client credentials, password, refresh, introspection and
 //! revocation.
 
-mod example;
-
 use std::collections::HashMap;
 
 use oauth2::basic::BasicClient;
@@ -32,7 +30,7 @@ macro_rules! client_for {
 #[tokio::test]
 async fn authorization_code_with_pkce_refresh_and_revocation() {
     // Over HTTPS: the oauth2 crate sends revocations only to an https endpoint (RFC 7009 §2).
-    let running = example::start_tls(&[]).await;
+    let running = crate::example::start_tls(&[]).await;
     let client = client_for!(running);
     let http = running.http();
 
@@ -44,7 +42,8 @@ async fn authorization_code_with_pkce_refresh_and_revocation() {
         .set_pkce_challenge(challenge)
         .url();
     let location =
-        example::sign_in_and_decide(&http, url.as_str(), "alice", "wonderland", "allow").await;
+        crate::example::sign_in_and_decide(&http, url.as_str(), "alice", "wonderland", "allow")
+            .await;
     let query: HashMap<_, _> = location.query_pairs().into_owned().collect();
     assert_eq!(query.get("state"), Some(state.secret()));
     assert_eq!(query.get("iss"), Some(&running.issuer));
@@ -104,9 +103,9 @@ async fn authorization_code_with_pkce_refresh_and_revocation() {
         .url();
     // Alice approved this client for a wider scope before: after signing in she is sent
     // straight back to the authorization request, which now redirects without asking.
-    let signed_in = example::sign_in(&http, url.as_str(), "alice", "wonderland").await;
+    let signed_in = crate::example::sign_in(&http, url.as_str(), "alice", "wonderland").await;
     assert_eq!(signed_in.response.status(), 303);
-    let again = example::location(&signed_in.response);
+    let again = crate::example::location(&signed_in.response);
     let back = http
         .get(again.as_str())
         .header(oauth2::reqwest::header::COOKIE, &signed_in.cookie)
@@ -114,7 +113,7 @@ async fn authorization_code_with_pkce_refresh_and_revocation() {
         .await
         .unwrap();
     assert_eq!(back.status(), 302);
-    let location = example::location(&back);
+    let location = crate::example::location(&back);
     let code = location
         .query_pairs()
         .find(|(k, _)| k == "code")
@@ -153,9 +152,9 @@ async fn authorization_code_with_pkce_refresh_and_revocation() {
 
 #[tokio::test]
 async fn client_credentials_and_password() {
-    let running = example::start(&["--enable-password"]).await;
+    let running = crate::example::start(&["--enable-password"]).await;
     let client = client_for!(running);
-    let http = example::http();
+    let http = crate::example::http();
 
     let tokens = client
         .exchange_client_credentials()
@@ -199,14 +198,14 @@ async fn client_credentials_and_password() {
 
 #[tokio::test]
 async fn the_password_grant_is_off_unless_switched_on() {
-    let running = example::start(&[]).await;
+    let running = crate::example::start(&[]).await;
     let client = client_for!(running);
     let result = client
         .exchange_password(
             &ResourceOwnerUsername::new("alice".into()),
             &ResourceOwnerPassword::new("wonderland".into()),
         )
-        .request_async(&example::http())
+        .request_async(&crate::example::http())
         .await;
     match result {
         Err(oauth2::RequestTokenError::ServerResponse(e)) => {

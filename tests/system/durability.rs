@@ -4,18 +4,13 @@
 //! response reached the client still works, the last refresh token received still refreshes,
 //! and the tables hold nothing half-written.
 
-mod example;
-mod process;
-#[path = "process/sign_in.rs"]
-mod sign_in;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::process::{CLIENT_ID, CLIENT_SECRET, Namespace, Reply, ServerProcess, Service};
 use oauth2::reqwest::{self, StatusCode};
 use oauth2_provider::model::{GrantId, TokenHash};
-use process::{CLIENT_ID, CLIENT_SECRET, Namespace, Reply, ServerProcess, Service};
 
 /// Concurrent client-credentials streams, besides the one refresh chain.
 const ISSUERS: usize = 3;
@@ -68,12 +63,12 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Tables>,
 {
-    let fixtures = process::Fixtures::new();
+    let fixtures = crate::process::Fixtures::new();
     let mut flags = store.to_vec();
     flags.extend(["--fixtures".into(), fixtures.path().into()]);
     let mut server = ServerProcess::start(&flags).await;
     flags.extend(["--issuer".into(), server.issuer().into()]);
-    let http = process::http();
+    let http = crate::process::http();
     let received = Arc::new(Received::default());
     start_chain(&http, &server.url(""), &received).await;
 
@@ -95,7 +90,7 @@ where
         server = ServerProcess::start(&flags).await;
         let base = server.url("");
         for token in &access {
-            let api = process::notes(&http, &base, token).await;
+            let api = crate::process::notes(&http, &base, token).await;
             assert_eq!(
                 api.status,
                 StatusCode::OK,
@@ -200,7 +195,7 @@ async fn kill_during_stream(
     }
     server.kill();
     let killed_after = started.elapsed();
-    let joined = tokio::time::timeout(process::REQUEST_TIMEOUT, streams.join_all())
+    let joined = tokio::time::timeout(crate::process::REQUEST_TIMEOUT, streams.join_all())
         .await
         .expect("the streams stop once the server is gone");
     for stream in joined {
@@ -217,8 +212,8 @@ async fn kill_during_stream(
 
 /// A new refresh chain: a code from the pages, exchanged for the chain's first tokens.
 async fn start_chain(http: &reqwest::Client, base: &str, received: &Received) {
-    let code = sign_in::authorization_code(http, base).await;
-    let first = sign_in::redeem(http, base, &code).await;
+    let code = crate::sign_in::authorization_code(http, base).await;
+    let first = crate::sign_in::redeem(http, base, &code).await;
     assert_eq!(first.status, StatusCode::OK, "{first:?}");
     received
         .access
@@ -255,10 +250,11 @@ async fn issue_until_refused(
     let url = format!("{base}/token");
     let form = [("grant_type", "client_credentials"), ("scope", "read")];
     loop {
-        let reply = match process::post_as(&http, &url, (CLIENT_ID, CLIENT_SECRET), &form).await {
-            Ok(reply) => reply,
-            Err(_) => return Ok(()), // killed
-        };
+        let reply =
+            match crate::process::post_as(&http, &url, (CLIENT_ID, CLIENT_SECRET), &form).await {
+                Ok(reply) => reply,
+                Err(_) => return Ok(()), // killed
+            };
         if reply.status != StatusCode::OK {
             return Err(format!("client credentials: {reply:?}"));
         }
@@ -296,7 +292,7 @@ async fn rotate(
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token),
     ];
-    process::post_as(
+    crate::process::post_as(
         http,
         &format!("{base}/token"),
         (CLIENT_ID, CLIENT_SECRET),

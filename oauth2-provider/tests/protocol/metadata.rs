@@ -1,12 +1,10 @@
 //! Authorization server metadata (RFC 8414) and RFC 9207 `iss`.
 
-mod support;
-
+use crate::support::*;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
 use oauth2_provider::grant::GrantType;
 use serde_json::{Value, json};
-use support::*;
 
 async fn get(server: &TestServer, path: &str) -> (StatusCode, Value) {
     let request = Request::builder()

@@ -6,13 +6,11 @@
 //! `invalid_client`. Each case: status, `error`, a clean `error_description` that echoes
 //! nothing sent, no token, nothing stored. The same rules hold at revocation and introspection.
 
-mod support;
-
+use crate::support::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, WWW_AUTHENTICATE};
 use http::{Method, StatusCode};
-use support::*;
 
 const FORM: (HeaderName, &[u8]) = (CONTENT_TYPE, b"application/x-www-form-urlencoded");
 

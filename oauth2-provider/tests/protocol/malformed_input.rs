@@ -1,13 +1,11 @@
 //! Whatever a client sends, the endpoints answer with an OAuth error: never a panic, never a
 //! 5xx, never a redirect to an unregistered URI, and nothing stored.
 
-mod support;
-
+use crate::support::*;
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION};
 use http::{Method, Request, StatusCode};
 use proptest::prelude::*;
-use support::*;
 
 const EMPTY: Counts = Counts {
     codes: 0,

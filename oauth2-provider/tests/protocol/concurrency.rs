@@ -1,12 +1,10 @@
 //! Consuming a code or a refresh token is atomic: of many concurrent callers exactly one wins,
 //! every other gets `invalid_grant`, and the replay revokes what the winner got.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::*;
 use http::StatusCode;
-use support::*;
 use tokio::sync::Barrier;
 
 const CALLERS: usize = 50;

@@ -1,11 +1,9 @@
 //! The revocation endpoint (RFC 7009).
 
-mod support;
-
+use crate::support::*;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
 use oauth2_provider::provider::RevokeReason;
-use support::*;
 
 /// Sends a revocation request: the status, and the JSON error when it is not a 200.
 async fn revoke(

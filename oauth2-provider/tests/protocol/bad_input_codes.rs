@@ -7,13 +7,11 @@
 //! revokes its family; a refresh never widens the scope. Every refusal is `invalid_grant`,
 //! `invalid_request` or `invalid_scope` as RFC 6749 §5.2 names them, and issues nothing.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::*;
 use http::StatusCode;
 use oauth2_provider::provider::RevokeReason;
-use support::*;
 use tokio::sync::Barrier;
 
 const ONE_CODE: Counts = Counts {

@@ -3,14 +3,9 @@
 //! single use holds across them: a code redeemed at both at once yields one token.
 #![cfg(all(feature = "postgres", feature = "mysql", feature = "redis"))]
 
-mod example;
-mod process;
-#[path = "process/sign_in.rs"]
-mod sign_in;
-
+use crate::process::{Namespace, ServerProcess, Service};
+use crate::sign_in::{authorization_code, redeem};
 use oauth2::reqwest::StatusCode;
-use process::{Namespace, ServerProcess, Service};
-use sign_in::{authorization_code, redeem};
 
 #[tokio::test]
 async fn two_nodes_on_postgres() {
@@ -43,7 +38,7 @@ async fn two_nodes_on_redis() {
 /// A code issued by A is redeemed at B; B's token works at A; A's token is introspected and
 /// revoked at B, after which A refuses it; one code sent to both at once yields one token.
 async fn two_nodes_share_one_store(namespace: &Namespace) {
-    let fixtures = process::Fixtures::new();
+    let fixtures = crate::process::Fixtures::new();
     let mut flags = namespace.store_args();
     flags.extend(["--fixtures".into(), fixtures.path().into()]);
     // A first: the schema and its migrations exist before B starts.
@@ -51,7 +46,7 @@ async fn two_nodes_share_one_store(namespace: &Namespace) {
     flags.extend(["--issuer".into(), a.issuer().into()]);
     let b = ServerProcess::start(&flags).await;
     let (a, b) = (a.url(""), b.url(""));
-    let http = process::http();
+    let http = crate::process::http();
 
     // Issued by A, redeemed at B.
     let code = authorization_code(&http, &a).await;
@@ -60,14 +55,14 @@ async fn two_nodes_share_one_store(namespace: &Namespace) {
     let (access_b, refresh_b) = (issued.str("access_token"), issued.str("refresh_token"));
 
     // B's token is valid at A, for the API and for introspection.
-    let api = process::notes(&http, &a, access_b).await;
+    let api = crate::process::notes(&http, &a, access_b).await;
     assert_eq!(api.status, StatusCode::OK, "{api:?}");
-    let introspected = process::post(&http, &a, "/introspect", &[("token", access_b)]).await;
+    let introspected = crate::process::post(&http, &a, "/introspect", &[("token", access_b)]).await;
     assert_eq!(introspected.body["active"], true, "{introspected:?}");
-    assert_eq!(introspected.body["sub"], process::USERNAME);
+    assert_eq!(introspected.body["sub"], crate::process::USERNAME);
 
     // B's refresh token rotates at A; A's token is valid, introspected and revoked at B.
-    let rotated = process::post(
+    let rotated = crate::process::post(
         &http,
         &a,
         "/token",
@@ -80,20 +75,20 @@ async fn two_nodes_share_one_store(namespace: &Namespace) {
     assert_eq!(rotated.status, StatusCode::OK, "{rotated:?}");
     let access_a = rotated.str("access_token");
     assert_eq!(
-        process::notes(&http, &b, access_a).await.status,
+        crate::process::notes(&http, &b, access_a).await.status,
         StatusCode::OK
     );
-    let introspected = process::post(&http, &b, "/introspect", &[("token", access_a)]).await;
+    let introspected = crate::process::post(&http, &b, "/introspect", &[("token", access_a)]).await;
     assert_eq!(introspected.body["active"], true, "{introspected:?}");
-    let revoked = process::post(&http, &b, "/revoke", &[("token", access_a)]).await;
+    let revoked = crate::process::post(&http, &b, "/revoke", &[("token", access_a)]).await;
     assert_eq!(revoked.status, StatusCode::OK, "{revoked:?}");
 
     // A sees the revocation at once: there is no cache between a node and the store.
-    let refused = process::notes(&http, &a, access_a).await;
+    let refused = crate::process::notes(&http, &a, access_a).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{refused:?}");
     let challenge = refused.www_authenticate.as_deref().unwrap_or_default();
     assert!(challenge.contains("error=\"invalid_token\""), "{refused:?}");
-    let introspected = process::post(&http, &a, "/introspect", &[("token", access_a)]).await;
+    let introspected = crate::process::post(&http, &a, "/introspect", &[("token", access_a)]).await;
     assert_eq!(introspected.body, serde_json::json!({ "active": false }));
 
     // One code, both nodes at once: exactly one token. The loser's replay then revokes what the
@@ -120,7 +115,7 @@ async fn two_nodes_share_one_store(namespace: &Namespace) {
         assert!(lost.body.get("access_token").is_none(), "{lost:?}");
         let winner = won.str("access_token");
         for node in [&a, &b] {
-            let api = process::notes(&http, node, winner).await;
+            let api = crate::process::notes(&http, node, winner).await;
             assert_eq!(
                 api.status,
                 StatusCode::UNAUTHORIZED,

@@ -3,12 +3,13 @@
 //! strings, is formatted and searched for them. What hooks see is captured from inside a real
 //! flow, so the values are the ones the runtime handled.
 
-mod support;
-
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use crate::support::{
+    ApiScope, App, Auth, JsonReply, assert_token_ok, bearer_headers, token_request,
+};
 use bytes::Bytes;
 use http::StatusCode;
 use oauth2_provider::__fuzz::Params;
@@ -28,7 +29,6 @@ use oauth2_provider::store::{MemoryStore, TokenStore};
 use oauth2_provider::{
     AccessToken, AuthorizationCode, OAuthClient, RefreshToken, Scopes as _, Server, scopes,
 };
-use support::{ApiScope, App, Auth, JsonReply, assert_token_ok, bearer_headers, token_request};
 
 const CLIENT: &str = "debug-app";
 const CLIENT_SECRET: &str = "Cl1entS3cret-zz91";
@@ -167,9 +167,9 @@ async fn send(server: &Server<Recorder>, auth: Auth<'_>, params: &[(&str, &str)]
 async fn what_hooks_and_stores_see_shows_no_secret() {
     let server = recorder();
     // The code flow with a `plain` challenge, client_secret_post.
-    let reply = support::AuthorizeReply::from_response(
+    let reply = crate::support::AuthorizeReply::from_response(
         server
-            .authorize(support::authorize_request(
+            .authorize(crate::support::authorize_request(
                 &[
                     ("response_type", "code"),
                     ("client_id", CLIENT),

@@ -9,15 +9,13 @@
 //! plain error page) whose `error_description` stays in the §5.2 character set, names no
 //! internals and echoes nothing sent; nothing is stored.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderName, LOCATION};
 use http::{Method, StatusCode};
-use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

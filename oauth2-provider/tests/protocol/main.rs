@@ -1,0 +1,20 @@
+//! The runtime's protocol suites, one test binary: every endpoint driven with real
+//! `http::Request`s over the hand-written models of [`support`], bad input of every kind, and
+//! what `Debug` shows.
+
+mod authorize_endpoint;
+mod bad_input_client_auth;
+mod bad_input_codes;
+mod bad_input_http;
+mod bad_input_redirect;
+mod bearer;
+mod client_auth;
+mod concurrency;
+mod introspection;
+mod malformed_input;
+mod metadata;
+mod no_secrets_in_debug;
+mod refresh;
+mod revocation;
+mod support;
+mod token;

@@ -1,0 +1,16 @@
+//! The system tests: the example server, in process and as real child processes, driven over
+//! HTTP by real clients: a browser, the `oauth2` crate, many nodes over one store, SIGKILL and
+//! outages, client admin. One test binary: each links the whole server.
+
+mod example;
+mod process;
+#[path = "process/sign_in.rs"]
+mod sign_in;
+
+mod admin;
+mod browser;
+mod cluster;
+mod durability;
+mod interop;
+mod outage;
+mod resource_server;
