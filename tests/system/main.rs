@@ -13,4 +13,5 @@ mod cluster;
 mod durability;
 mod interop;
 mod outage;
+mod own_clients;
 mod resource_server;

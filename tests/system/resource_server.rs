@@ -139,8 +139,7 @@ async fn validation_by_introspection() {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let task =
-        tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
+    let task = tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
     check_api(&base, &running.issuer, &secret).await;
     task.abort();
     running.stop().await.unwrap();
@@ -157,8 +156,7 @@ async fn introspection_fails_closed_when_the_authorization_server_is_down() {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let task =
-        tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
+    let task = tokio::spawn(async move { axum::serve(listener, introspecting::router(cli)).await });
     let response = crate::example::http()
         .get(format!("{base}/api/notes"))
         .bearer_auth("some-token")
