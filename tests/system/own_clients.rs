@@ -4,7 +4,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/own_clients.rs"]
-mod own_clients;
+mod app;
 
 use std::future::Future;
 
@@ -14,7 +14,7 @@ use oauth2_provider::store::{
     MysqlOptions, MysqlStore, PostgresOptions, PostgresStore, RedisOptions, RedisStore,
     SqliteStore, TokenStore,
 };
-use own_clients::Scope;
+use app::Scope;
 use serde_json::Value;
 
 /// A client id and secret.
@@ -82,7 +82,7 @@ async fn own_clients_on_redis() {
 async fn flows<T: TokenStore<Scope = Scope>>(tokens: T) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = own_clients::router(tokens).await;
+    let app = app::router(tokens).await;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

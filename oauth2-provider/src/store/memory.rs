@@ -55,7 +55,7 @@ type RandomKeyed<K, V> = DashMap<K, V, BuildHasherDefault<RandomKey>>;
 
 /// Shards per token map. A shard's table grows by rehashing all of it at once while its lock is
 /// held; with DashMap's default (four per CPU) and a few million live tokens that stalled every
-/// request to the shard for hundreds of milliseconds (bench/http.sh, p99). 256 shards keep a
+/// request to the shard for hundreds of milliseconds (benchmarks/http.sh, p99). 256 shards keep a
 /// growth step to a few thousand entries per million tokens, for 32 KiB of locks per map.
 const SHARDS: usize = 256;
 

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! The bodies are files holding one real response of each endpoint, captured by
-//! `bench/http.sh`, so the sizes match byte for byte.
+//! `benchmarks/http.sh`, so the sizes match byte for byte.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

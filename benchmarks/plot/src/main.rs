@@ -1,13 +1,13 @@
 //! Draws the plots of BENCHMARKS.md as SVG:
 //!
 //! - `throughput_<endpoint>.svg`: requests/s against connections, ours vs bare vs oxide-auth,
-//!   from the CSV `bench/http.sh` writes;
+//!   from the CSV `benchmarks/http.sh` writes;
 //! - `stores.svg`: requests/s per store, issuance and validation, from the same CSV;
 //! - `validation_live_tokens.svg`: `Server::bearer` time with 10^3 and 10^6 live tokens, from
 //!   criterion's `bearer/*/<live>/new/estimates.json`.
 //!
 //! ```text
-//! bench-plot --http bench/results/http.csv --criterion /work/target-bench/criterion --out bench/plots
+//! bench-plot --http benchmarks/results/http.csv --criterion /work/target-benchmarks/criterion --out benchmarks/plots
 //! ```
 
 use std::collections::BTreeMap;
@@ -21,7 +21,7 @@ type Error = Box<dyn std::error::Error>;
 /// One row of `http.csv`: one wrk run.
 #[derive(Clone)]
 struct Row {
-    /// Which repetition (`ROUNDS` in bench/http.sh); 1 in a CSV without the column.
+    /// Which repetition (`ROUNDS` in benchmarks/http.sh); 1 in a CSV without the column.
     round: u32,
     server: String,
     endpoint: String,
@@ -482,7 +482,7 @@ fn tables(rows: &[Row], runs: &[Row]) -> String {
 fn main() -> Result<(), Error> {
     let mut http = None;
     let mut criterion = None;
-    let mut out = PathBuf::from("bench/plots");
+    let mut out = PathBuf::from("benchmarks/plots");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next().ok_or_else(|| format!("{arg} needs a value"))?;

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The HTTP benchmarks of BENCHMARKS.md, in one command, on loopback only:
 #
-#   bench/http.sh            # build, measure, write bench/results/*.csv, draw bench/plots/*.svg
+#   benchmarks/http.sh            # build, measure, write benchmarks/results/*.csv, draw benchmarks/plots/*.svg
 #
 # 1. The example server (memory store) against two references, side by side for each endpoint
 #    and concurrency (ours, bare, oxide-auth back to back, so load from elsewhere hits all three):
-#    - bare: examples/bench_bare.rs, fixed bodies of exactly the size ours sends (the ceiling);
-#    - oxide: bench/oxide/, oxide-auth 0.6 + oxide-auth-axum 0.6 (no introspection there).
+#    - bare: benchmarks/bare.rs, fixed bodies of exactly the size ours sends (the ceiling);
+#    - oxide: benchmarks/oxide/, oxide-auth 0.6 + oxide-auth-axum 0.6 (no introspection there).
 #    Endpoints: POST /token (client_credentials, HTTP Basic), GET /api/notes (bearer, scope read),
 #    POST /introspect (HTTP Basic). The client secret is a generated 256-bit secret stored as
 #    `sha256$...` (the fixtures' `client_secret_hash`); oxide-auth's registrar is given the same
@@ -40,7 +40,7 @@ STORE_CONNS=${STORE_CONNS:-"16 64"}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 NAMESPACE=bench_http
-RESULTS="$ROOT/bench/results"
+RESULTS="$ROOT/benchmarks/results"
 CSV="$RESULTS/http.csv"
 WORK=$(mktemp -d /tmp/bench-http.XXXXXX)
 OURS_ADDR=127.0.0.1:9101
@@ -77,7 +77,7 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   log "building (release) the example server, the bare server and the oxide-auth server"
   (cd "$ROOT" && cargo build --release --quiet --example server --example bench_bare)
-  (cd "$ROOT/bench/oxide" && cargo build --release --quiet)
+  (cd "$ROOT/benchmarks/oxide" && cargo build --release --quiet)
 fi
 SERVER="$CARGO_TARGET_DIR/release/examples/server"
 BARE="$CARGO_TARGET_DIR/release/examples/bench_bare"
@@ -163,7 +163,7 @@ run_wrk() {
   WRK_ROUND=$round WRK_SERVER=$server WRK_ENDPOINT=$endpoint WRK_STORE=$store WRK_CONNS=$conns \
     WRK_METHOD=$method WRK_BODY=$body WRK_OUT=$CSV \
     on_wrk_cpus wrk -t"$(wrk_threads "$conns")" -c"$conns" -d"${DURATION}s" --timeout 5s \
-    -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >"$WORK/wrk.log" 2>&1 ||
+    -s "$ROOT/benchmarks/wrk/report.lua" "${headers[@]}" "$url" >"$WORK/wrk.log" 2>&1 ||
     { cat "$WORK/wrk.log" >&2; return 1; }
   log "$(tail -1 "$CSV")"
 }
@@ -176,7 +176,7 @@ warm() {
   for h in "$@"; do headers+=(-H "$h"); done
   WRK_METHOD=$method WRK_BODY=$body WRK_OUT=/dev/null WRK_ROUND=- WRK_SERVER=- WRK_ENDPOINT=- \
     WRK_STORE=- WRK_CONNS=- on_wrk_cpus wrk -t"$(wrk_threads 16)" -c16 -d2s \
-    -s "$ROOT/bench/wrk/report.lua" "${headers[@]}" "$url" >/dev/null 2>&1
+    -s "$ROOT/benchmarks/wrk/report.lua" "${headers[@]}" "$url" >/dev/null 2>&1
 }
 
 echo "round,server,endpoint,store,connections,requests,seconds,rps,p50_us,p90_us,p99_us,mean_us,max_us,non_2xx,socket_errors" >"$CSV"
@@ -282,7 +282,7 @@ fi
 # --- 4. plots ---------------------------------------------------------------------------------
 if [[ -z "${SKIP_PLOTS:-}" ]]; then
   log "plots"
-  (cd "$ROOT/bench/plot" && cargo run --release --quiet -- \
-    --http "$CSV" --criterion "$CARGO_TARGET_DIR/criterion" --out "$ROOT/bench/plots")
+  (cd "$ROOT/benchmarks/plot" && cargo run --release --quiet -- \
+    --http "$CSV" --criterion "$CARGO_TARGET_DIR/criterion" --out "$ROOT/benchmarks/plots")
 fi
 log "done: $CSV"
