@@ -2,10 +2,11 @@
 //! keeping the user's tokens.
 
 use quote::ToTokens;
-use syn::{Data, DeriveInput, Fields, Generics, Ident, LitStr, Token, Type};
+use syn::{Data, DeriveInput, Fields, Generics, Ident, Token, Type};
 
 use super::role::{Derive, Role};
-use crate::ctxt::Ctxt;
+use crate::internals::ctxt::Ctxt;
+use crate::internals::krate;
 
 /// The derive input as the derive sees it.
 pub struct Input<'a> {
@@ -84,17 +85,16 @@ fn not_named(derive: Derive) -> String {
 
 /// `#[oauth(crate = "path")]` on the struct.
 fn container_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
-    let mut krate: Option<syn::Path> = None;
+    let mut found: Option<syn::Path> = None;
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("oauth")) {
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {
                 // crate = "path::to::oauth2_provider"
-                let lit: LitStr = meta.value()?.parse()?;
-                let path = lit.parse_with(syn::Path::parse_mod_style)?;
-                if krate.is_some() {
+                let path = krate::parse_path(meta.value()?)?;
+                if found.is_some() {
                     cx.error_spanned_by(&meta.path, "duplicate `#[oauth(crate = ...)]`");
                 } else {
-                    krate = Some(path);
+                    found = Some(path);
                 }
                 Ok(())
             } else {
@@ -108,7 +108,7 @@ fn container_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path>
             cx.syn_error(err);
         }
     }
-    krate
+    found
 }
 
 /// `#[oauth(role)]` on a field; several roles are kept for `validate` to reject.

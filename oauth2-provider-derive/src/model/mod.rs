@@ -1,7 +1,9 @@
-//! The model derives: parse the struct, validate its roles, expand the trait impl.
+//! The model derives: parse the struct, validate its roles, expand the trait impl, or stand the
+//! fallback beside the errors.
 
 mod ast;
 mod expand;
+mod fallback;
 mod role;
 mod valid;
 
@@ -9,7 +11,7 @@ use proc_macro2::TokenStream;
 
 pub use role::Derive;
 
-use crate::ctxt::Ctxt;
+use crate::internals::ctxt::Ctxt;
 
 pub fn derive(derive: Derive, input: TokenStream) -> TokenStream {
     let input: syn::DeriveInput = match syn::parse2(input) {
@@ -20,10 +22,8 @@ pub fn derive(derive: Derive, input: TokenStream) -> TokenStream {
     let parsed = ast::Input::from_syn(&mut cx, derive, &input);
     let roles = valid::validate(&mut cx, &parsed);
     if cx.is_clean() {
-        expand::expand(&parsed, &roles, false).expect("validated: the scope role is present")
+        expand::expand(&parsed, &roles)
     } else {
-        let mut out = expand::expand(&parsed, &roles, true).unwrap_or_default();
-        out.extend(cx.into_compile_errors());
-        out
+        fallback::expand(&parsed, &roles, cx)
     }
 }

@@ -1,4 +1,10 @@
-//! The derives and the field roles each one takes.
+//! The derives, the field roles each one takes, and what each role is to the derive's trait:
+//! the accessor that reads the field, what it returns, and how it reads the field.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::internals::krate::Paths;
 
 /// One of the model derives.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,14 +41,214 @@ pub enum Need {
     Optional,
 }
 
-const TOKEN_ROLES: &[(Role, Need)] = &[
-    (Role::TokenHash, Need::Required),
-    (Role::GrantId, Need::Required),
-    (Role::ClientId, Need::Required),
-    (Role::Subject, Need::Required),
-    (Role::Scope, Need::Required),
-    (Role::ExpiresAt, Need::Required),
-    (Role::Extras, Need::Required),
+/// A role of a derive, and the trait method that reads it.
+pub struct Accessor {
+    pub role: Role,
+    pub need: Need,
+    /// The trait method's name.
+    pub method: &'static str,
+    /// What the method returns.
+    pub output: Output,
+    /// How the method reads the field.
+    pub read: Read,
+}
+
+/// How an accessor reads its field; also what it bounds the field's type by, and how `new`
+/// fills the field from the `New*` value.
+#[derive(Clone, Copy)]
+pub enum Read {
+    /// `Borrow::<view>::borrow(&self.field)`, the type bounded by `Borrow<view>`.
+    Borrow(Ty),
+    /// `Borrow::<view>::borrow(&self.field)`, the type bounded by `From<value> + Borrow<view>`,
+    /// so that `String`, `Box<str>` or `Arc<str>` all store a `String` role; `new` converts
+    /// with `From`.
+    Borrowed { value: Ty, view: Ty },
+    /// As `Borrowed { value: ty, view: ty }`, the borrow then copied: `*Borrow::<ty>::borrow(..)`.
+    Copied(Ty),
+    /// `Option::as_deref(&self.field)`, at the field's type; `new` moves the value in.
+    AsDeref,
+    /// `Option::as_ref(&self.field)`, at the field's type; `new` moves the value in.
+    AsRef,
+    /// `self.field`, at the field's type; `new` moves the value in.
+    Copy,
+    /// `self.field`, of the type that becomes `type Scope`; `new` moves the value in.
+    Scope,
+    /// `ToString::to_string(&self.field)`, the type bounded by `ToString`.
+    ToString,
+    /// Whether the field's collection holds the method's argument: `&field` iterates items
+    /// that are `AsRef<str>`.
+    Contains,
+}
+
+/// An accessor's return type.
+#[derive(Clone, Copy)]
+pub enum Output {
+    /// `ty`
+    Owned(Ty),
+    /// `&ty`
+    Ref(Ty),
+    /// `Option<ty>`
+    Option(Ty),
+    /// `Option<&ty>`
+    OptionRef(Ty),
+    /// `Self::Scope`
+    Scope,
+}
+
+/// A type that an accessor names.
+#[derive(Clone, Copy)]
+pub enum Ty {
+    Bool,
+    Str,
+    String,
+    /// `[String]`
+    Strings,
+    SystemTime,
+    TokenHash,
+    GrantId,
+    PkceChallenge,
+    Extras,
+}
+
+const fn required(role: Role, method: &'static str, output: Output, read: Read) -> Accessor {
+    Accessor {
+        role,
+        need: Need::Required,
+        method,
+        output,
+        read,
+    }
+}
+
+const CLIENT: &[Accessor] = &[
+    required(
+        Role::ClientId,
+        "client_id",
+        Output::Ref(Ty::Str),
+        Read::Borrow(Ty::Str),
+    ),
+    required(
+        Role::SecretHash,
+        "secret_hash",
+        Output::OptionRef(Ty::Str),
+        Read::AsDeref,
+    ),
+    required(
+        Role::RedirectUris,
+        "redirect_uris",
+        Output::Ref(Ty::Strings),
+        Read::Borrow(Ty::Strings),
+    ),
+    required(Role::Scope, "allowed_scope", Output::Scope, Read::Scope),
+    Accessor {
+        role: Role::GrantTypes,
+        need: Need::Optional,
+        method: "allows_grant_type",
+        output: Output::Owned(Ty::Bool),
+        read: Read::Contains,
+    },
+];
+
+const OWNER: &[Accessor] = &[required(
+    Role::Subject,
+    "subject",
+    Output::Owned(Ty::String),
+    Read::ToString,
+)];
+
+/// `String` stored as any `From<String> + Borrow<str>`.
+const STRING: Read = Read::Borrowed {
+    value: Ty::String,
+    view: Ty::Str,
+};
+
+const CODE: &[Accessor] = &[
+    required(
+        Role::CodeHash,
+        "code_hash",
+        Output::Ref(Ty::TokenHash),
+        Read::Borrowed {
+            value: Ty::TokenHash,
+            view: Ty::TokenHash,
+        },
+    ),
+    required(
+        Role::GrantId,
+        "grant_id",
+        Output::Owned(Ty::GrantId),
+        Read::Copied(Ty::GrantId),
+    ),
+    required(Role::ClientId, "client_id", Output::Ref(Ty::Str), STRING),
+    required(Role::Subject, "subject", Output::Ref(Ty::Str), STRING),
+    required(
+        Role::RedirectUri,
+        "redirect_uri",
+        Output::OptionRef(Ty::Str),
+        Read::AsDeref,
+    ),
+    required(Role::Scope, "scope", Output::Scope, Read::Scope),
+    required(
+        Role::Challenge,
+        "challenge",
+        Output::OptionRef(Ty::PkceChallenge),
+        Read::AsRef,
+    ),
+    required(
+        Role::ExpiresAt,
+        "expires_at",
+        Output::Owned(Ty::SystemTime),
+        Read::Copied(Ty::SystemTime),
+    ),
+    required(
+        Role::Extras,
+        "extras",
+        Output::Ref(Ty::Extras),
+        Read::Borrowed {
+            value: Ty::Extras,
+            view: Ty::Extras,
+        },
+    ),
+];
+
+const TOKEN: &[Accessor] = &[
+    required(
+        Role::TokenHash,
+        "token_hash",
+        Output::Ref(Ty::TokenHash),
+        Read::Borrowed {
+            value: Ty::TokenHash,
+            view: Ty::TokenHash,
+        },
+    ),
+    required(
+        Role::GrantId,
+        "grant_id",
+        Output::Owned(Ty::GrantId),
+        Read::Copied(Ty::GrantId),
+    ),
+    required(Role::ClientId, "client_id", Output::Ref(Ty::Str), STRING),
+    required(
+        Role::Subject,
+        "subject",
+        Output::OptionRef(Ty::Str),
+        Read::AsDeref,
+    ),
+    required(Role::Scope, "scope", Output::Scope, Read::Scope),
+    required(
+        Role::ExpiresAt,
+        "expires_at",
+        Output::Option(Ty::SystemTime),
+        Read::Copy,
+    ),
+    required(
+        Role::Extras,
+        "extras",
+        Output::Ref(Ty::Extras),
+        Read::Borrowed {
+            value: Ty::Extras,
+            view: Ty::Extras,
+        },
+    ),
 ];
 
 impl Derive {
@@ -57,35 +263,20 @@ impl Derive {
         }
     }
 
-    /// The roles the derive takes, in the order its trait's methods are declared.
-    pub fn roles(self) -> &'static [(Role, Need)] {
+    /// The roles the derive takes with their accessors, in the order its trait's methods are
+    /// declared.
+    pub fn roles(self) -> &'static [Accessor] {
         match self {
-            Derive::OAuthClient => &[
-                (Role::ClientId, Need::Required),
-                (Role::SecretHash, Need::Required),
-                (Role::RedirectUris, Need::Required),
-                (Role::Scope, Need::Required),
-                (Role::GrantTypes, Need::Optional),
-            ],
-            Derive::ResourceOwner => &[(Role::Subject, Need::Required)],
-            Derive::AuthorizationCode => &[
-                (Role::CodeHash, Need::Required),
-                (Role::GrantId, Need::Required),
-                (Role::ClientId, Need::Required),
-                (Role::Subject, Need::Required),
-                (Role::RedirectUri, Need::Required),
-                (Role::Scope, Need::Required),
-                (Role::Challenge, Need::Required),
-                (Role::ExpiresAt, Need::Required),
-                (Role::Extras, Need::Required),
-            ],
-            Derive::AccessToken | Derive::RefreshToken => TOKEN_ROLES,
+            Derive::OAuthClient => CLIENT,
+            Derive::ResourceOwner => OWNER,
+            Derive::AuthorizationCode => CODE,
+            Derive::AccessToken | Derive::RefreshToken => TOKEN,
         }
     }
 
     /// `true` when the derive takes `role`.
     pub fn takes(self, role: Role) -> bool {
-        self.roles().iter().any(|&(r, _)| r == role)
+        self.roles().iter().any(|accessor| accessor.role == role)
     }
 
     /// The roles for a message: "`client_id`, `secret_hash`, ...".
@@ -93,9 +284,40 @@ impl Derive {
         let names: Vec<String> = self
             .roles()
             .iter()
-            .map(|(role, _)| format!("`{}`", role.name()))
+            .map(|accessor| format!("`{}`", accessor.role.name()))
             .collect();
         names.join(", ")
+    }
+
+    /// The trait the derive implements.
+    pub fn trait_path(self, paths: &Paths) -> TokenStream {
+        let krate = &paths.krate;
+        match self {
+            Derive::OAuthClient => quote!(#krate::model::OAuthClient),
+            Derive::ResourceOwner => quote!(#krate::model::ResourceOwner),
+            Derive::AuthorizationCode => quote!(#krate::model::AuthorizationCode),
+            Derive::AccessToken => quote!(#krate::model::TokenModel<#krate::model::AccessKind>),
+            Derive::RefreshToken => quote!(#krate::model::TokenModel<#krate::model::RefreshKind>),
+        }
+    }
+
+    /// The argument of the trait's `new`, for a trait that has one.
+    pub fn new_type(self, paths: &Paths) -> Option<TokenStream> {
+        let krate = &paths.krate;
+        match self {
+            Derive::OAuthClient | Derive::ResourceOwner => None,
+            Derive::AuthorizationCode => Some(quote!(#krate::model::NewCode<Self::Scope>)),
+            Derive::AccessToken | Derive::RefreshToken => {
+                Some(quote!(#krate::model::NewToken<Self::Scope>))
+            }
+        }
+    }
+}
+
+impl Read {
+    /// `true` when `new` converts the value with `From`; otherwise it moves it in.
+    pub fn converts(self) -> bool {
+        matches!(self, Read::Borrowed { .. } | Read::Copied(_))
     }
 }
 

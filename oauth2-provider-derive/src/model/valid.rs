@@ -3,7 +3,7 @@
 
 use super::ast::{Field, Input};
 use super::role::{Need, Role};
-use crate::ctxt::Ctxt;
+use crate::internals::ctxt::Ctxt;
 
 /// The fields by role. Built even when there are errors, from the first field of each role.
 pub struct Roles<'i, 'a> {
@@ -64,13 +64,13 @@ pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
             roles.by_role.push((first.role, field));
         }
     }
-    for &(role, need) in input.derive.roles() {
-        if need == Need::Required && roles.get(role).is_none() {
+    for accessor in input.derive.roles() {
+        if accessor.need == Need::Required && roles.get(accessor.role).is_none() {
             cx.error_spanned_by(
                 input.ident,
                 format!(
                     "`#[derive({derive})]` needs a field with `#[oauth({})]`",
-                    role.name()
+                    accessor.role.name()
                 ),
             );
         }

@@ -10,7 +10,8 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, ImplItem, ItemImpl, LitStr, Signature, Token, Type};
 
 use super::role::{Hook, Role, Standard};
-use crate::ctxt::Ctxt;
+use crate::internals::ctxt::Ctxt;
+use crate::internals::krate::CrateArg;
 
 mod kw {
     syn::custom_keyword!(owner);
@@ -92,10 +93,7 @@ impl Args {
         let lookahead = input.lookahead1();
         if lookahead.peek(Token![crate]) {
             // crate = "path::to::oauth2_provider"
-            let key: Token![crate] = input.parse()?;
-            input.parse::<Token![=]>()?;
-            let lit: LitStr = input.parse()?;
-            let path = lit.parse_with(syn::Path::parse_mod_style)?;
+            let CrateArg { key, path } = input.parse()?;
             if self.krate.is_some() {
                 cx.error_spanned_by(key, "duplicate `crate = ...` in `#[provider(...)]`");
             } else {

@@ -7,92 +7,125 @@ use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ReturnType};
+use syn::{FnArg, Ident, ReturnType, Type};
 
 use super::ast::{Input, Method};
-use super::role::{Paths, Role};
+use super::role::Role;
 use super::valid::Provider;
-use crate::span::respan;
+use crate::internals::krate::Paths;
+use crate::internals::span::respan;
 
-/// The impl block and the trait impl of a valid input; with `stub`, the trait impl is a stub
-/// (its types, `unimplemented!()` accessors, the hooks' defaults) that stands beside the errors
-/// of an invalid one, so that the provider's uses report no more. No trait impl at all when its
-/// types are unknown.
-pub fn expand(input: &Input, provider: &Provider, paths: &Paths, stub: bool) -> TokenStream {
-    let mut item = input.item.clone();
-    if stub {
-        // The marked methods that the stub does not call are not dead code.
-        item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
-    }
-    let mut out = item.into_token_stream();
-    let (Some((clients, tokens)), Some(owner)) = (provider.store_types(), &input.args.owner) else {
+/// The impl block and, beside it, the trait impl of a valid input, with the hidden inherent
+/// methods that call the extension grants.
+pub fn expand(input: &Input, provider: &Provider, paths: &Paths) -> TokenStream {
+    let mut out = input.item.to_token_stream();
+    let Some(head) = Head::new(input, provider, paths) else {
         return out;
     };
-    let Paths { krate, std } = paths;
-    let self_ty = &input.item.self_ty;
-    let generics = &input.item.generics;
-    let (impl_generics, _, _) = generics.split_for_impl();
-    let mut predicates: Vec<TokenStream> = generics
-        .where_clause
-        .iter()
-        .flat_map(|clause| clause.predicates.iter().map(ToTokens::to_token_stream))
-        .collect();
-    if !generics.params.is_empty() {
-        // The trait is `Send + Sync + 'static`; a generic provider is when its parameters are.
-        predicates.push(quote!(Self: #std::marker::Send + #std::marker::Sync + 'static));
+    let mut items = TokenStream::new();
+    for (method, role) in provider.store_methods() {
+        let name = Ident::new(role.trait_method(), method.sig.ident.span());
+        items.extend(delegate(method, &role, paths, &name));
     }
-    let where_clause = if predicates.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(where #(#predicates,)*)
-    };
-
+    let config = provider.config.expect("validated: a config method");
+    for method in std::iter::once(config).chain(provider.hooks.iter().copied()) {
+        let name = Ident::new(method.role.trait_method(), method.sig.ident.span());
+        items.extend(delegate(method, &method.role, paths, &name));
+    }
+    items.extend(grant_types(provider, paths));
     let mut helpers = TokenStream::new();
-    let items = if stub {
-        quote! {
-            fn clients(&self) -> &Self::Clients {
-                #std::unimplemented!()
-            }
-            fn tokens(&self) -> &Self::Tokens {
-                #std::unimplemented!()
-            }
-            fn config(&self) -> &#krate::config::Config {
-                #std::unimplemented!()
-            }
-        }
-    } else {
-        let mut items = TokenStream::new();
-        for (method, role) in provider.store_methods() {
-            let name = Ident::new(role.trait_method(), method.sig.ident.span());
-            items.extend(delegate(method, &role, paths, &name));
-        }
-        let config = provider.config.expect("validated: a config method");
-        for method in std::iter::once(config).chain(provider.hooks.iter().copied()) {
-            let name = Ident::new(method.role.trait_method(), method.sig.ident.span());
-            items.extend(delegate(method, &method.role, paths, &name));
-        }
-        items.extend(grant_types(provider, paths));
-        items.extend(extension_grant(provider, paths, &mut helpers));
-        items
-    };
-    out.extend(quote! {
-        #[automatically_derived]
-        impl #impl_generics #krate::provider::Provider for #self_ty #where_clause {
-            type Clients = #clients;
-            type Tokens = #tokens;
-            type Owner = #owner;
-            #items
-        }
-    });
+    items.extend(extension_grant(provider, paths, &mut helpers));
+    out.extend(head.provider_impl(items));
     if !helpers.is_empty() {
-        out.extend(quote! {
+        out.extend(head.inherent_impl(helpers));
+    }
+    out
+}
+
+/// What the trait impl and the helpers' inherent impl share: the generics, the type, the where
+/// clause; and the trait impl's associated types. Only once the types are known.
+pub struct Head<'i> {
+    paths: &'i Paths,
+    impl_generics: syn::ImplGenerics<'i>,
+    self_ty: &'i Type,
+    where_clause: TokenStream,
+    clients: &'i Type,
+    tokens: &'i Type,
+    owner: &'i Type,
+}
+
+impl<'i> Head<'i> {
+    pub fn new(input: &'i Input, provider: &Provider<'i>, paths: &'i Paths) -> Option<Head<'i>> {
+        let (Some((clients, tokens)), Some(owner)) = (provider.store_types(), &input.args.owner)
+        else {
+            return None;
+        };
+        let std = &paths.std;
+        let generics = &input.item.generics;
+        let (impl_generics, _, _) = generics.split_for_impl();
+        let mut predicates: Vec<TokenStream> = generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter().map(ToTokens::to_token_stream))
+            .collect();
+        if !generics.params.is_empty() {
+            // The trait is `Send + Sync + 'static`; a generic provider is when its parameters are.
+            predicates.push(quote!(Self: #std::marker::Send + #std::marker::Sync + 'static));
+        }
+        let where_clause = if predicates.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#predicates,)*)
+        };
+        Some(Head {
+            paths,
+            impl_generics,
+            self_ty: &input.item.self_ty,
+            where_clause,
+            clients,
+            tokens,
+            owner,
+        })
+    }
+
+    /// `impl Provider`, its types and `items`.
+    pub fn provider_impl(&self, items: TokenStream) -> TokenStream {
+        let Head {
+            paths,
+            impl_generics,
+            self_ty,
+            where_clause,
+            clients,
+            tokens,
+            owner,
+        } = self;
+        let krate = &paths.krate;
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #krate::provider::Provider for #self_ty #where_clause {
+                type Clients = #clients;
+                type Tokens = #tokens;
+                type Owner = #owner;
+                #items
+            }
+        }
+    }
+
+    /// An inherent impl of `helpers`.
+    fn inherent_impl(&self, helpers: TokenStream) -> TokenStream {
+        let Head {
+            impl_generics,
+            self_ty,
+            where_clause,
+            ..
+        } = self;
+        quote! {
             #[automatically_derived]
             impl #impl_generics #self_ty #where_clause {
                 #helpers
             }
-        });
+        }
     }
-    out
 }
 
 /// The trait method, calling the user's:

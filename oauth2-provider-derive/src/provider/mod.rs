@@ -1,16 +1,16 @@
 //! `#[provider(...)]` on an impl block: parse the attribute and the block, validate, expand the
-//! block and `impl Provider` beside it.
+//! block and `impl Provider` beside it, or stand the fallback beside the errors.
 
 mod ast;
 mod expand;
+mod fallback;
 mod role;
 mod valid;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
-use crate::ctxt::Ctxt;
-use role::Paths;
+use crate::internals::ctxt::Ctxt;
+use crate::internals::krate::Paths;
 
 pub fn provider(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
@@ -19,14 +19,7 @@ pub fn provider(args: TokenStream, input: TokenStream) -> TokenStream {
         Ok(item) => item,
         Err(err) => return err.to_compile_error(),
     };
-    let krate = args
-        .krate
-        .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::oauth2_provider));
-    let paths = Paths {
-        std: quote!(#krate::__private::std),
-        krate: quote!(#krate),
-    };
+    let paths = Paths::new(args.krate.as_ref());
     let input = match ast::Input::from_syn(&mut cx, args, item) {
         Ok(input) => input,
         Err(mut item) => {
@@ -36,10 +29,8 @@ pub fn provider(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let provider = valid::validate(&mut cx, &input, &paths);
     if cx.is_clean() {
-        expand::expand(&input, &provider, &paths, false)
+        expand::expand(&input, &provider, &paths)
     } else {
-        let mut out = expand::expand(&input, &provider, &paths, true);
-        out.extend(cx.into_compile_errors());
-        out
+        fallback::expand(&input, &provider, &paths, cx)
     }
 }

@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Ident, LitStr};
 
+use crate::internals::krate::Paths;
+
 /// A grant of RFC 6749, as named in `grants(...)` and `#[grant(...)]`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Standard {
@@ -143,12 +145,6 @@ impl Hook {
     pub fn list() -> String {
         quoted_list(Hook::ALL.iter().map(|hook| hook.name()))
     }
-}
-
-/// The runtime's paths, for the types of the trait's signatures.
-pub struct Paths {
-    pub krate: TokenStream,
-    pub std: TokenStream,
 }
 
 /// One argument of a trait method after `&self`: its name, its type as shown in messages, and

@@ -6,8 +6,9 @@ use quote::ToTokens;
 use syn::{FnArg, ReturnType, Type};
 
 use super::ast::{Input, Method};
-use super::role::{Paths, Role, Standard};
-use crate::ctxt::Ctxt;
+use super::role::{Role, Standard};
+use crate::internals::ctxt::Ctxt;
+use crate::internals::krate::Paths;
 
 /// The marked methods by what they are for. Built even when there are errors, from the first
 /// method of each role.

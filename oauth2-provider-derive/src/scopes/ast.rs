@@ -6,7 +6,9 @@ use quote::ToTokens;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Expr, Ident, LitStr, Token, Visibility};
 
-use crate::ctxt::Ctxt;
+use super::bits::{Eval, Width, eval};
+use crate::internals::ctxt::Ctxt;
+use crate::internals::krate::CrateArg;
 
 mod kw {
     syn::custom_keyword!(default);
@@ -15,17 +17,11 @@ mod kw {
 /// Everything the attribute says, in declaration order; duplicates are kept for `validate`.
 pub struct Args {
     /// Every `crate = "path"`.
-    pub krates: Vec<CrateDecl>,
+    pub krates: Vec<CrateArg>,
     /// Every `name = value`.
     pub scopes: Vec<ScopeDecl>,
     /// Every `default = ...`.
     pub defaults: Vec<DefaultDecl>,
-}
-
-/// `crate = "path"`: where the runtime is, for crates that re-export it.
-pub struct CrateDecl {
-    pub key: Token![crate],
-    pub path: syn::Path,
 }
 
 /// `default = a | b`.
@@ -63,28 +59,6 @@ pub struct BitExpr {
     pub eval: Eval,
     /// The widest unsigned suffix among the expression's literals (`1u32 << 3`).
     pub suffix: Option<Width>,
-}
-
-/// The value of a bit expression, when it has one of the literal forms the macro reads.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Eval {
-    Value(u128),
-    /// A shift past bit 127: the value of no backing integer.
-    TooWide {
-        bit: u128,
-    },
-    /// Any other expression; rustc evaluates it, the generated `const` assertions check it.
-    Unknown,
-}
-
-/// The backing integers, narrowest first.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Width {
-    U8,
-    U16,
-    U32,
-    U64,
-    U128,
 }
 
 /// The item the attribute is on, whatever it is; `validate` rejects all but a unit struct.
@@ -157,7 +131,7 @@ impl Parse for Name {
 
 /// One comma-separated entry of the attribute.
 enum Entry {
-    Crate(CrateDecl),
+    Crate(CrateArg),
     Default(DefaultDecl),
     Scope(Box<ScopeDecl>),
 }
@@ -167,11 +141,7 @@ impl Parse for Entry {
         let lookahead = input.lookahead1();
         if lookahead.peek(Token![crate]) {
             // crate = "path::to::oauth2_provider"
-            let key = input.parse()?;
-            input.parse::<Token![=]>()?;
-            let lit: LitStr = input.parse()?;
-            let path = lit.parse_with(syn::Path::parse_mod_style)?;
-            Ok(Entry::Crate(CrateDecl { key, path }))
+            input.parse().map(Entry::Crate)
         } else if lookahead.peek(kw::default) {
             // default = read | write
             let key = input.parse()?;
@@ -224,93 +194,6 @@ fn parse_value(input: ParseStream) -> syn::Result<Value> {
     let mut suffix = None;
     let eval = eval(&expr, &mut suffix);
     Ok(Value::Bit(BitExpr { expr, eval, suffix }))
-}
-
-/// Reads the literal forms `8`, `0b1000`, `1 << 3`, `(1 << 3)` and `a | b` of those.
-fn eval(expr: &Expr, suffix: &mut Option<Width>) -> Eval {
-    match expr {
-        Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(lit),
-            ..
-        }) => {
-            if let Some(width) = Width::from_suffix(lit.suffix()) {
-                *suffix = (*suffix).max(Some(width));
-            }
-            lit.base10_parse::<u128>()
-                .map_or(Eval::Unknown, Eval::Value)
-        }
-        Expr::Paren(inner) => eval(&inner.expr, suffix),
-        Expr::Group(inner) => eval(&inner.expr, suffix),
-        Expr::Binary(binary) => {
-            let left = eval(&binary.left, suffix);
-            match binary.op {
-                syn::BinOp::Shl(_) => {
-                    let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Int(shift),
-                        ..
-                    }) = &*binary.right
-                    else {
-                        return Eval::Unknown;
-                    };
-                    let (Eval::Value(value), Ok(shift)) = (left, shift.base10_parse::<u128>())
-                    else {
-                        return Eval::Unknown;
-                    };
-                    if value == 0 {
-                        return Eval::Value(0);
-                    }
-                    let top = (127 - u128::from(value.leading_zeros())).saturating_add(shift);
-                    if top >= 128 {
-                        Eval::TooWide { bit: top }
-                    } else {
-                        Eval::Value(value << shift)
-                    }
-                }
-                syn::BinOp::BitOr(_) => match (left, eval(&binary.right, suffix)) {
-                    (Eval::Value(a), Eval::Value(b)) => Eval::Value(a | b),
-                    (wide @ Eval::TooWide { .. }, _) | (_, wide @ Eval::TooWide { .. }) => wide,
-                    _ => Eval::Unknown,
-                },
-                _ => Eval::Unknown,
-            }
-        }
-        _ => Eval::Unknown,
-    }
-}
-
-impl Width {
-    fn from_suffix(suffix: &str) -> Option<Width> {
-        Some(match suffix {
-            "u8" => Width::U8,
-            "u16" => Width::U16,
-            "u32" => Width::U32,
-            "u64" => Width::U64,
-            "u128" => Width::U128,
-            _ => return None,
-        })
-    }
-
-    /// The narrowest backing integer that holds `bit`.
-    pub fn for_bit(bit: u32) -> Width {
-        match bit {
-            0..8 => Width::U8,
-            8..16 => Width::U16,
-            16..32 => Width::U32,
-            32..64 => Width::U64,
-            _ => Width::U128,
-        }
-    }
-
-    pub fn ident(self) -> Ident {
-        let name = match self {
-            Width::U8 => "u8",
-            Width::U16 => "u16",
-            Width::U32 => "u32",
-            Width::U64 => "u64",
-            Width::U128 => "u128",
-        };
-        Ident::new(name, Span::call_site())
-    }
 }
 
 impl Args {
@@ -383,30 +266,5 @@ impl Item {
             ident: ident.clone(),
             shape,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Eval, Width, eval};
-
-    fn read(expr: &str) -> (Eval, Option<Width>) {
-        let mut suffix = None;
-        let eval = eval(&syn::parse_str(expr).unwrap(), &mut suffix);
-        (eval, suffix)
-    }
-
-    #[test]
-    fn reads_the_literal_forms() {
-        assert!(read("8") == (Eval::Value(8), None));
-        assert!(read("0b1000") == (Eval::Value(8), None));
-        assert!(read("1 << 3") == (Eval::Value(8), None));
-        assert!(read("(1 << 127)") == (Eval::Value(1 << 127), None));
-        assert!(read("1u32 << 3") == (Eval::Value(8), Some(Width::U32)));
-        assert!(read("1 << 1 | 1 << 2") == (Eval::Value(6), None));
-        assert!(read("1 << 128") == (Eval::TooWide { bit: 128 }, None));
-        assert!(read("3 << 127") == (Eval::TooWide { bit: 128 }, None));
-        assert!(read("{ BIT }") == (Eval::Unknown, None));
-        assert!(read("1 << N") == (Eval::Unknown, None));
     }
 }

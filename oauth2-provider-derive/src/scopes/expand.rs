@@ -1,25 +1,127 @@
-//! The scope type a valid `#[scopes(...)]` declaration stands for, and the fallback that stands
-//! beside the errors of an invalid one.
+//! The scope type a valid `#[scopes(...)]` declaration stands for: the newtype, its constants
+//! and `const fn`s, the `Scopes` impl with the table of names, the standard and serde impls, and
+//! the `const` assertions on the bits the macro could not read.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
+use syn::{Ident, Visibility};
 
-use super::ast::Eval;
+use super::bits::Eval;
+use super::ops;
 use super::valid::{Kind, Scopes};
-use crate::span::respan;
+use crate::internals::span::respan;
 
-/// The generated type. With `fallback`, every constant is the empty set and the table is empty:
-/// the names the user refers to still exist, so the errors reported are only the real ones.
-pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
+/// The parts in which the scope type and the fallback's stand-in for it differ.
+pub struct Contents {
+    /// The associated constants.
+    pub consts: Vec<TokenStream>,
+    /// `Scopes::DEFS`: a `ScopeDef` per name.
+    pub defs: Vec<TokenStream>,
+    /// `Scopes::DEFAULT`.
+    pub default_bits: TokenStream,
+    /// Checks of the bits the macro could not read.
+    pub assertions: TokenStream,
+}
+
+/// The scope type of a valid declaration.
+pub fn expand(scopes: &Scopes) -> TokenStream {
     let Scopes {
-        krate,
+        paths,
+        item,
+        decls,
+        default,
+        ..
+    } = scopes;
+    let krate = &paths.krate;
+    let ident = &item.ident;
+
+    let consts = decls
+        .iter()
+        .map(|decl| {
+            let (doc, value) = match &decl.kind {
+                Kind::Bit { expr, .. } => (
+                    format!("The `{}` scope.", decl.wire.value()),
+                    quote_spanned!(expr.span()=> Self(#expr)),
+                ),
+                Kind::Combination(members) => {
+                    let names: Vec<String> = members
+                        .iter()
+                        .map(|&m| format!("`{}`", decls[m].wire.value()))
+                        .collect();
+                    let member_bits = or_bits(members.iter().map(|&m| {
+                        let member = &decls[m].const_ident;
+                        quote!(Self::#member.0)
+                    }));
+                    (
+                        format!("The `{}` scope: {}.", decl.wire.value(), names.join(" | ")),
+                        quote!(Self(#member_bits)),
+                    )
+                }
+            };
+            constant(&item.vis, &decl.const_ident, &doc, value)
+        })
+        .collect();
+
+    let defs = decls
+        .iter()
+        .map(|decl| {
+            let wire = &decl.wire;
+            let const_ident = &decl.const_ident;
+            let constructor = match decl.kind {
+                Kind::Bit { .. } => format_ident!("single"),
+                Kind::Combination(_) => format_ident!("combined"),
+            };
+            quote!(#krate::scope::ScopeDef::#constructor(#wire, Self::#const_ident.0))
+        })
+        .collect();
+    let default_bits = or_bits(default.iter().map(|&index| {
+        let member = &decls[index].const_ident;
+        quote!(#ident::#member.0)
+    }));
+
+    scope_type(
+        scopes,
+        Contents {
+            consts,
+            defs,
+            default_bits,
+            assertions: assertions(scopes, &paths.std),
+        },
+    )
+}
+
+/// The associated constant `const_ident`, of `value`.
+pub fn constant(
+    vis: &Visibility,
+    const_ident: &Ident,
+    doc: &str,
+    value: TokenStream,
+) -> TokenStream {
+    // `{ BIT }` is how a constant is written as a bit; the braces are needed, not unused.
+    quote! {
+        #[doc = #doc]
+        #[allow(unused_braces)]
+        #vis const #const_ident: Self = #value;
+    }
+}
+
+/// The type, its inherent and trait impls, around `contents`.
+pub fn scope_type(scopes: &Scopes, contents: Contents) -> TokenStream {
+    let Scopes {
+        paths,
         item,
         width,
         decls,
-        default,
+        ..
     } = scopes;
-    let std = quote!(#krate::__private::std);
+    let Contents {
+        consts,
+        defs,
+        default_bits,
+        assertions,
+    } = contents;
+    let (krate, std) = (&paths.krate, &paths.std);
     let scope_trait = quote!(#krate::scope::Scopes);
     let width_ident = width.ident();
     let bits = quote!(#std::primitive::#width_ident);
@@ -27,37 +129,6 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
     let vis = &item.vis;
     let ident = &item.ident;
     let ident_str = ident.to_string();
-
-    let consts = decls.iter().map(|decl| {
-        let const_ident = &decl.const_ident;
-        let (doc, value) = match &decl.kind {
-            _ if fallback => (String::new(), quote!(Self(0))),
-            Kind::Bit { expr, .. } => (
-                format!("The `{}` scope.", decl.wire.value()),
-                quote_spanned!(expr.span()=> Self(#expr)),
-            ),
-            Kind::Combination(members) => {
-                let names: Vec<String> = members
-                    .iter()
-                    .map(|&m| format!("`{}`", decls[m].wire.value()))
-                    .collect();
-                let member_bits = or_bits(members.iter().map(|&m| {
-                    let member = &decls[m].const_ident;
-                    quote!(Self::#member.0)
-                }));
-                (
-                    format!("The `{}` scope: {}.", decl.wire.value(), names.join(" | ")),
-                    quote!(Self(#member_bits)),
-                )
-            }
-        };
-        // `{ BIT }` is how a constant is written as a bit; the braces are needed, not unused.
-        quote! {
-            #[doc = #doc]
-            #[allow(unused_braces)]
-            #vis const #const_ident: Self = #value;
-        }
-    });
 
     let singles: Vec<_> = decls
         .iter()
@@ -67,37 +138,7 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
         let single = &decl.const_ident;
         quote!(Self::#single.0)
     }));
-
-    let defs = if fallback {
-        Vec::new()
-    } else {
-        decls
-            .iter()
-            .map(|decl| {
-                let wire = &decl.wire;
-                let const_ident = &decl.const_ident;
-                let constructor = match decl.kind {
-                    Kind::Bit { .. } => format_ident!("single"),
-                    Kind::Combination(_) => format_ident!("combined"),
-                };
-                quote!(#krate::scope::ScopeDef::#constructor(#wire, Self::#const_ident.0))
-            })
-            .collect()
-    };
-    let default_bits = if fallback {
-        quote!(0)
-    } else {
-        or_bits(default.iter().map(|&index| {
-            let member = &decls[index].const_ident;
-            quote!(#ident::#member.0)
-        }))
-    };
-
-    let assertions = if fallback {
-        TokenStream::new()
-    } else {
-        assertions(scopes, &std)
-    };
+    let ops = ops::expand(ident, std);
 
     quote! {
         #(#attrs)*
@@ -274,82 +315,7 @@ pub fn expand(scopes: &Scopes, fallback: bool) -> TokenStream {
             }
         }
 
-        #[automatically_derived]
-        impl #std::ops::BitOr for #ident {
-            type Output = Self;
-            #[inline]
-            fn bitor(self, __other: Self) -> Self {
-                Self::union(self, __other)
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::BitAnd for #ident {
-            type Output = Self;
-            #[inline]
-            fn bitand(self, __other: Self) -> Self {
-                Self::intersection(self, __other)
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::BitXor for #ident {
-            type Output = Self;
-            #[inline]
-            fn bitxor(self, __other: Self) -> Self {
-                Self::symmetric_difference(self, __other)
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::Sub for #ident {
-            type Output = Self;
-            #[inline]
-            fn sub(self, __other: Self) -> Self {
-                Self::difference(self, __other)
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::Not for #ident {
-            type Output = Self;
-            #[inline]
-            fn not(self) -> Self {
-                Self::complement(self)
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::BitOrAssign for #ident {
-            #[inline]
-            fn bitor_assign(&mut self, __other: Self) {
-                *self = Self::union(*self, __other);
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::BitAndAssign for #ident {
-            #[inline]
-            fn bitand_assign(&mut self, __other: Self) {
-                *self = Self::intersection(*self, __other);
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::BitXorAssign for #ident {
-            #[inline]
-            fn bitxor_assign(&mut self, __other: Self) {
-                *self = Self::symmetric_difference(*self, __other);
-            }
-        }
-
-        #[automatically_derived]
-        impl #std::ops::SubAssign for #ident {
-            #[inline]
-            fn sub_assign(&mut self, __other: Self) {
-                *self = Self::difference(*self, __other);
-            }
-        }
+        #ops
     }
 }
 

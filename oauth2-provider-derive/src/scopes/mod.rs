@@ -1,13 +1,18 @@
-//! `#[scopes(...)]`: parse the attribute and the item, validate, expand.
+//! `#[scopes(...)]`: parse the attribute and the item, validate, expand, or stand the fallback
+//! beside the errors.
 
 mod ast;
+mod bits;
 mod expand;
+mod fallback;
+mod name;
+mod ops;
 mod valid;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
-use crate::ctxt::Ctxt;
+use crate::internals::ctxt::Ctxt;
 
 pub fn scopes(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
@@ -27,10 +32,8 @@ pub fn scopes(args: TokenStream, input: TokenStream) -> TokenStream {
     };
     let scopes = valid::validate(&mut cx, parsed, shape);
     if cx.is_clean() {
-        expand::expand(&scopes, false)
+        expand::expand(&scopes)
     } else {
-        let mut out = expand::expand(&scopes, true);
-        out.extend(cx.into_compile_errors());
-        out
+        fallback::expand(&scopes, cx)
     }
 }
