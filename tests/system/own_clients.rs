@@ -8,13 +8,13 @@ mod app;
 
 use std::future::Future;
 
+use app::Scope;
 use oauth2::reqwest::{self, StatusCode};
 use oauth2_provider::store::testing::{self, unique_suffix};
 use oauth2_provider::store::{
     MysqlOptions, MysqlStore, PostgresOptions, PostgresStore, RedisOptions, RedisStore,
     SqliteStore, TokenStore,
 };
-use app::Scope;
 use serde_json::Value;
 
 /// A client id and secret.
