@@ -79,9 +79,10 @@ impl ErrorCode {
 
 /// An OAuth error as sent to a client: a code and a fixed, human-readable description.
 ///
-/// The description is a `&'static str` on purpose: it is written by this crate or a hook
-/// author, never formatted from request data or internal errors, so nothing leaks through it.
-/// It must stay within the RFC 6749 §5.2 character set (printable ASCII, no `"` or `\`).
+/// The description is written by this crate or a hook author, never formatted from request
+/// data or internal errors, so nothing leaks through it: [`new`](OAuthError::new) takes a
+/// `&'static str`, and [`with_description`](OAuthError::with_description), for a text built at
+/// run time, keeps only the RFC 6749 §5.2 character set (printable ASCII, no `"` or `\`).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {}", code.as_str(), description)]
 pub struct OAuthError {
