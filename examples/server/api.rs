@@ -17,7 +17,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use oauth2_provider::Server;
-use oauth2_provider::model::TokenModel;
 use oauth2_provider::provider::Provider;
 use oauth2_provider::store::ClientStore;
 use serde_json::{Value, json};

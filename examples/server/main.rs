@@ -208,16 +208,19 @@ impl WithStore for BuildApp<'_> {
             }
         };
 
-        let mut config = Config::default();
-        config.issuer = Some(issuer.clone());
-        config.access_token_ttl = Duration::from_secs(cli.access_token_ttl);
-        config.refresh_token_ttl = Some(Duration::from_secs(cli.refresh_token_ttl));
-        config.code_ttl = Duration::from_secs(cli.code_ttl);
-        if cli.enable_implicit {
-            config.grants.enable(GrantType::Implicit);
+        // The provider serves every grant of RFC 6749 (its `grants(...)`); the two RFC 9700
+        // advises against stay off unless their flag is given.
+        let mut config = Config::builder()
+            .issuer(issuer.clone())
+            .access_token_ttl(Duration::from_secs(cli.access_token_ttl))
+            .refresh_token_ttl(Some(Duration::from_secs(cli.refresh_token_ttl)))
+            .code_ttl(Duration::from_secs(cli.code_ttl))
+            .build();
+        if !cli.enable_implicit {
+            config.grants.disable(GrantType::Implicit);
         }
-        if cli.enable_password {
-            config.grants.enable(GrantType::Password);
+        if !cli.enable_password {
+            config.grants.disable(GrantType::Password);
         }
 
         // Fixtures are upserted: starting again, or on another node, changes nothing.

@@ -25,8 +25,9 @@ pub struct DemoProvider<St> {
     pub dummy_hash: String,
 }
 
-// Every grant of RFC 6749 is served; `--enable-implicit` and `--enable-password` switch the
-// two that RFC 9700 advises against on in the configuration.
+// Every grant of RFC 6749 is served; the configuration switches the implicit and password
+// grants, which RFC 9700 advises against, off unless `--enable-implicit` and
+// `--enable-password` are given.
 #[oauth2_provider::provider(
     owner = User,
     grants(authorization_code, implicit, password, client_credentials, refresh_token)

@@ -91,6 +91,16 @@ impl Provider for FuzzProvider {
         &self.config
     }
 
+    /// The password grant too: the fuzzer reaches its parsing.
+    fn grant_types(&self) -> &'static [GrantType] {
+        &[
+            GrantType::AuthorizationCode,
+            GrantType::Password,
+            GrantType::ClientCredentials,
+            GrantType::RefreshToken,
+        ]
+    }
+
     async fn authenticate_owner(
         &self,
         username: &str,
@@ -125,9 +135,7 @@ fn client(id: &str, secret: Option<&str>, uris: &[&str], grants: &[&str]) -> Cli
 /// A fresh server: three clients, one unused code, one refresh token (with its access token).
 /// The body limit is small so the fuzzer reaches the 413 branch.
 pub fn server() -> Server<FuzzProvider> {
-    let mut config = Config::default();
-    config.grants.enable(GrantType::Password);
-    config.max_body_bytes = 1024;
+    let config = Config::builder().max_body_bytes(1024).build();
     let store = MemoryStore::new();
     let all = [
         "authorization_code",

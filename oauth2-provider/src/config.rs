@@ -1,22 +1,35 @@
 //! Provider configuration, with RFC 9700 defaults.
 //!
+//! The grants a provider serves are its own table (`grants(...)` of the `#[provider]` macro, or
+//! [`Provider::grant_types`](crate::Provider::grant_types)); the configuration can only switch
+//! one of them off, for instance for one deployment.
+//!
 //! ```
 //! use std::time::Duration;
 //! use oauth2_provider::config::Config;
 //! use oauth2_provider::grant::GrantType;
 //!
-//! let mut config = Config::default();
-//! assert!(!config.grants.enabled(GrantType::Password)); // off by default (RFC 9700 §2.4)
-//! config.grants.enable(GrantType::Password);
-//! config.access_token_ttl = Duration::from_secs(600);
-//! config.issuer = Some("https://auth.example.com".into());
+//! let config = Config::builder()
+//!     .issuer("https://auth.example.com")
+//!     .access_token_ttl(Duration::from_secs(600))
+//!     .disable(GrantType::ClientCredentials)
+//!     .build();
+//! assert!(!config.grants.enabled(GrantType::ClientCredentials));
+//! assert!(config.grants.enabled(GrantType::AuthorizationCode));
+//!
+//! // Or a struct literal over the defaults.
+//! let config = Config {
+//!     issuer: Some("https://auth.example.com".into()),
+//!     ..Config::default()
+//! };
+//! # let _ = config;
 //! ```
 
 use std::time::Duration;
 
 use crate::grant::GrantType;
 
-/// Which grants the provider has switched on. Extension grants are on when served.
+/// Which of the grants a provider serves are switched on: all of them unless switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EnabledGrants(u8);
 
@@ -26,7 +39,7 @@ impl EnabledGrants {
         self.0 & grant.bit() != 0
     }
 
-    /// Switches `grant` on.
+    /// Switches `grant` back on (if the provider serves it).
     pub fn enable(&mut self, grant: GrantType) -> &mut Self {
         self.0 |= grant.bit();
         self
@@ -40,21 +53,16 @@ impl EnabledGrants {
 }
 
 impl Default for EnabledGrants {
-    /// Authorization code, client credentials, refresh token and extensions; implicit and
-    /// password are off (RFC 9700 §2.1.2, §2.4).
+    /// Every grant the provider serves. RFC 9700's advice against the implicit and password
+    /// grants (§2.1.2, §2.4) is the provider's default table, which omits them.
     fn default() -> Self {
-        EnabledGrants(
-            GrantType::AuthorizationCode.bit()
-                | GrantType::ClientCredentials.bit()
-                | GrantType::RefreshToken.bit()
-                | GrantType::Extension("").bit(),
-        )
+        EnabledGrants(u8::MAX)
     }
 }
 
-/// How a provider behaves. `Default` is the RFC 9700 posture.
+/// How a provider behaves. `Default` is the RFC 9700 posture; [`Config::builder`] or a struct
+/// literal with `..Config::default()` changes what differs.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct Config {
     /// The issuer identifier (RFC 8414 §2): sent as `iss` on every authorization response
     /// (RFC 9207) when set.
@@ -66,7 +74,7 @@ pub struct Config {
     pub refresh_token_ttl: Option<Duration>,
     /// Authorization code lifetime. Default: 10 minutes (RFC 6749 §4.1.2).
     pub code_ttl: Duration,
-    /// The grants switched on.
+    /// Which of the provider's grants are on. Default: all of them.
     pub grants: EnabledGrants,
     /// Accept `code_challenge_method=plain` (RFC 7636 §4.2). Default: off (RFC 9700 §2.1.1).
     pub allow_plain_pkce: bool,
@@ -90,7 +98,6 @@ pub struct Config {
 
 /// Where each endpoint is served.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub struct Paths {
     /// Authorization endpoint. Default: `/authorize`.
     pub authorize: String,
@@ -127,5 +134,85 @@ impl Default for Config {
             max_state_bytes: 2048,
             paths: Paths::default(),
         }
+    }
+}
+
+impl Config {
+    /// The defaults, to change with the builder's methods.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder(Config::default())
+    }
+}
+
+/// Builds a [`Config`] from the defaults; see [`Config::builder`].
+#[derive(Clone, Debug)]
+#[must_use = "call build() to get the Config"]
+pub struct ConfigBuilder(Config);
+
+impl ConfigBuilder {
+    /// The issuer identifier (RFC 8414 §2), sent as `iss` on authorization responses.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.0.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Access token lifetime.
+    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
+        self.0.access_token_ttl = ttl;
+        self
+    }
+
+    /// Refresh token lifetime; `None` for refresh tokens that live until rotated or revoked.
+    pub fn refresh_token_ttl(mut self, ttl: Option<Duration>) -> Self {
+        self.0.refresh_token_ttl = ttl;
+        self
+    }
+
+    /// Authorization code lifetime.
+    pub fn code_ttl(mut self, ttl: Duration) -> Self {
+        self.0.code_ttl = ttl;
+        self
+    }
+
+    /// Switches off a grant the provider serves.
+    pub fn disable(mut self, grant: GrantType) -> Self {
+        self.0.grants.disable(grant);
+        self
+    }
+
+    /// Accepts `code_challenge_method=plain` (RFC 7636 §4.2), which RFC 9700 §2.1.1 advises
+    /// against.
+    pub fn allow_plain_pkce(mut self, allow: bool) -> Self {
+        self.0.allow_plain_pkce = allow;
+        self
+    }
+
+    /// Requires PKCE from confidential clients too.
+    pub fn require_pkce_for_confidential(mut self, require: bool) -> Self {
+        self.0.require_pkce_for_confidential = require;
+        self
+    }
+
+    /// The largest request body read, in bytes.
+    pub fn max_body_bytes(mut self, max: usize) -> Self {
+        self.0.max_body_bytes = max;
+        self
+    }
+
+    /// The longest `state` accepted, in bytes once decoded.
+    pub fn max_state_bytes(mut self, max: usize) -> Self {
+        self.0.max_state_bytes = max;
+        self
+    }
+
+    /// Where each endpoint is served.
+    pub fn paths(mut self, paths: Paths) -> Self {
+        self.0.paths = paths;
+        self
+    }
+
+    /// The configuration.
+    pub fn build(self) -> Config {
+        self.0
     }
 }

@@ -31,6 +31,7 @@ mod params;
 pub mod pkce;
 pub mod provider;
 pub mod redirect_uri;
+pub mod resource;
 pub mod scope;
 pub mod secret;
 pub mod store;

@@ -12,20 +12,15 @@
 //! # }
 //! ```
 
-use std::sync::Arc;
-use std::time::SystemTime;
-
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, Response, StatusCode};
 
 use super::Server;
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::TokenHash;
-use crate::model::TokenModel;
 use crate::provider::{Provider, ScopeOf};
+use crate::resource::{self, Requirements, TokenError, Validated};
 use crate::scope::Scopes;
-use crate::store::TokenStore;
 
 /// Why a request to a protected resource was refused.
 #[derive(Debug)]
@@ -98,6 +93,17 @@ impl BearerRejection {
         }
     }
 
+    /// The rejection for a refused token: `insufficient_scope` names `required`.
+    pub fn refusing<S: Scopes>(error: &TokenError, required: S) -> Self {
+        match error {
+            TokenError::InsufficientScope => Self::insufficient_scope(required),
+            other => BearerRejection {
+                error: Some(other.to_oauth_error()),
+                scope: None,
+            },
+        }
+    }
+
     /// The rejection for a store failure (503 or 500).
     pub fn unavailable() -> Self {
         Self::new(
@@ -145,23 +151,31 @@ impl<P: Provider> Server<P> {
         &self,
         headers: &HeaderMap,
         required: ScopeOf<P>,
-    ) -> Result<Arc<<P::Tokens as TokenStore>::AccessToken>, BearerRejection> {
-        let token = extract(headers)?;
-        let record = self
-            .provider()
-            .tokens()
-            .find_access_token(&TokenHash::of(token))
+    ) -> Result<Validated<P>, BearerRejection> {
+        self.bearer_with(headers, &Requirements::scope(required))
             .await
-            .map_err(|e| BearerRejection {
-                error: Some(e.into()),
-                scope: None,
-            })?
-            .filter(|t| !t.is_expired(SystemTime::now()))
-            .ok_or_else(BearerRejection::invalid_token)?;
-        if !record.scope().contains(required) {
-            return Err(BearerRejection::insufficient_scope(required));
-        }
-        Ok(record)
+    }
+
+    /// Validates the bearer token in `headers` against `requirements` (scope, audience).
+    pub async fn bearer_with(
+        &self,
+        headers: &HeaderMap,
+        requirements: &Requirements<ScopeOf<P>>,
+    ) -> Result<Validated<P>, BearerRejection> {
+        let token = extract(headers)?;
+        resource::validate(self.provider(), token, requirements)
+            .await
+            .map_err(|error| BearerRejection::refusing(&error, requirements.required_scope()))
+    }
+
+    /// Validates `token` (its raw value) against `requirements`, outside any HTTP request: the
+    /// same as [`resource::validate`] on this server's provider.
+    pub async fn validate(
+        &self,
+        token: &str,
+        requirements: &Requirements<ScopeOf<P>>,
+    ) -> Result<Validated<P>, TokenError> {
+        resource::validate(self.provider(), token, requirements).await
     }
 }
 

@@ -29,7 +29,19 @@ pub struct TokenResponse {
     /// The granted scope, always sent so the client need not guess (§5.1 allows it).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub scope: String,
+    /// Members beside §5.1's, from [`Grant::with_response_member`].
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+/// The members §5.1 defines, which a grant's own members never replace.
+const RESERVED: [&str; 5] = [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+];
 
 impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -42,6 +54,7 @@ impl std::fmt::Debug for TokenResponse {
                 &self.refresh_token.as_ref().map(|_| "<redacted>"),
             )
             .field("scope", &self.scope)
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -146,6 +159,12 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 expires_in: config.access_token_ttl.as_secs(),
                 refresh_token,
                 scope: grant.scope.to_scope_string(),
+                extra: grant
+                    .response
+                    .iter()
+                    .filter(|(name, _)| !RESERVED.contains(&name.as_str()))
+                    .map(|(name, value)| (name.clone(), value.clone()))
+                    .collect(),
             },
         }
     }

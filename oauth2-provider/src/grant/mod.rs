@@ -22,7 +22,7 @@ pub use grant_type::GrantType;
 pub use issue::TokenResponse;
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::{Extras, OAuthClient};
+use crate::model::{Extras, IntoSubject, OAuthClient};
 use crate::params::Params;
 use crate::provider::{ClientOf, Provider};
 use crate::scope::Scopes;
@@ -55,16 +55,20 @@ pub struct Grant<S> {
     /// What the tokens carry beyond subject and scope: audience, confirmation key,
     /// authentication context.
     pub extras: Extras,
+    /// Members the token response carries beside RFC 6749 §5.1's own (an extension grant's,
+    /// such as RFC 8693's `issued_token_type`); see [`with_response_member`](Grant::with_response_member).
+    pub response: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<S> Grant<S> {
-    /// A grant on behalf of a resource owner, with a refresh token.
-    pub fn for_owner(subject: impl Into<String>, scope: S) -> Self {
+    /// A grant on behalf of a resource owner (`&user`, or its subject), with a refresh token.
+    pub fn for_owner(owner: impl IntoSubject, scope: S) -> Self {
         Grant {
-            subject: Some(subject.into()),
+            subject: Some(owner.into_subject()),
             scope,
             refresh_token: true,
             extras: Extras::default(),
+            response: serde_json::Map::new(),
         }
     }
 
@@ -75,6 +79,7 @@ impl<S> Grant<S> {
             scope,
             refresh_token: false,
             extras: Extras::default(),
+            response: serde_json::Map::new(),
         }
     }
 
@@ -93,6 +98,32 @@ impl<S> Grant<S> {
     /// The same grant, its tokens carrying `extras`.
     pub fn with_extras(mut self, extras: Extras) -> Self {
         self.extras = extras;
+        self
+    }
+
+    /// The same grant, its token response carrying `name: value` too. The members RFC 6749
+    /// §5.1 defines (`access_token`, `token_type`, `expires_in`, `refresh_token`, `scope`) are
+    /// the runtime's and are never replaced.
+    ///
+    /// ```
+    /// # use oauth2_provider::grant::Grant;
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// // RFC 8693 §2.2.1: a token exchange says what it issued.
+    /// let grant = Grant::for_owner("alice", S(0)).with_response_member(
+    ///     "issued_token_type",
+    ///     "urn:ietf:params:oauth:token-type:access_token",
+    /// );
+    /// assert_eq!(grant.response["issued_token_type"], "urn:ietf:params:oauth:token-type:access_token");
+    /// ```
+    pub fn with_response_member(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.response.insert(name.into(), value.into());
         self
     }
 }

@@ -26,7 +26,7 @@ pub use client::{ClientRecord, OAuthClient};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use extras::{AuthContext, Confirmation, Extras};
 pub use id::{GrantId, TokenHash};
-pub use owner::ResourceOwner;
+pub use owner::{IntoSubject, ResourceOwner};
 pub use token::{
     AccessKind, AccessToken, NewToken, RefreshKind, RefreshToken, TokenKind, TokenModel,
     TokenRecord,

@@ -19,3 +19,46 @@ pub trait ResourceOwner: Send + Sync + 'static {
     /// A stable identifier of the owner, stored with every code and token issued for them.
     fn subject(&self) -> String;
 }
+
+/// Who a grant or an approval is for: a resource owner (`&user`), or its subject as a string.
+/// [`Decision::approve`](crate::Decision::approve) and [`Grant::for_owner`](crate::Grant::for_owner)
+/// take either.
+///
+/// ```
+/// use oauth2_provider::model::{IntoSubject, ResourceOwner};
+///
+/// struct User { id: i64 }
+/// impl ResourceOwner for User { fn subject(&self) -> String { self.id.to_string() } }
+///
+/// assert_eq!((&User { id: 42 }).into_subject(), "42");
+/// assert_eq!("42".into_subject(), "42");
+/// assert_eq!(String::from("42").into_subject(), "42");
+/// ```
+pub trait IntoSubject {
+    /// The subject.
+    fn into_subject(self) -> String;
+}
+
+impl<T: ResourceOwner + ?Sized> IntoSubject for &T {
+    fn into_subject(self) -> String {
+        self.subject()
+    }
+}
+
+impl IntoSubject for &str {
+    fn into_subject(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoSubject for String {
+    fn into_subject(self) -> String {
+        self
+    }
+}
+
+impl IntoSubject for &String {
+    fn into_subject(self) -> String {
+        self.clone()
+    }
+}

@@ -6,7 +6,7 @@ use std::fmt;
 use bytes::Bytes;
 use http::request::Parts;
 
-use crate::model::{OAuthClient, ResourceOwner};
+use crate::model::{IntoSubject, OAuthClient};
 use crate::params::Params;
 
 /// `response_type` (RFC 6749 §3.1.1).
@@ -110,10 +110,10 @@ pub enum Decision<S> {
 }
 
 impl<S> Decision<S> {
-    /// Approval by `owner`.
-    pub fn approve(owner: &impl ResourceOwner, scope: S) -> Self {
+    /// Approval by `owner` (`&user`, or its subject).
+    pub fn approve(owner: impl IntoSubject, scope: S) -> Self {
         Decision::Approve {
-            subject: owner.subject(),
+            subject: owner.into_subject(),
             scope,
         }
     }

@@ -88,16 +88,17 @@ pub trait Provider: Send + Sync + Sized + 'static {
     fn config(&self) -> &Config;
 
     /// The grants this provider serves: the dispatch table of the token and authorization
-    /// endpoints, and what the metadata document advertises (those switched on in
-    /// [`Config::grants`]). A `static` slice: dispatch searches it, allocating nothing.
+    /// endpoints, and what the metadata document advertises. The one place a grant is switched
+    /// on; [`Config::grants`] can switch one off. A `static` slice: dispatch searches it,
+    /// allocating nothing.
     ///
-    /// The default is the five grants of RFC 6749; the `#[provider]` macro generates the list
-    /// from its `grants(...)` and its `#[grant("...")]` extension hooks.
+    /// The default is RFC 9700's set: authorization code, client credentials and refresh token
+    /// (the implicit and password grants, which it advises against, are listed only by a
+    /// provider that wants them). The `#[provider]` macro generates the list from its
+    /// `grants(...)` and its `#[grant("...")]` extension hooks.
     fn grant_types(&self) -> &'static [GrantType] {
         &[
             GrantType::AuthorizationCode,
-            GrantType::Implicit,
-            GrantType::Password,
             GrantType::ClientCredentials,
             GrantType::RefreshToken,
         ]

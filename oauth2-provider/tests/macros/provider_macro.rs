@@ -60,6 +60,7 @@ const WIDEN_SECRET: &str = "widen-secret-90b7";
 const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const DEVICE: &str = "urn:example:params:grant-type:device";
 const GOOD_ASSERTION: &str = "assertion-for-carol";
+const ISSUED_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 
 fn app(id: &str, secret: &str, allowed: Scope) -> App {
     App {
@@ -80,9 +81,7 @@ fn store() -> MemoryStore<App> {
 }
 
 fn config() -> Config {
-    let mut config = Config::default();
-    config.grants.enable(GrantType::Password);
-    config
+    Config::default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,10 +175,13 @@ impl MyProvider {
         }
         self.log
             .push(format!("jwt-bearer {}", request.grant_type()));
-        Ok(Grant::for_owner(
-            "carol",
-            request.scope_within(client.allowed)?,
-        ))
+        // RFC 8693 §2.2.1's member, as an exchange would send it; a §5.1 member stays the
+        // runtime's.
+        Ok(
+            Grant::for_owner("carol", request.scope_within(client.allowed)?)
+                .with_response_member("issued_token_type", ISSUED_TOKEN_TYPE)
+                .with_response_member("access_token", "forged"),
+        )
     }
 
     /// A second extension grant: the arm of the generated `match` must pick the right method.
@@ -514,6 +516,7 @@ async fn an_extension_grant_is_served_end_to_end() {
     )
     .await;
     assert_issued(&reply, "read admin");
+    assert_eq!(reply.1["issued_token_type"], ISSUED_TOKEN_TYPE);
     let entries = log(&server).entries();
     assert!(
         entries.contains(&format!("jwt-bearer {JWT_BEARER}")),

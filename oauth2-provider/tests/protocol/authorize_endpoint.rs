@@ -142,8 +142,7 @@ async fn other_methods_are_405() {
 
 #[tokio::test]
 async fn implicit_flow_when_switched_on() {
-    let server = server_with(|c| {
-        c.grants.enable(GrantType::Implicit);
+    let server = serving(ALL_GRANTS, |c| {
         c.issuer = Some(ISSUER.to_owned());
     });
     let reply = authorize(
@@ -431,9 +430,7 @@ async fn a_response_type_the_client_may_not_use_is_unauthorized_client() {
     .await;
     assert_redirected_error(&reply, SERVICE_CALLBACK, "unauthorized_client", None);
 
-    let server = server_with(|c| {
-        c.grants.enable(GrantType::Implicit);
-    });
+    let server = serving(ALL_GRANTS, |_| {});
     let reply = authorize(
         &server,
         &web_request(&[

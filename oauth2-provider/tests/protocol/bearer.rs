@@ -6,7 +6,6 @@ use crate::support::*;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, HeaderValue, WWW_AUTHENTICATE};
 use http::{HeaderMap, StatusCode};
 use oauth2_provider::endpoint::bearer::BearerRejection;
-use oauth2_provider::model::TokenModel;
 use oauth2_provider::scope::Scopes;
 
 /// The status and `WWW-Authenticate` value of a rejection's response.
@@ -170,4 +169,102 @@ async fn a_malformed_authorization_header_is_400_invalid_request() {
     let (status, header) = challenge(rejection);
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(header.contains("error=\"invalid_request\""), "{header}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation from code, without HTTP: what a hook, an interceptor or a job calls.
+
+#[tokio::test]
+async fn a_token_is_validated_from_code_with_expiry_revocation_and_scope() {
+    use oauth2_provider::resource::{self, Requirements, TokenError};
+
+    let server = server();
+    let token = read_token(&server, "read").await;
+    let any = Requirements::any();
+    let valid = resource::validate(server.provider(), &token, &any)
+        .await
+        .unwrap();
+    assert_eq!((valid.client_id(), valid.subject()), (OTHER, None));
+    assert!(valid.require(scope("read")).is_ok());
+    assert!(matches!(
+        valid.require(scope("write")),
+        Err(TokenError::InsufficientScope)
+    ));
+    let needs_write = Requirements::scope(scope("write"));
+    assert!(matches!(
+        server.validate(&token, &needs_write).await,
+        Err(TokenError::InsufficientScope)
+    ));
+    assert!(matches!(
+        server.validate("never-issued", &any).await,
+        Err(TokenError::Invalid)
+    ));
+
+    // Revoked: gone from the store, refused.
+    let mut request = token_request(Auth::Basic(OTHER, OTHER_SECRET), &[("token", &token)]);
+    *request.uri_mut() = "/revoke".parse().unwrap();
+    assert_eq!(server.revoke(request).await.status(), StatusCode::OK);
+    assert!(matches!(
+        server.validate(&token, &any).await,
+        Err(TokenError::Invalid)
+    ));
+
+    // Expired: still stored, refused all the same.
+    let expiring = server_with(|c| c.access_token_ttl = Duration::ZERO);
+    let token = read_token(&expiring, "read").await;
+    assert_eq!(counts(&expiring).access, 1);
+    assert!(matches!(
+        expiring.validate(&token, &any).await,
+        Err(TokenError::Invalid)
+    ));
+}
+
+#[tokio::test]
+async fn a_token_restricted_to_other_resources_is_refused() {
+    use oauth2_provider::model::{AccessKind, Extras, GrantId, NewToken, TokenHash, TokenRecord};
+    use oauth2_provider::resource::{Requirements, TokenError};
+    use oauth2_provider::store::TokenStore;
+
+    let server = server();
+    let issue = |raw: &str, audience: Vec<String>| NewToken {
+        token_hash: TokenHash::of(raw),
+        grant_id: GrantId::generate(),
+        client_id: OTHER.to_owned(),
+        subject: None,
+        scope: scope("read"),
+        expires_at: Some(std::time::SystemTime::now() + Duration::from_secs(60)),
+        extras: Extras::default().with_audience(audience),
+    };
+    let store = &server.provider().store;
+    for (raw, audience) in [
+        ("for-api", vec!["https://api.example".to_owned()]),
+        (
+            "for-both",
+            vec!["https://other.example".into(), "https://api.example".into()],
+        ),
+        ("for-other", vec!["https://other.example".to_owned()]),
+        ("for-anyone", vec![]),
+    ] {
+        let record = TokenRecord::<_, AccessKind>::of(issue(raw, audience));
+        store.insert_tokens(record, None).await.unwrap();
+    }
+    let at_api = Requirements::scope(scope("read")).audience("https://api.example");
+    for accepted in ["for-api", "for-both", "for-anyone"] {
+        assert!(
+            server.validate(accepted, &at_api).await.is_ok(),
+            "{accepted}"
+        );
+    }
+    assert!(matches!(
+        server.validate("for-other", &at_api).await,
+        Err(TokenError::WrongAudience)
+    ));
+    // Over HTTP it is `invalid_token` (RFC 6750 §3.1), not a scope problem.
+    let refused = server
+        .bearer_with(&bearer_headers("for-other"), &at_api)
+        .await
+        .unwrap_err();
+    let (status, value) = challenge(refused);
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(value.contains("error=\"invalid_token\""), "{value}");
 }

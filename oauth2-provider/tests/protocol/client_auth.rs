@@ -42,7 +42,6 @@ async fn client_secret_basic() {
         .bearer(&bearer_headers(reply.access_token()), scope("read"))
         .await
         .unwrap();
-    use oauth2_provider::model::TokenModel as _;
     assert_eq!(token.client_id(), WEB);
 }
 

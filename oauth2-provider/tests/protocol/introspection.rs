@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use crate::support::*;
-use oauth2_provider::grant::GrantType;
 use serde_json::json;
 
 async fn introspect(server: &TestServer, auth: Auth<'_>, params: &[(&str, &str)]) -> JsonReply {
@@ -117,9 +116,7 @@ async fn unknown_revoked_and_expired_tokens_are_exactly_inactive() {
 
 #[tokio::test]
 async fn only_authenticated_confidential_clients_may_introspect() {
-    let server = server_with(|c| {
-        c.grants.enable(GrantType::Password);
-    });
+    let server = password_server();
     let tokens = web_tokens(&server, "read").await;
     let params = [("token", tokens.access_token())];
     for auth in [

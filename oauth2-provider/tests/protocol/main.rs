@@ -3,6 +3,8 @@
 //! what `Debug` shows.
 
 mod authorize_endpoint;
+#[cfg(feature = "axum")]
+mod axum_adapter;
 mod bad_input_client_auth;
 mod bad_input_codes;
 mod bad_input_http;

@@ -137,12 +137,14 @@ impl Provider for Recorder {
     async fn token_revoked(&self, event: &RevokeEvent<'_>) {
         self.record("RevokeEvent", event);
     }
+
+    fn grant_types(&self) -> &'static [GrantType] {
+        crate::support::ALL_GRANTS
+    }
 }
 
 fn recorder() -> Server<Recorder> {
-    let mut config = Config::default();
-    config.allow_plain_pkce = true;
-    config.grants.enable(GrantType::Password);
+    let config = Config::builder().allow_plain_pkce(true).build();
     let store = MemoryStore::new();
     store.add_client(App {
         id: CLIENT.to_owned(),
@@ -350,6 +352,7 @@ fn request_and_response_types_show_no_secret() {
         expires_in: 3600,
         refresh_token: Some(format!("{TOKEN}-refresh")),
         scope: "read".to_owned(),
+        extra: Default::default(),
     };
     assert_clean("TokenResponse", &format!("{response:?}"), &[TOKEN]);
     assert_clean("TokenResponse", &format!("{response:#?}"), &[TOKEN]);

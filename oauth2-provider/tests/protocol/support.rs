@@ -219,9 +219,30 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 /// The only assertion the extension grant accepts.
 pub const GOOD_ASSERTION: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
 
+/// The grants the harness serves unless a test asks for more: the default table of RFC 9700
+/// (no implicit, no password) and the extension grant.
+pub const DEFAULT_GRANTS: &[GrantType] = &[
+    GrantType::AuthorizationCode,
+    GrantType::ClientCredentials,
+    GrantType::RefreshToken,
+    GrantType::Extension(JWT_BEARER),
+];
+
+/// Every grant the harness can serve.
+pub const ALL_GRANTS: &[GrantType] = &[
+    GrantType::AuthorizationCode,
+    GrantType::Implicit,
+    GrantType::Password,
+    GrantType::ClientCredentials,
+    GrantType::RefreshToken,
+    GrantType::Extension(JWT_BEARER),
+];
+
 pub struct TestProvider {
     pub store: MemoryStore<App>,
     pub config: Config,
+    /// What `grant_types` answers: the one switch of a grant.
+    pub grants: &'static [GrantType],
     /// Every `token_revoked` event, in order.
     pub revocations: Mutex<Vec<RevokeReason>>,
 }
@@ -244,14 +265,7 @@ impl Provider for TestProvider {
     }
 
     fn grant_types(&self) -> &'static [GrantType] {
-        &[
-            GrantType::AuthorizationCode,
-            GrantType::Implicit,
-            GrantType::Password,
-            GrantType::ClientCredentials,
-            GrantType::RefreshToken,
-            GrantType::Extension(JWT_BEARER),
-        ]
+        self.grants
     }
 
     async fn authenticate_owner(
@@ -355,6 +369,11 @@ pub fn server() -> TestServer {
 
 /// A server whose default configuration `configure` adjusts.
 pub fn server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
+    serving(DEFAULT_GRANTS, configure)
+}
+
+/// A server serving `grants`, whose default configuration `configure` adjusts.
+pub fn serving(grants: &'static [GrantType], configure: impl FnOnce(&mut Config)) -> TestServer {
     let mut config = Config::default();
     configure(&mut config);
     let store = MemoryStore::new();
@@ -364,15 +383,14 @@ pub fn server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
     Server::new(TestProvider {
         store,
         config,
+        grants,
         revocations: Mutex::new(Vec::new()),
     })
 }
 
-/// A server with the password grant switched on.
+/// A server serving the password grant too.
 pub fn password_server() -> TestServer {
-    server_with(|c| {
-        c.grants.enable(GrantType::Password);
-    })
+    serving(ALL_GRANTS, |_| {})
 }
 
 /// How many codes, access tokens and refresh tokens the store holds.

@@ -89,7 +89,7 @@ async fn a_grant_switched_off_in_the_config_is_unsupported() {
             vec![("grant_type", JWT_BEARER), ("assertion", GOOD_ASSERTION)],
         ),
     ] {
-        let server = server_with(|c| {
+        let server = serving(ALL_GRANTS, |c| {
             c.grants.disable(grant);
         });
         let reply = token(&server, Auth::Basic(OTHER, OTHER_SECRET), &params).await;

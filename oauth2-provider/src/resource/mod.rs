@@ -1,0 +1,191 @@
+//! The resource-server side, without HTTP: validating an access token from anywhere — a hook,
+//! a gRPC interceptor, a background job — with expiry, revocation, scope and audience checked
+//! by the framework. [`Server::bearer`](crate::Server::bearer) and the framework adapters are
+//! this over an `Authorization` header.
+//!
+//! ```
+//! # use oauth2_provider::provider::{Provider, ScopeOf};
+//! use oauth2_provider::resource::{self, Requirements, TokenError};
+//!
+//! /// In a hook, a job, anywhere the provider is at hand.
+//! async fn may_write<P: Provider>(provider: &P, token: &str, write: ScopeOf<P>) -> bool {
+//!     let needs = Requirements::scope(write).audience("https://api.example.com");
+//!     match resource::validate(provider, token, &needs).await {
+//!         Ok(valid) => true,
+//!         Err(TokenError::Invalid | TokenError::InsufficientScope | TokenError::WrongAudience) => false,
+//!         Err(TokenError::Unavailable(_)) => false, // fail closed
+//!     }
+//! }
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::error::{ErrorCode, OAuthError, StoreError};
+use crate::model::{TokenHash, TokenModel};
+use crate::provider::{Provider, ScopeOf};
+use crate::scope::Scopes;
+use crate::store::TokenStore;
+
+/// The access token record of a provider.
+pub type AccessOf<P> = <<P as Provider>::Tokens as TokenStore>::AccessToken;
+
+/// What a token must carry to be accepted: every scope of a set, and an audience.
+#[derive(Clone, Debug)]
+pub struct Requirements<S> {
+    scope: S,
+    audience: Option<String>,
+}
+
+impl<S: Scopes> Requirements<S> {
+    /// Any valid token, whatever its scope.
+    pub fn any() -> Self {
+        Requirements {
+            scope: S::empty(),
+            audience: None,
+        }
+    }
+
+    /// A valid token carrying every scope of `scope`.
+    pub fn scope(scope: S) -> Self {
+        Requirements {
+            scope,
+            audience: None,
+        }
+    }
+
+    /// And issued for `audience` (RFC 8707): a token restricted to other resources is refused.
+    /// A token without an audience is accepted everywhere, as before resource indicators.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// The scope required.
+    pub fn required_scope(&self) -> S {
+        self.scope
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Unknown, expired or revoked (RFC 6750 §3.1 `invalid_token`).
+    #[error("the access token is invalid or expired")]
+    Invalid,
+    /// Valid, but without every required scope (`insufficient_scope`).
+    #[error("the access token lacks a required scope")]
+    InsufficientScope,
+    /// Valid, but for other resources (RFC 8707 §2; RFC 6750 `invalid_token`).
+    #[error("the access token is not for this resource")]
+    WrongAudience,
+    /// The store could not answer; refuse (fail closed).
+    #[error("the token store is unavailable")]
+    Unavailable(#[source] StoreError),
+}
+
+impl TokenError {
+    /// The RFC 6750 §3.1 error to send.
+    pub fn to_oauth_error(&self) -> OAuthError {
+        match self {
+            TokenError::Invalid => OAuthError::new(
+                ErrorCode::InvalidToken,
+                "the access token is invalid or expired",
+            ),
+            TokenError::InsufficientScope => OAuthError::new(
+                ErrorCode::InsufficientScope,
+                "the access token lacks a required scope",
+            ),
+            TokenError::WrongAudience => OAuthError::new(
+                ErrorCode::InvalidToken,
+                "the access token is not for this resource",
+            ),
+            TokenError::Unavailable(_) => OAuthError::new(
+                ErrorCode::TemporarilyUnavailable,
+                "the authorization server is temporarily unavailable",
+            ),
+        }
+    }
+}
+
+/// A token that passed validation: its record, and what it was checked against.
+pub struct Validated<P: Provider> {
+    record: Arc<AccessOf<P>>,
+}
+
+impl<P: Provider> Validated<P> {
+    /// The stored record: subject, client, scope, expiry, extras.
+    pub fn record(&self) -> &Arc<AccessOf<P>> {
+        &self.record
+    }
+
+    /// The resource owner, `None` for a client's own token.
+    pub fn subject(&self) -> Option<&str> {
+        self.record.subject()
+    }
+
+    /// The client the token was issued to.
+    pub fn client_id(&self) -> &str {
+        self.record.client_id()
+    }
+
+    /// The granted scope.
+    pub fn scope(&self) -> ScopeOf<P> {
+        self.record.scope()
+    }
+
+    /// `Ok` when the token also carries every scope of `scope`, for a handler that checks a
+    /// second scope after the first.
+    pub fn require(&self, scope: ScopeOf<P>) -> Result<(), TokenError> {
+        if self.record.scope().contains(scope) {
+            Ok(())
+        } else {
+            Err(TokenError::InsufficientScope)
+        }
+    }
+}
+
+impl<P: Provider> Clone for Validated<P> {
+    fn clone(&self) -> Self {
+        Validated {
+            record: Arc::clone(&self.record),
+        }
+    }
+}
+
+impl<P: Provider> fmt::Debug for Validated<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validated")
+            .field("client_id", &self.client_id())
+            .field("subject", &self.subject())
+            .field("scope", &self.scope())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates the access token `token` (its raw value) against `requirements`: it must be
+/// stored (not revoked), unexpired, carry every required scope and be for the audience.
+pub async fn validate<P: Provider>(
+    provider: &P,
+    token: &str,
+    requirements: &Requirements<ScopeOf<P>>,
+) -> Result<Validated<P>, TokenError> {
+    let record = provider
+        .tokens()
+        .find_access_token(&TokenHash::of(token))
+        .await
+        .map_err(TokenError::Unavailable)?
+        .filter(|record| !record.is_expired(SystemTime::now()))
+        .ok_or(TokenError::Invalid)?;
+    if let Some(audience) = &requirements.audience {
+        let granted = record.extras().audience();
+        if !granted.is_empty() && !granted.iter().any(|a| a == audience) {
+            return Err(TokenError::WrongAudience);
+        }
+    }
+    if !record.scope().contains(requirements.scope) {
+        return Err(TokenError::InsufficientScope);
+    }
+    Ok(Validated { record })
+}
