@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use askama::Template;
 use bytes::Bytes;
 use cookie::{Cookie, SameSite};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, HeaderValue, LOCATION, SET_COOKIE};
-use http::{Method, Response, StatusCode};
-use oauth2_provider::secret::{ct_eq, generate_token};
+use http::header::{COOKIE, HeaderValue, LOCATION, SET_COOKIE};
+use http::{Response, StatusCode};
+use oauth2_provider::endpoint::html_page;
+use oauth2_provider::secret::generate_token;
 use oauth2_provider::{AuthorizationRequest, Decision};
 
 use super::model::{Client, Scope};
@@ -96,7 +97,7 @@ impl Pages {
             let (id, csrf) = self.open_session(None);
             return Decision::Respond(self.with_cookie(self.login(request, &csrf, "", None), &id));
         };
-        if request.http().method != Method::POST {
+        if !request.is_form_post() {
             return match &session.user {
                 None => Decision::Respond(self.login(request, &session.csrf, "", None)),
                 Some(user) if self.approved(user, request) => Decision::Approve {
@@ -107,10 +108,7 @@ impl Pages {
             };
         }
         // Every POST carries the session's CSRF token, or nothing it asks for happens.
-        if !request
-            .param("csrf_token")
-            .is_some_and(|t| ct_eq(t, &session.csrf))
-        {
+        if !request.is_own_form_post(&session.csrf) {
             return Decision::Respond(message(
                 StatusCode::FORBIDDEN,
                 "Request refused",
@@ -118,8 +116,8 @@ impl Pages {
             ));
         }
         match (
-            request.param("action"),
-            request.param("decision"),
+            request.form_field("action", &session.csrf),
+            request.form_field("decision", &session.csrf),
             &session.user,
         ) {
             (Some("login"), _, _) => self.sign_in(request, provider, &session).await,
@@ -142,8 +140,12 @@ impl Pages {
         provider: &DemoProvider<impl DemoStore>,
         session: &Current,
     ) -> Decision<Scope> {
-        let username = request.param("username").unwrap_or_default();
-        let password = request.param("password").unwrap_or_default();
+        let username = request
+            .form_field("username", &session.csrf)
+            .unwrap_or_default();
+        let password = request
+            .form_field("password", &session.csrf)
+            .unwrap_or_default();
         let Ok(Some(user)) = provider.sign_in(username, password).await else {
             tokio::time::sleep(self.record_failure(username)).await;
             let page = self.login(
@@ -315,32 +317,15 @@ fn see_other(location: &str) -> Response<Bytes> {
     response
 }
 
-/// A page with the headers every page here carries: no framing, no caching.
+/// A rendered page, with the headers the framework gives every page (no framing, no caching).
 fn html(status: StatusCode, body: askama::Result<String>) -> Response<Bytes> {
-    let (status, body) = match body {
-        Ok(body) => (status, body),
-        Err(_) => (
+    match body {
+        Ok(body) => html_page(status, body),
+        Err(_) => html_page(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "the page could not be rendered".to_owned(),
+            "the page could not be rendered",
         ),
-    };
-    let mut response = Response::new(Bytes::from(body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    response
+    }
 }
 
 /// A short HTML message page.

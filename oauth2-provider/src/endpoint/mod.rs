@@ -18,6 +18,8 @@ pub(crate) mod response;
 mod revoke;
 mod token;
 
+pub use response::html_page;
+
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 

@@ -117,6 +117,42 @@ pub(crate) fn too_large() -> Response<Bytes> {
     )
 }
 
+/// An HTML page with the headers every page of an authorization server carries: no caching,
+/// no framing (clickjacking, RFC 6749 §10.13), no script or external resource, no referrer
+/// (the query of an authorization request never leaks to another site).
+///
+/// ```
+/// use http::StatusCode;
+///
+/// let page = oauth2_provider::endpoint::html_page(StatusCode::OK, "<h1>Sign in</h1>");
+/// assert_eq!(page.headers()["x-frame-options"], "DENY");
+/// assert_eq!(page.headers()["cache-control"], "no-store");
+/// ```
+pub fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CACHE_CONTROL, NO_STORE);
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; \
+             base-uri 'none'",
+        ),
+    );
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
 /// An error shown to the user agent instead of redirecting to an unverified URI
 /// (RFC 6749 §4.1.2.1).
 pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {

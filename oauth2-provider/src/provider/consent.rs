@@ -1,13 +1,42 @@
 //! What the `consent` hook sees and answers at the authorization endpoint (RFC 6749 §4.1.1,
 //! §4.2.1).
+//!
+//! The hook runs for every request to the endpoint, GET and POST alike. A link, an image or a
+//! page on another site can make a signed-in browser send a GET, so a decision is read only
+//! from the form POST of the consent page, with a token that page carried (CSRF):
+//! [`AuthorizationRequest::form_field`] does both checks.
+//!
+//! The page posts back to the authorization endpoint with the request's own parameters
+//! ([`AuthorizationRequest::params`]) as hidden fields, so the POST is a complete request.
+//!
+//! ```
+//! use http::StatusCode;
+//! use oauth2_provider::{AuthorizationRequest, Decision, OAuthClient};
+//!
+//! /// `csrf` is the session's token, which the consent page put in a hidden `csrf_token`.
+//! fn decide<C: OAuthClient>(req: &AuthorizationRequest<'_, C>, user: &str, csrf: &str) -> Decision<C::Scope> {
+//!     match req.form_field("decision", csrf) {
+//!         Some("allow") => Decision::approve(user, req.scope()),
+//!         Some("deny") => Decision::Deny,
+//!         // A GET, a forged POST, or no decision yet: show the page (again).
+//!         _ => Decision::page(StatusCode::OK, format!(
+//!             "<form method=post><input type=hidden name=csrf_token value={csrf}>\
+//!              <button name=decision value=allow>Allow</button></form>"
+//!         )),
+//!     }
+//! }
+//! //! ```
 
 use std::fmt;
 
 use bytes::Bytes;
 use http::request::Parts;
+use http::{Method, StatusCode};
 
+use crate::endpoint::response::html_page;
 use crate::model::{IntoSubject, OAuthClient};
 use crate::params::Params;
+use crate::secret::ct_eq;
 
 /// `response_type` (RFC 6749 §3.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +110,37 @@ impl<'a, C: OAuthClient> AuthorizationRequest<'a, C> {
     pub fn http(&self) -> &'a Parts {
         self.http
     }
+
+    /// `true` for a form POST: what a sign-in or consent page sends back. A GET (a link, an
+    /// image, a redirect) is never a decision.
+    pub fn is_form_post(&self) -> bool {
+        self.http.method == Method::POST
+    }
+
+    /// `true` for a form POST whose `csrf_token` field equals `csrf` (compared in constant
+    /// time): a form this site's own page sent, not one another site forged (CSRF, RFC 6749
+    /// §10.12). `false` for a GET, a POST without the field, or an empty `csrf`.
+    pub fn is_own_form_post(&self, csrf: &str) -> bool {
+        self.is_form_post()
+            && !csrf.is_empty()
+            && self
+                .params
+                .get(CSRF_FIELD)
+                .is_some_and(|presented| ct_eq(presented, csrf))
+    }
+
+    /// The field `name` of a form POST that [`is_own_form_post`](Self::is_own_form_post);
+    /// `None` otherwise. A decision read only through this cannot be forged by a link or by
+    /// another site.
+    pub fn form_field(&self, name: &str, csrf: &str) -> Option<&'a str> {
+        self.is_own_form_post(csrf)
+            .then(|| self.params.get(name))
+            .flatten()
+    }
 }
+
+/// The form field [`AuthorizationRequest::form_field`] reads the CSRF token from.
+pub const CSRF_FIELD: &str = "csrf_token";
 
 impl<C: OAuthClient> fmt::Debug for AuthorizationRequest<'_, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,6 +175,13 @@ impl<S> Decision<S> {
             subject: owner.into_subject(),
             scope,
         }
+    }
+
+    /// An HTML page (a sign-in or consent page) with the headers such a page needs: no
+    /// caching, no framing (clickjacking), no external resources, no referrer.
+    /// [`html_page`](crate::endpoint::html_page) builds the same response, for a hook that adds a header (a cookie).
+    pub fn page(status: StatusCode, html: impl Into<Bytes>) -> Self {
+        Decision::Respond(html_page(status, html))
     }
 }
 

@@ -49,7 +49,7 @@ mod consent;
 pub mod defaults;
 mod event;
 
-pub use consent::{AuthorizationRequest, Decision, ResponseType};
+pub use consent::{AuthorizationRequest, CSRF_FIELD, Decision, ResponseType};
 pub use event::{RevokeEvent, RevokeReason, TokenEvent};
 
 use crate::config::Config;

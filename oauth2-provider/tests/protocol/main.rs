@@ -12,6 +12,7 @@ mod bad_input_redirect;
 mod bearer;
 mod client_auth;
 mod concurrency;
+mod consent;
 mod introspection;
 mod malformed_input;
 mod metadata;

@@ -245,6 +245,9 @@ pub struct TestProvider {
     pub grants: &'static [GrantType],
     /// Every `token_revoked` event, in order.
     pub revocations: Mutex<Vec<RevokeReason>>,
+    /// The session's CSRF token, when the consent hook reads decisions the safe way (only
+    /// from a form POST carrying it); `None` for the shortcut most suites drive with a GET.
+    pub csrf: Option<&'static str>,
 }
 
 impl Provider for TestProvider {
@@ -282,7 +285,8 @@ impl Provider for TestProvider {
 
     /// The owner is named by a `session` cookie; the `decision` parameter carries what they
     /// chose on the consent page (`approve` or `deny`) and `approve_scope` what they ticked.
-    /// Without a decision the consent page itself is the response.
+    /// Without a decision the consent page itself is the response. With [`Self::csrf`] set,
+    /// both are read through `form_field`, as a real consent page must.
     async fn consent(
         &self,
         request: &AuthorizationRequest<'_, App>,
@@ -299,9 +303,13 @@ impl Provider for TestProvider {
         let user = User {
             name: name.to_owned(),
         };
-        match request.param("decision") {
+        let field = |name| match self.csrf {
+            Some(csrf) => request.form_field(name, csrf),
+            None => request.param(name),
+        };
+        match field("decision") {
             Some("approve") => {
-                let approved = match request.param("approve_scope") {
+                let approved = match field("approve_scope") {
                     Some(s) => ApiScope::parse(s).map_err(|_| {
                         OAuthError::new(ErrorCode::InvalidRequest, "bad consent form")
                     })?,
@@ -374,6 +382,19 @@ pub fn server_with(configure: impl FnOnce(&mut Config)) -> TestServer {
 
 /// A server serving `grants`, whose default configuration `configure` adjusts.
 pub fn serving(grants: &'static [GrantType], configure: impl FnOnce(&mut Config)) -> TestServer {
+    provider(grants, configure, None)
+}
+
+/// A server whose consent hook reads decisions only from a form POST carrying `csrf`.
+pub fn csrf_server(csrf: &'static str) -> TestServer {
+    provider(DEFAULT_GRANTS, |_| {}, Some(csrf))
+}
+
+fn provider(
+    grants: &'static [GrantType],
+    configure: impl FnOnce(&mut Config),
+    csrf: Option<&'static str>,
+) -> TestServer {
     let mut config = Config::default();
     configure(&mut config);
     let store = MemoryStore::new();
@@ -385,6 +406,7 @@ pub fn serving(grants: &'static [GrantType], configure: impl FnOnce(&mut Config)
         config,
         grants,
         revocations: Mutex::new(Vec::new()),
+        csrf,
     })
 }
 
