@@ -9,14 +9,17 @@
 
 mod admin;
 mod api;
+mod cli;
+mod fixtures;
 mod model;
 mod pages;
 mod provider;
 mod stores;
+mod upcoming;
 
 use std::collections::HashMap;
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,67 +27,34 @@ use axum::Router;
 use axum::extract::Query;
 use axum::response::Html;
 use axum::routing::get;
-use clap::{Parser, Subcommand};
+use clap::Parser as _;
 use oauth2_provider::Server;
 use oauth2_provider::config::Config;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::format::FmtSpan;
 
-use self::admin::ClientCommand;
-use self::model::Fixtures;
+pub use self::cli::Cli;
+use self::cli::Command;
+use self::fixtures::Fixtures;
 use self::pages::Pages;
 use self::provider::{DemoProvider, DemoStore};
 use self::stores::{WithStore, with_store};
 
-/// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
-#[derive(Parser, Debug)]
-#[command(version, about)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
-    /// `postgres://...`, `mysql://...` or `redis://...`.
-    #[arg(long, default_value = "memory:", global = true)]
-    store: String,
-    /// The PostgreSQL schema, MySQL database or Redis key prefix to use within `--store`.
-    #[arg(long, global = true)]
-    store_namespace: Option<String>,
-    /// A JSON file of clients and users; without it a demo client and user are created.
-    #[arg(long)]
-    fixtures: Option<PathBuf>,
-    /// The issuer identifier (RFC 8414); default `http://<listen>`.
-    #[arg(long)]
-    issuer: Option<String>,
-    /// Access token lifetime, in seconds.
-    #[arg(long, default_value_t = 3600)]
-    access_token_ttl: u64,
-    /// Refresh token lifetime, in seconds.
-    #[arg(long, default_value_t = 30 * 24 * 3600)]
-    refresh_token_ttl: u64,
-    /// Authorization code lifetime, in seconds.
-    #[arg(long, default_value_t = 600)]
-    code_ttl: u64,
-    /// Serve the implicit grant (`response_type=token`); off by default (RFC 9700).
-    #[arg(long)]
-    enable_implicit: bool,
-    /// Serve the resource owner password grant; off by default (RFC 9700).
-    #[arg(long)]
-    enable_password: bool,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Register, list, delete clients, or rotate a client's secret, in `--store`.
-    #[command(subcommand)]
-    Client(ClientCommand),
-}
-
 #[tokio::main]
 async fn main() {
+    // Logs go to stderr, filtered by RUST_LOG (default `info`); one line per request when its
+    // span closes. The framework never puts a token, code or secret in a span or event.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_span_events(FmtSpan::CLOSE)
+        .init();
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Client(command)) => {
@@ -196,6 +166,7 @@ impl WithStore for BuildApp<'_> {
 
     async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Result<App, String> {
         let cli = self.cli;
+        upcoming::flags(cli);
         let issuer = cli
             .issuer
             .clone()

@@ -137,8 +137,8 @@ impl OAuthError {
     }
 }
 
-/// A store failed. What failed is logged by the store; a client sees only
-/// `temporarily_unavailable` (503) or `server_error` (500).
+/// A store failed. What failed is logged (a `tracing` error event, with this error's message);
+/// a client sees only `temporarily_unavailable` (503) or `server_error` (500).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The backing service cannot be reached; retrying later may succeed.
@@ -154,6 +154,7 @@ pub enum StoreError {
 
 impl From<StoreError> for OAuthError {
     fn from(err: StoreError) -> Self {
+        crate::trace::store_failed(&err);
         match err {
             StoreError::Unavailable(_) => OAuthError::new(
                 ErrorCode::TemporarilyUnavailable,

@@ -35,6 +35,7 @@ pub mod resource;
 pub mod scope;
 pub mod secret;
 pub mod store;
+mod trace;
 
 pub use config::Config;
 pub use endpoint::Server;

@@ -11,6 +11,7 @@ mod admin;
 mod browser;
 mod cluster;
 mod durability;
+mod interface;
 mod interop;
 mod outage;
 mod own_clients;

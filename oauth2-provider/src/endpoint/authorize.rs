@@ -19,6 +19,7 @@ use crate::model::OAuthClient;
 use crate::params::Params;
 use crate::provider::{Provider, ResponseType};
 use crate::redirect_uri;
+use crate::trace;
 
 /// Where a redirect-able response goes, and how.
 struct Reply<'a> {
@@ -31,6 +32,10 @@ struct Reply<'a> {
 impl<P: Provider> Server<P> {
     /// The authorization endpoint: GET (query) or POST (form body).
     pub async fn authorize<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
+        trace::endpoint("authorize", self.authorize_endpoint(request)).await
+    }
+
+    async fn authorize_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
         let input = match parts.method {
             Method::GET => parts.uri.query().unwrap_or_default().as_bytes(),
@@ -75,7 +80,10 @@ impl<P: Provider> Server<P> {
             ));
         };
         let client = match self.provider.lookup_client(client_id).await {
-            Ok(Some(client)) => client,
+            Ok(Some(client)) => {
+                trace::client(client.client_id());
+                client
+            }
             Ok(None) => {
                 return response::error_page(&OAuthError::invalid_request("the client is unknown"));
             }
@@ -133,13 +141,16 @@ impl<P: Provider> Server<P> {
                 self.redirect(&reply, &pairs)
             }
             Ok(Outcome::Respond(response)) => response,
-            Err(error) => self.redirect(
-                &reply,
-                &[
-                    ("error", error.code().as_str().into()),
-                    ("error_description", error.description().into()),
-                ],
-            ),
+            Err(error) => {
+                trace::failed(&error);
+                self.redirect(
+                    &reply,
+                    &[
+                        ("error", error.code().as_str().into()),
+                        ("error_description", error.description().into()),
+                    ],
+                )
+            }
         }
     }
 

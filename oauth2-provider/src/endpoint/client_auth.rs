@@ -16,6 +16,7 @@ use crate::model::OAuthClient;
 use crate::params::{Params, decode_component};
 use crate::provider::{ClientOf, Provider};
 use crate::secret::{verify_dummy, verify_secret};
+use crate::trace;
 
 /// How the client presented itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,6 +117,7 @@ pub(crate) async fn authenticate<P: Provider>(
     let client = provider.lookup_client(&creds.client_id).await?;
     let Some(client) = client else {
         verify_dummy(creds.secret.as_deref().unwrap_or(""));
+        trace::client_authentication_failed(&creds.client_id, false);
         return Err(OAuthError::invalid_client());
     };
     let ok = match (client.secret_hash(), creds.secret.as_deref()) {
@@ -129,8 +131,10 @@ pub(crate) async fn authenticate<P: Provider>(
         (None, None) => true,
     };
     if !ok {
+        trace::client_authentication_failed(&creds.client_id, true);
         return Err(OAuthError::invalid_client());
     }
+    trace::client(client.client_id());
     Ok((client, creds.method))
 }
 

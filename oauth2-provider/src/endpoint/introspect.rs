@@ -14,6 +14,7 @@ use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
 use crate::provider::Provider;
 use crate::scope::Scopes;
 use crate::store::TokenStore;
+use crate::trace;
 
 /// An RFC 7662 §2.2 response. An inactive token is exactly `{"active":false}`.
 #[derive(Serialize, Default)]
@@ -60,6 +61,10 @@ impl<P: Provider> Server<P> {
     /// The introspection endpoint, for confidential (authenticated) clients only. An inactive,
     /// expired, revoked, rotated or unknown token is `{"active":false}`.
     pub async fn introspect<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
+        trace::endpoint("introspection", self.introspect_endpoint(request)).await
+    }
+
+    async fn introspect_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
         let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,

@@ -55,10 +55,14 @@ impl<P: Provider> Server<P> {
         } else if path == paths.introspect {
             self.introspect(request).await
         } else if self.metadata_path().is_some_and(|p| p == path) {
-            match *request.method() {
-                Method::GET | Method::HEAD => self.metadata(),
-                _ => response::method_not_allowed("GET, HEAD"),
-            }
+            let method = request.method().clone();
+            crate::trace::endpoint("metadata", async move {
+                match method {
+                    Method::GET | Method::HEAD => self.metadata(),
+                    _ => response::method_not_allowed("GET, HEAD"),
+                }
+            })
+            .await
         } else {
             let mut response = Response::new(Bytes::new());
             *response.status_mut() = StatusCode::NOT_FOUND;

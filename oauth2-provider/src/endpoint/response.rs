@@ -53,6 +53,7 @@ struct ErrorBody<'a> {
 
 /// An RFC 6749 §5.2 error response at `status`.
 pub(crate) fn error_with_status(error: &OAuthError, status: StatusCode) -> Response<Bytes> {
+    crate::trace::failed(error);
     json(
         status,
         &ErrorBody {
@@ -156,6 +157,7 @@ pub fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> 
 /// An error shown to the user agent instead of redirecting to an unverified URI
 /// (RFC 6749 §4.1.2.1).
 pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
+    crate::trace::failed(error);
     let body = format!("{}: {}\n", error.code().as_str(), error.description());
     let mut response = Response::new(Bytes::from(body));
     *response.status_mut() = error.code().token_status();

@@ -10,12 +10,17 @@ use crate::model::TokenHash;
 use crate::model::{OAuthClient, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
 use crate::store::TokenStore;
+use crate::trace;
 
 impl<P: Provider> Server<P> {
     /// The revocation endpoint: an access token goes alone; a refresh token takes its whole
     /// grant with it (§2.1). An unknown token is a success (§2.2). A token of another client is
     /// refused with `unauthorized_client` and stays valid.
     pub async fn revoke<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
+        trace::endpoint("revocation", self.revoke_endpoint(request)).await
+    }
+
+    async fn revoke_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
         let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,

@@ -9,6 +9,7 @@ use crate::error::OAuthError;
 use crate::grant::{self, TokenRequest, TokenResponse};
 use crate::params::Params;
 use crate::provider::Provider;
+use crate::trace;
 
 /// Parameters that must never travel in a URI (RFC 6749 §2.3.1, §3.2).
 const SECRET_PARAMS: [&str; 5] = [
@@ -23,6 +24,10 @@ impl<P: Provider> Server<P> {
     /// The token endpoint: POST, form-encoded, client authenticated, dispatched on
     /// `grant_type`. Every response carries `Cache-Control: no-store` and `Pragma: no-cache`.
     pub async fn token<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
+        trace::endpoint("token", self.token_endpoint(request)).await
+    }
+
+    async fn token_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
         let params = match self.form_params(&parts, body.as_ref()) {
             Ok(params) => params,
@@ -55,6 +60,7 @@ impl<P: Provider> Server<P> {
         let name = params.get("grant_type").ok_or(OAuthError::invalid_request(
             "the grant_type parameter is missing",
         ))?;
+        trace::grant_type(name);
         let grant_type = grant::served(provider, name)?;
         let (client, _method) = authenticate(provider, headers, params).await?;
         let request = TokenRequest::new(params, headers, name);

@@ -203,6 +203,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 Ok(response)
             }
             Exchange::AlreadyUsed => {
+                crate::trace::replay(self.client.client_id(), consumable.replay);
                 self.provider.tokens().revoke_grant(grant_id).await?;
                 let event = RevokeEvent {
                     client_id: self.client.client_id(),

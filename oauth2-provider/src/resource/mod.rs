@@ -175,7 +175,10 @@ pub async fn validate<P: Provider>(
         .tokens()
         .find_access_token(&TokenHash::of(token))
         .await
-        .map_err(TokenError::Unavailable)?
+        .map_err(|error| {
+            crate::trace::store_failed(&error);
+            TokenError::Unavailable(error)
+        })?
         .filter(|record| !record.is_expired(SystemTime::now()))
         .ok_or(TokenError::Invalid)?;
     if let Some(audience) = &requirements.audience {

@@ -9,12 +9,6 @@ use http::{Method, Request, StatusCode};
 
 const CSRF: &str = "Wn3yQ5oTqzJc8rVQf1rJ1g";
 
-const EMPTY: Counts = Counts {
-    codes: 0,
-    access: 0,
-    refresh: 0,
-};
-
 fn approval<'a>(csrf: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
     let mut params = vec![
         ("response_type", "code"),

@@ -21,3 +21,4 @@ mod refresh;
 mod revocation;
 mod support;
 mod token;
+mod tracing;

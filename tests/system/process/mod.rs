@@ -54,7 +54,7 @@ pub fn example_binary() -> PathBuf {
             )
         });
     // `cargo test --test NAME` does not rebuild examples: a stale binary would test old code.
-    if let Some(newer) = newest_source_after(built) {
+    if let Some(newer) = newest_source_after(&binary, built) {
         panic!(
             "the example server at {} is older than {}: run `cargo build --example server`",
             binary.display(),
@@ -64,30 +64,22 @@ pub fn example_binary() -> PathBuf {
     binary
 }
 
-/// A source file the example server is built from that changed after `built`, if any.
-fn newest_source_after(built: SystemTime) -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut dirs: Vec<PathBuf> = [
-        "examples/server",
-        "oauth2-provider/src",
-        "oauth2-provider/migrations",
-        "oauth2-provider-derive/src",
-    ]
-    .iter()
-    .map(|d| root.join(d))
-    .collect();
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                dirs.push(path);
-            } else if meta.modified().is_ok_and(|m| m > built) {
-                return Some(path);
-            }
-        }
-    }
-    None
+/// A source file the example server is built from that changed after `built`, if any: the
+/// files cargo's dep-info (`server.d`, beside the binary) lists, so a test-only file never
+/// counts.
+fn newest_source_after(binary: &Path, built: SystemTime) -> Option<PathBuf> {
+    let dep_info = std::fs::read_to_string(binary.with_extension("d")).unwrap_or_default();
+    let (_, sources) = dep_info.lines().next()?.split_once(": ")?;
+    // Paths are space-separated, a space within one escaped as `\ `.
+    let sources = sources.replace("\\ ", "\0");
+    sources
+        .split(' ')
+        .map(|source| PathBuf::from(source.replace('\0', " ")))
+        .find(|source| {
+            std::fs::metadata(source)
+                .and_then(|m| m.modified())
+                .is_ok_and(|m| m > built)
+        })
 }
 
 /// A fixtures file: the confidential client [`CLIENT_ID`] and the user [`USERNAME`].

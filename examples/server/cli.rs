@@ -1,0 +1,89 @@
+//! The example server's command line, as the black-box suites that drive it know it: every
+//! flag is accepted from the start; those whose feature is not built yet are reported by
+//! [`super::upcoming`] and otherwise ignored.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use super::admin::ClientCommand;
+
+/// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
+    /// `postgres://...`, `mysql://...` or `redis://...`.
+    #[arg(long, default_value = "memory:", global = true)]
+    pub store: String,
+    /// The PostgreSQL schema, MySQL database or Redis key prefix to use within `--store`.
+    #[arg(long, global = true)]
+    pub store_namespace: Option<String>,
+    /// A JSON file of clients and users; without it a demo client and user are created.
+    #[arg(long)]
+    pub fixtures: Option<PathBuf>,
+    /// The issuer identifier (RFC 8414); default `http://<listen>`.
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Access token lifetime, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub access_token_ttl: u64,
+    /// Refresh token lifetime, in seconds.
+    #[arg(long, default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl: u64,
+    /// Authorization code lifetime, in seconds.
+    #[arg(long, default_value_t = 600)]
+    pub code_ttl: u64,
+    /// Serve the implicit grant (`response_type=token`); off by default (RFC 9700).
+    #[arg(long)]
+    pub enable_implicit: bool,
+    /// Serve the resource owner password grant; off by default (RFC 9700).
+    #[arg(long)]
+    pub enable_password: bool,
+    /// Open dynamic client registration (RFC 7591/7592).
+    #[arg(long)]
+    pub enable_registration: bool,
+    /// Accept client ID metadata documents (a `client_id` that is an https URL).
+    #[arg(long)]
+    pub enable_cimd: bool,
+    /// A resource server tokens are issued for (RFC 8707), beside `{issuer}/api`; repeatable.
+    #[arg(long = "resource", value_name = "URI")]
+    pub resources: Vec<String>,
+    /// The access token format for clients that do not set `access_token_format`.
+    #[arg(long, value_enum, default_value_t = TokenFormat::Opaque)]
+    pub access_token_format: TokenFormat,
+    /// A PEM private key for ID tokens and JWT access tokens; repeatable, the first of each
+    /// type signs. Without it, keys are generated and kept in the store.
+    #[arg(long = "signing-key", value_name = "FILE")]
+    pub signing_keys: Vec<PathBuf>,
+    /// Rotation with a grace period (RFC 9700 §4.14.2): a replayed previous refresh token
+    /// within this many seconds gets a fresh pair; 0 is strict reuse detection.
+    #[arg(long, default_value_t = 0)]
+    pub refresh_grace_seconds: u64,
+    /// Require DPoP server nonces (RFC 9449 §8).
+    #[arg(long)]
+    pub dpop_nonce: bool,
+}
+
+/// `--access-token-format`, and a client's `access_token_format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenFormat {
+    /// A random 256-bit handle, looked up in the store.
+    Opaque,
+    /// An RFC 9068 JWT.
+    Jwt,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Register, list, delete clients, or rotate a client's secret, in `--store`.
+    #[command(subcommand)]
+    Client(ClientCommand),
+}

@@ -1,0 +1,89 @@
+//! Flags and fixture members accepted before the feature behind them is built: each is
+//! reported on stderr and otherwise ignored, so a black-box suite can start the server with
+//! them today. An entry leaves this file with the issue that builds its feature.
+
+use super::cli::{Cli, TokenFormat};
+use super::fixtures::{AuthMethod, ClientFixture, UserFixture};
+
+fn not_built(what: &str, feature: &str) {
+    tracing::warn!("{what} is accepted but not built yet ({feature}): ignored");
+}
+
+/// Reports the flags of `cli` whose feature is not built yet.
+pub fn flags(cli: &Cli) {
+    if cli.enable_registration {
+        not_built(
+            "--enable-registration",
+            "dynamic client registration, RFC 7591",
+        );
+    }
+    if cli.enable_cimd {
+        not_built("--enable-cimd", "client ID metadata documents");
+    }
+    if !cli.resources.is_empty() {
+        not_built("--resource", "resource indicators, RFC 8707");
+    }
+    if cli.access_token_format == TokenFormat::Jwt {
+        not_built("--access-token-format jwt", "JWT access tokens, RFC 9068");
+    }
+    if !cli.signing_keys.is_empty() {
+        not_built("--signing-key", "ID tokens and JWT access tokens");
+    }
+    if cli.refresh_grace_seconds > 0 {
+        not_built(
+            "--refresh-grace-seconds",
+            "refresh rotation grace, RFC 9700 §4.14.2",
+        );
+    }
+    if cli.dpop_nonce {
+        not_built("--dpop-nonce", "DPoP, RFC 9449");
+    }
+}
+
+/// Reports the members of a client fixture whose feature is not built yet.
+pub fn client_members(client: &ClientFixture) {
+    let id = &client.client_id;
+    let member = |name: &str, feature: &str| {
+        not_built(&format!("client {id:?}: member {name:?}"), feature);
+    };
+    match client.token_endpoint_auth_method {
+        Some(AuthMethod::PrivateKeyJwt) => member(
+            "token_endpoint_auth_method",
+            "private_key_jwt; the client cannot authenticate until it is",
+        ),
+        // Either secret method is accepted from every confidential client.
+        Some(AuthMethod::ClientSecretPost | AuthMethod::ClientSecretBasic) => member(
+            "token_endpoint_auth_method",
+            "pinning a client to one secret method",
+        ),
+        Some(AuthMethod::None) | None => {}
+    }
+    if client.jwks.is_some() || client.jwks_uri.is_some() {
+        member("jwks / jwks_uri", "private_key_jwt, RFC 7523");
+    }
+    if !client.response_types.is_empty() {
+        member("response_types", "OpenID Connect response types");
+    }
+    if client.application_type.is_some() {
+        member("application_type", "OpenID Connect Registration");
+    }
+    if client.dpop_bound_access_tokens {
+        member("dpop_bound_access_tokens", "DPoP, RFC 9449");
+    }
+    if client.require_pushed_authorization_requests {
+        member("require_pushed_authorization_requests", "PAR, RFC 9126");
+    }
+    if client.access_token_format == Some(TokenFormat::Jwt) {
+        member("access_token_format", "JWT access tokens, RFC 9068");
+    }
+}
+
+/// Reports the members of a user fixture whose feature is not built yet.
+pub fn user_members(user: &UserFixture) {
+    if !user.claims.is_empty() {
+        not_built(
+            &format!("user {:?}: member \"claims\"", user.username),
+            "OpenID Connect userinfo",
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The example server's black-box interface: every flag and every fixture member the suites
+//! that drive it may use is accepted today, before the feature behind it is built; what is not
+//! built yet is named on stderr, and a malformed value stops the server with an error naming
+//! the member. The logs are `tracing`'s, one line per request, without a secret on any line.
+
+use crate::process::{ServerProcess, http, post_as, run_cli};
+use oauth2::reqwest::StatusCode;
+use tempfile::NamedTempFile;
+
+const SECRET: &str = "interface-test-secret-8c1e";
+const PASSWORD: &str = "interface-test-password-5d2f";
+
+fn fixtures(json: serde_json::Value) -> NamedTempFile {
+    let file = NamedTempFile::new().expect("a temporary fixtures file");
+    std::fs::write(file.path(), json.to_string()).expect("the fixtures written");
+    file
+}
+
+fn every_member() -> serde_json::Value {
+    serde_json::json!({
+        "clients": [{
+            "client_id": "everything",
+            "client_secret": SECRET,
+            "redirect_uris": ["http://127.0.0.1/cb"],
+            "grant_types": ["authorization_code", "refresh_token", "client_credentials",
+                "urn:ietf:params:oauth:grant-type:device_code",
+                "urn:ietf:params:oauth:grant-type:token-exchange",
+                "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+            "scope": "read write profile email phone address openid offline_access",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "jwks": {"keys": []},
+            "response_types": ["code"],
+            "application_type": "web",
+            "dpop_bound_access_tokens": false,
+            "require_pushed_authorization_requests": false,
+            "access_token_format": "jwt",
+            "client_name": "Everything <&> Co",
+            "resource_server": true
+        }, {
+            "client_id": "service-only",
+            "client_secret_hash": "sha256$not-a-real-hash",
+            "grant_types": ["client_credentials"]
+        }, {
+            "client_id": "keys-only",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks_uri": "https://keys.example/jwks.json",
+            "grant_types": ["client_credentials"]
+        }],
+        "users": [{
+            "username": "alice",
+            "password": PASSWORD,
+            "claims": {"name": "Alice", "email": "alice@example.com", "email_verified": true}
+        }]
+    })
+}
+
+#[tokio::test]
+async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
+    let file = fixtures(every_member());
+    let key = NamedTempFile::new().expect("a key file");
+    let key_path = key.path().to_str().expect("a UTF-8 path");
+    let server = ServerProcess::start(&[
+        "--fixtures",
+        file.path().to_str().expect("a UTF-8 path"),
+        "--enable-password",
+        "--enable-implicit",
+        "--enable-registration",
+        "--enable-cimd",
+        "--resource",
+        "https://a.example/api",
+        "--resource",
+        "https://b.example/api",
+        "--access-token-format",
+        "opaque",
+        "--signing-key",
+        key_path,
+        "--refresh-grace-seconds",
+        "30",
+        "--dpop-nonce",
+    ])
+    .await;
+    let http = http();
+    let token_url = server.url("/token");
+    let reply = post_as(
+        &http,
+        &token_url,
+        ("everything", SECRET),
+        &[
+            ("grant_type", "client_credentials"),
+            ("scope", "read openid"),
+        ],
+    )
+    .await
+    .expect("a token response");
+    assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
+    // Until private_key_jwt is built, a client registered for it cannot authenticate at all,
+    // and never passes for a public client.
+    let reply = http
+        .post(&token_url)
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "keys-only"),
+        ])
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+
+    let log = server.log();
+    for named in [
+        "--enable-registration",
+        "--enable-cimd",
+        "--resource",
+        "--signing-key",
+        "--refresh-grace-seconds",
+        "--dpop-nonce",
+        "member \"access_token_format\"",
+        "member \"token_endpoint_auth_method\"",
+        "member \"claims\"",
+    ] {
+        assert!(log.contains(named), "{named} not reported in:\n{log}");
+    }
+    assert!(log.contains("not built yet"), "{log}");
+    // One line per request, when its span closes, with what it was and how it ended.
+    assert!(
+        log.lines().any(|l| l.contains("endpoint=\"token\"")
+            && l.contains("client_id=\"everything\"")
+            && l.contains("status=200")),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("client authentication failed")
+                && l.contains("client_id=\"keys-only\"")),
+        "{log}"
+    );
+    for secret in [SECRET, PASSWORD] {
+        assert!(!log.contains(secret), "a secret in the log:\n{log}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_member_stops_the_server_naming_the_client_and_member() {
+    for (member, value) in [
+        (
+            "token_endpoint_auth_method",
+            serde_json::json!("tls_client_auth"),
+        ),
+        ("dpop_bound_access_tokens", serde_json::json!("true")),
+        ("access_token_format", serde_json::json!("macaroon")),
+        ("application_type", serde_json::json!("desktop")),
+    ] {
+        let mut json = every_member();
+        json["clients"][0][member] = value;
+        let file = fixtures(json);
+        let run = run_cli(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--fixtures",
+            file.path().to_str().expect("a UTF-8 path"),
+        ])
+        .await;
+        assert!(!run.status.success(), "{member}: the server started");
+        assert!(
+            run.stderr.contains(member) && run.stderr.contains("everything"),
+            "{member}: {}",
+            run.stderr
+        );
+    }
+}
