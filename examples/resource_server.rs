@@ -7,9 +7,9 @@
 //! curl -H "Authorization: Bearer ACCESS_TOKEN" http://127.0.0.1:8090/api/notes
 //! ```
 //!
-//! | route | scope |
+//! | route | needs |
 //! |---|---|
-//! | `GET /api/me` | `profile` |
+//! | `GET /api/me` | any active token |
 //! | `GET /api/notes` | `read` |
 //! | `POST /api/notes` | `write` |
 //!
@@ -19,10 +19,8 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use clap::Parser;
@@ -101,9 +99,12 @@ async fn main() {
 }
 
 /// Who the token speaks for, if it is active and carries `required`.
-async fn authorize(api: &Api, headers: &HeaderMap, required: Scope) -> Result<String, Response> {
-    let reject = |r: BearerRejection| r.into_response().map(Body::from);
-    let token = extract(headers).map_err(reject)?;
+async fn authorize(
+    api: &Api,
+    headers: &HeaderMap,
+    required: Scope,
+) -> Result<String, BearerRejection> {
+    let token = extract(headers)?;
     let answer = api
         .http
         .post(&api.cli.introspection_url)
@@ -111,23 +112,23 @@ async fn authorize(api: &Api, headers: &HeaderMap, required: Scope) -> Result<St
         .form(&[("token", token), ("token_type_hint", "access_token")])
         .send()
         .await;
+    // The authorization server is down, refused us, or answered nonsense: fail closed.
     let introspection: Introspection = match answer {
-        Ok(response) if response.status().is_success() => match response.bytes().await {
-            Ok(body) => {
-                serde_json::from_slice(&body).map_err(|_| reject(BearerRejection::unavailable()))?
-            }
-            Err(_) => return Err(reject(BearerRejection::unavailable())),
-        },
-        // The authorization server is down or refused us: fail closed.
-        _ => return Err(reject(BearerRejection::unavailable())),
+        Ok(response) if response.status().is_success() => response
+            .bytes()
+            .await
+            .ok()
+            .and_then(|body| serde_json::from_slice(&body).ok())
+            .ok_or_else(BearerRejection::unavailable)?,
+        _ => return Err(BearerRejection::unavailable()),
     };
     if !introspection.active {
-        return Err(reject(BearerRejection::invalid_token()));
+        return Err(BearerRejection::invalid_token());
     }
     let granted = introspection.scope.as_deref().map(Scope::parse).transpose();
     match granted {
-        Ok(Some(granted)) if granted.contains(required) => {}
-        _ => return Err(reject(BearerRejection::insufficient_scope(required))),
+        Ok(granted) if granted.unwrap_or_default().contains(required) => {}
+        _ => return Err(BearerRejection::insufficient_scope(required)),
     }
     Ok(introspection
         .sub
@@ -135,34 +136,34 @@ async fn authorize(api: &Api, headers: &HeaderMap, required: Scope) -> Result<St
         .unwrap_or_default())
 }
 
-async fn me(State(api): State<Arc<Api>>, headers: HeaderMap) -> Response {
-    match authorize(&api, &headers, Scope::PROFILE).await {
-        Ok(sub) => Json(json!({ "sub": sub })).into_response(),
-        Err(rejection) => rejection,
-    }
+async fn me(
+    State(api): State<Arc<Api>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, BearerRejection> {
+    let sub = authorize(&api, &headers, Scope::empty()).await?;
+    Ok(Json(json!({ "sub": sub })))
 }
 
-async fn list_notes(State(api): State<Arc<Api>>, headers: HeaderMap) -> Response {
-    match authorize(&api, &headers, Scope::READ).await {
-        Ok(_) => Json(json!({ "notes": *api.notes.lock().expect("notes lock") })).into_response(),
-        Err(rejection) => rejection,
-    }
+async fn list_notes(
+    State(api): State<Arc<Api>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, BearerRejection> {
+    authorize(&api, &headers, Scope::READ).await?;
+    Ok(Json(
+        json!({ "notes": *api.notes.lock().expect("notes lock") }),
+    ))
 }
 
 async fn add_note(
     State(api): State<Arc<Api>>,
     headers: HeaderMap,
     Json(note): Json<Value>,
-) -> Response {
-    match authorize(&api, &headers, Scope::WRITE).await {
-        Ok(sub) => {
-            let text = note["text"].as_str().unwrap_or_default();
-            api.notes
-                .lock()
-                .expect("notes lock")
-                .push(format!("{sub}: {text}"));
-            StatusCode::CREATED.into_response()
-        }
-        Err(rejection) => rejection,
-    }
+) -> Result<StatusCode, BearerRejection> {
+    let sub = authorize(&api, &headers, Scope::WRITE).await?;
+    let text = note["text"].as_str().unwrap_or_default();
+    api.notes
+        .lock()
+        .expect("notes lock")
+        .push(format!("{sub}: {text}"));
+    Ok(StatusCode::CREATED)
 }

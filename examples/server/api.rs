@@ -1,99 +1,97 @@
 //! A small protected API, validating bearer tokens in-process: the resource server living in
-//! the authorization server's process, sharing its store.
+//! the authorization server's process, sharing its store. Both of the framework's forms are
+//! here: the `BearerToken` extractor (with `require` for a scope) and the `BearerLayer`.
 //!
-//! | route | scope |
+//! | route | needs |
 //! |---|---|
-//! | `GET /api/me` | `profile` |
+//! | `GET /api/me` | any valid token (client credentials included) |
 //! | `GET /api/notes` | `read` |
 //! | `POST /api/notes` | `write` |
 
 use std::sync::{Arc, Mutex};
 
-use axum::Json;
-use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{FromRef, State};
+use axum::handler::Handler as _;
+use axum::http::StatusCode;
 use axum::routing::get;
+use axum::{Json, Router};
 use oauth2_provider::Server;
+use oauth2_provider::axum::BearerToken;
+use oauth2_provider::endpoint::bearer::BearerRejection;
 use oauth2_provider::provider::Provider;
 use oauth2_provider::store::ClientStore;
+use oauth2_provider::tower::BearerLayer;
 use serde_json::{Value, json};
 
 use super::model::{Client, Scope};
 
+/// A provider of the example's clients and scopes.
+pub trait ApiProvider: Provider<Clients: ClientStore<Client = Client>> {}
+impl<P: Provider<Clients: ClientStore<Client = Client>>> ApiProvider for P {}
+
 struct Api<P> {
     server: Arc<Server<P>>,
-    notes: Mutex<Vec<String>>,
+    notes: Arc<Mutex<Vec<String>>>,
+}
+
+impl<P> Clone for Api<P> {
+    fn clone(&self) -> Self {
+        Api {
+            server: Arc::clone(&self.server),
+            notes: Arc::clone(&self.notes),
+        }
+    }
+}
+
+/// What the `BearerToken` extractor needs from the state: the server.
+impl<P> FromRef<Api<P>> for Arc<Server<P>> {
+    fn from_ref(api: &Api<P>) -> Self {
+        Arc::clone(&api.server)
+    }
 }
 
 /// The API's routes, over `server`'s tokens.
-pub fn routes<P: Provider<Clients: ClientStore<Client = Client>>>(
-    server: Arc<Server<P>>,
-) -> Router {
-    let api = Arc::new(Api {
+pub fn routes<P: ApiProvider, S>(server: Arc<Server<P>>) -> Router<S> {
+    let readers = BearerLayer::scope(Arc::clone(&server), Scope::READ);
+    let api = Api {
         server,
-        notes: Mutex::new(Vec::new()),
-    });
+        notes: Arc::default(),
+    };
     Router::new()
         .route("/api/me", get(me::<P>))
-        .route("/api/notes", get(list_notes::<P>).post(add_note::<P>))
+        .route(
+            "/api/notes",
+            get(list_notes::<P>.layer(readers)).post(add_note::<P>),
+        )
         .with_state(api)
 }
 
-/// The token's subject (or client) if it carries `required`, else the RFC 6750 rejection.
-async fn authorize<P: Provider<Clients: ClientStore<Client = Client>>>(
-    api: &Api<P>,
-    headers: &HeaderMap,
-    required: Scope,
-) -> Result<(String, String), Response> {
-    match api.server.bearer(headers, required).await {
-        Ok(token) => Ok((
-            token.subject().unwrap_or(token.client_id()).to_owned(),
-            token.scope().to_string(),
-        )),
-        Err(rejection) => Err(rejection.into_response().map(Body::from)),
-    }
+/// Who the token speaks for: its subject, or the client for its own token.
+fn holder<P: Provider>(token: &BearerToken<P>) -> String {
+    token.subject().unwrap_or(token.client_id()).to_owned()
 }
 
-async fn me<P: Provider<Clients: ClientStore<Client = Client>>>(
-    State(api): State<Arc<Api<P>>>,
-    headers: HeaderMap,
-) -> Response {
-    match authorize(&api, &headers, Scope::PROFILE).await {
-        Ok((sub, scope)) => Json(json!({ "sub": sub, "scope": scope })).into_response(),
-        Err(rejection) => rejection,
-    }
+async fn me<P: ApiProvider>(token: BearerToken<P>) -> Json<Value> {
+    Json(json!({ "sub": holder(&token), "scope": token.scope().to_string() }))
 }
 
-async fn list_notes<P: Provider<Clients: ClientStore<Client = Client>>>(
-    State(api): State<Arc<Api<P>>>,
-    headers: HeaderMap,
-) -> Response {
-    match authorize(&api, &headers, Scope::READ).await {
-        Ok(_) => {
-            let notes = api.notes.lock().expect("notes lock").clone();
-            Json(json!({ "notes": notes })).into_response()
-        }
-        Err(rejection) => rejection,
-    }
+/// Behind the `read` layer: the extractor takes the token the layer validated.
+async fn list_notes<P: ApiProvider>(
+    State(api): State<Api<P>>,
+    _token: BearerToken<P>,
+) -> Json<Value> {
+    let notes = api.notes.lock().expect("notes lock").clone();
+    Json(json!({ "notes": notes }))
 }
 
-async fn add_note<P: Provider<Clients: ClientStore<Client = Client>>>(
-    State(api): State<Arc<Api<P>>>,
-    headers: HeaderMap,
+async fn add_note<P: ApiProvider>(
+    State(api): State<Api<P>>,
+    token: BearerToken<P>,
     Json(note): Json<Value>,
-) -> Response {
-    match authorize(&api, &headers, Scope::WRITE).await {
-        Ok((sub, _)) => {
-            let text = note["text"].as_str().unwrap_or_default().to_owned();
-            api.notes
-                .lock()
-                .expect("notes lock")
-                .push(format!("{sub}: {text}"));
-            StatusCode::CREATED.into_response()
-        }
-        Err(rejection) => rejection,
-    }
+) -> Result<StatusCode, BearerRejection> {
+    token.require(Scope::WRITE)?;
+    let text = note["text"].as_str().unwrap_or_default();
+    let entry = format!("{}: {text}", holder(&token));
+    api.notes.lock().expect("notes lock").push(entry);
+    Ok(StatusCode::CREATED)
 }

@@ -20,8 +20,7 @@
 #![deny(unreachable_pub)]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "axum")]
-pub mod axum;
+mod adapter;
 pub mod config;
 pub mod endpoint;
 pub mod error;
@@ -37,6 +36,12 @@ pub mod secret;
 pub mod store;
 mod trace;
 
+#[cfg(feature = "actix")]
+pub use adapter::actix;
+#[cfg(feature = "axum")]
+pub use adapter::axum;
+#[cfg(feature = "tower")]
+pub use adapter::tower;
 pub use config::Config;
 pub use endpoint::Server;
 pub use error::{ErrorCode, OAuthError, StoreError};

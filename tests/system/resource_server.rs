@@ -68,14 +68,15 @@ async fn check_api(base: &str, issuer: &str, secret: &str) {
         .unwrap();
     let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
     assert_eq!(body["notes"], serde_json::json!(["demo-app: hello"]));
-    let response = call(reqwest::Method::GET, "/api/me", Some(&read_write))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    // Any valid token, a client's own included, may ask who it speaks for.
     let response = call(reqwest::Method::GET, "/api/me", Some(&read))
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["sub"], "demo-app");
+    let response = call(reqwest::Method::GET, "/api/me", None).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     // No credentials: the bare challenge, no error code (§3.1).
     let response = call(reqwest::Method::GET, "/api/notes", None)

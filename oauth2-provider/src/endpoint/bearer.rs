@@ -29,6 +29,15 @@ pub struct BearerRejection {
     scope: Option<String>,
 }
 
+impl std::fmt::Display for BearerRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.error {
+            None => f.write_str("no bearer token"),
+            Some(error) => write!(f, "bearer token refused: {}", error.code().as_str()),
+        }
+    }
+}
+
 impl BearerRejection {
     /// The RFC 6750 error; `None` when the request carried no credentials at all (§3.1: then
     /// the challenge names no error).
@@ -39,10 +48,18 @@ impl BearerRejection {
     /// The response: 400, 401 or 403 with `WWW-Authenticate: Bearer ...` (503 or 500 when the
     /// store failed).
     pub fn into_response(self) -> Response<Bytes> {
-        let status = match &self.error {
+        self.response()
+    }
+
+    /// The status [`into_response`](Self::into_response) answers with.
+    pub fn status(&self) -> StatusCode {
+        match &self.error {
             None => StatusCode::UNAUTHORIZED,
             Some(error) => error.code().token_status(),
-        };
+        }
+    }
+
+    pub(crate) fn response(&self) -> Response<Bytes> {
         let mut challenge = String::from("Bearer realm=\"oauth2\"");
         if let Some(error) = &self.error {
             challenge.push_str(&format!(", error=\"{}\"", error.code().as_str()));
@@ -54,7 +71,7 @@ impl BearerRejection {
             challenge.push_str(&format!(", scope=\"{scope}\""));
         }
         let mut response = Response::new(Bytes::new());
-        *response.status_mut() = status;
+        *response.status_mut() = self.status();
         // Descriptions and scope tokens exclude `"` and `\` and control characters by
         // construction, so the header is always valid.
         if let Ok(value) = HeaderValue::try_from(challenge) {
@@ -104,6 +121,23 @@ impl BearerRejection {
         }
     }
 
+    /// `invalid_request` (400): an `Authorization` header that is not a bearer token.
+    pub(crate) fn malformed() -> Self {
+        Self::new(
+            ErrorCode::InvalidRequest,
+            "the Authorization header is not a bearer token",
+        )
+    }
+
+    /// `server_error` (500): the application is set up wrong (an adapter found no server).
+    #[cfg(feature = "actix")]
+    pub(crate) fn misconfigured() -> Self {
+        Self::new(
+            ErrorCode::ServerError,
+            "the resource server is misconfigured",
+        )
+    }
+
     /// The rejection for a store failure (503 or 500).
     pub fn unavailable() -> Self {
         Self::new(
@@ -132,12 +166,9 @@ pub fn extract(headers: &HeaderMap) -> Result<&str, BearerRejection> {
             error: None,
             scope: None,
         }),
-        (Some(value), None) => bearer_token(value.as_bytes()).ok_or_else(|| {
-            BearerRejection::new(
-                ErrorCode::InvalidRequest,
-                "the Authorization header is not a bearer token",
-            )
-        }),
+        (Some(value), None) => {
+            bearer_token(value.as_bytes()).ok_or_else(BearerRejection::malformed)
+        }
         (Some(_), Some(_)) => Err(BearerRejection::new(
             ErrorCode::InvalidRequest,
             "more than one Authorization header",

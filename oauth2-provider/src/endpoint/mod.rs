@@ -41,32 +41,61 @@ impl<P: Provider> Server<P> {
         &self.provider
     }
 
+    /// `true` when `path` is one of this server's endpoints: what a router or a layer in
+    /// front of other routes sends to [`handle`](Self::handle).
+    pub fn serves(&self, path: &str) -> bool {
+        self.endpoint_at(path).is_some()
+    }
+
+    fn endpoint_at(&self, path: &str) -> Option<Endpoint> {
+        let paths = &self.provider.config().paths;
+        if path == paths.token {
+            Some(Endpoint::Token)
+        } else if path == paths.authorize {
+            Some(Endpoint::Authorize)
+        } else if path == paths.revoke {
+            Some(Endpoint::Revoke)
+        } else if path == paths.introspect {
+            Some(Endpoint::Introspect)
+        } else if self.metadata_path().is_some_and(|p| p == path) {
+            Some(Endpoint::Metadata)
+        } else {
+            None
+        }
+    }
+
     /// Routes on the paths of [`crate::config::Config::paths`] and the metadata path; `404`
     /// for any other path.
     pub async fn handle<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
-        let paths = &self.provider.config().paths;
-        let path = request.uri().path();
-        if path == paths.token {
-            self.token(request).await
-        } else if path == paths.authorize {
-            self.authorize(request).await
-        } else if path == paths.revoke {
-            self.revoke(request).await
-        } else if path == paths.introspect {
-            self.introspect(request).await
-        } else if self.metadata_path().is_some_and(|p| p == path) {
-            let method = request.method().clone();
-            crate::trace::endpoint("metadata", async move {
-                match method {
-                    Method::GET | Method::HEAD => self.metadata(),
-                    _ => response::method_not_allowed("GET, HEAD"),
-                }
-            })
-            .await
-        } else {
-            let mut response = Response::new(Bytes::new());
-            *response.status_mut() = StatusCode::NOT_FOUND;
-            response
+        match self.endpoint_at(request.uri().path()) {
+            Some(Endpoint::Token) => self.token(request).await,
+            Some(Endpoint::Authorize) => self.authorize(request).await,
+            Some(Endpoint::Revoke) => self.revoke(request).await,
+            Some(Endpoint::Introspect) => self.introspect(request).await,
+            Some(Endpoint::Metadata) => {
+                let method = request.method().clone();
+                crate::trace::endpoint("metadata", async move {
+                    match method {
+                        Method::GET | Method::HEAD => self.metadata(),
+                        _ => response::method_not_allowed("GET, HEAD"),
+                    }
+                })
+                .await
+            }
+            None => {
+                let mut response = Response::new(Bytes::new());
+                *response.status_mut() = StatusCode::NOT_FOUND;
+                response
+            }
         }
     }
+}
+
+#[derive(Clone, Copy)]
+enum Endpoint {
+    Authorize,
+    Token,
+    Revoke,
+    Introspect,
+    Metadata,
 }

@@ -2,6 +2,8 @@
 //! `http::Request`s over the hand-written models of [`support`], bad input of every kind, and
 //! what `Debug` shows.
 
+#[cfg(feature = "actix")]
+mod actix_adapter;
 mod authorize_endpoint;
 #[cfg(feature = "axum")]
 mod axum_adapter;
@@ -21,4 +23,8 @@ mod refresh;
 mod revocation;
 mod support;
 mod token;
+#[cfg(feature = "tower")]
+mod tower_adapter;
 mod tracing;
+#[cfg(feature = "tower")]
+mod wire;

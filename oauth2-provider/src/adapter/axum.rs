@@ -1,0 +1,92 @@
+//! The axum adapter (feature `axum`): the endpoints as a [`Router`] to merge into yours, a
+//! [`BearerToken`] extractor for protected handlers, and [`BearerRejection`] as a response.
+//!
+//! ```no_run
+//! # use oauth2_provider::{Server, provider::{Provider, ScopeOf}};
+//! use std::sync::Arc;
+//! use axum::{Router, routing::get};
+//! use oauth2_provider::axum::BearerToken;
+//! use oauth2_provider::endpoint::bearer::BearerRejection;
+//!
+//! async fn me<P: Provider>(token: BearerToken<P>) -> String {
+//!     format!("hello, {}", token.subject().unwrap_or(token.client_id()))
+//! }
+//!
+//! async fn admin<P: Provider>(token: BearerToken<P>) -> Result<&'static str, BearerRejection> {
+//!     token.require(admin_scope::<P>())?; // 403 insufficient_scope, naming the scope
+//!     Ok("welcome")
+//! }
+//! # fn admin_scope<P: Provider>() -> ScopeOf<P> { todo!() }
+//!
+//! # fn app<P: Provider>(provider: P) -> Router {
+//! let server = Arc::new(Server::new(provider));
+//! Router::new()
+//!     .route("/api/me", get(me::<P>))
+//!     .route("/api/admin", get(admin::<P>))
+//!     .merge(oauth2_provider::axum::router(Arc::clone(&server)))
+//!     .with_state(server)
+//! # }
+//! ```
+//!
+//! For a scope required by every handler of a route, put
+//! [`BearerLayer`](crate::tower::BearerLayer) on it with `route_layer`: the extractor then
+//! takes the token the layer validated.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+
+pub use super::BearerToken;
+use super::tower::OAuthService;
+use crate::endpoint::Server;
+use crate::endpoint::bearer::BearerRejection;
+use crate::provider::Provider;
+use crate::resource::{Requirements, Validated};
+
+/// A router serving every endpoint of `server` at the paths of its configuration, for any
+/// state type: merge it into your router before or after `with_state`.
+pub fn router<P: Provider, S: Clone + Send + Sync + 'static>(server: Arc<Server<P>>) -> Router<S> {
+    let paths = server.provider().config().paths.clone();
+    let metadata = server.metadata_path();
+    let service = OAuthService::new(server);
+    let mut router = Router::new()
+        .route_service(&paths.authorize, service.clone())
+        .route_service(&paths.token, service.clone())
+        .route_service(&paths.revoke, service.clone())
+        .route_service(&paths.introspect, service.clone());
+    if let Some(path) = metadata {
+        router = router.route_service(&path, service);
+    }
+    router
+}
+
+impl IntoResponse for BearerRejection {
+    fn into_response(self) -> Response {
+        BearerRejection::into_response(self).map(Body::from)
+    }
+}
+
+/// Needs the [`Server`] in the router's state (`Arc<Server<P>>: FromRef<S>`).
+impl<P, S> FromRequestParts<S> for BearerToken<P>
+where
+    P: Provider,
+    Arc<Server<P>>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = BearerRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, BearerRejection> {
+        if let Some(token) = parts.extensions.get::<Validated<P>>() {
+            return Ok(BearerToken(token.clone()));
+        }
+        let server = Arc::<Server<P>>::from_ref(state);
+        server
+            .bearer_with(&parts.headers, &Requirements::any())
+            .await
+            .map(BearerToken)
+    }
+}
