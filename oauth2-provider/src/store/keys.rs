@@ -130,6 +130,17 @@ impl<T: KeyStore> KeyStore for Arc<T> {
     }
 }
 
+/// The algorithm of a stored row; an unknown name is a corrupt row.
+#[cfg(any(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "mysql",
+    feature = "redis"
+))]
+pub(super) fn stored_alg(name: &str) -> Result<Algorithm, StoreError> {
+    Algorithm::from_name(name).ok_or_else(|| super::row::corrupt("an unknown key algorithm"))
+}
+
 /// The memory store's keys.
 #[derive(Default)]
 pub(super) struct MemoryKeys(DashMap<String, StoredKey>);
