@@ -25,6 +25,8 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod grant;
+#[cfg(feature = "jwt")]
+pub mod jose;
 pub mod model;
 mod params;
 pub mod pkce;

@@ -48,6 +48,8 @@ pub struct MemoryStore<
     grants: RandomKeyed<GrantId, Family>,
     /// `remember_once` keys and until when each is remembered.
     once: RandomKeyed<TokenHash, SystemTime>,
+    #[cfg(feature = "jwt")]
+    pub(super) keys: super::keys::MemoryKeys,
 }
 
 /// A map whose keys are already uniformly random: SHA-256 digests and random grant ids.
@@ -109,6 +111,8 @@ impl<C: OAuthClient, K, A, R> Default for MemoryStore<C, K, A, R> {
             refresh: random_keyed(),
             grants: random_keyed(),
             once: random_keyed(),
+            #[cfg(feature = "jwt")]
+            keys: Default::default(),
         }
     }
 }

@@ -10,7 +10,12 @@
 //! concurrency: exactly one caller sees [`Exchange::Done`], every other sees
 //! [`Exchange::AlreadyUsed`], and the tokens a code or refresh token issued exist from the
 //! instant it was consumed, so revoking the grant on a replay always catches them.
+//!
+//! With the feature `jwt`, a third trait, `KeyStore`, keeps the provider's signing keys;
+//! every store here is one.
 
+#[cfg(feature = "jwt")]
+mod keys;
 mod memory;
 #[cfg(feature = "tokio")]
 mod purge;
@@ -32,6 +37,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+#[cfg(feature = "jwt")]
+pub use keys::{KeyStore, StoredKey};
 pub use memory::MemoryStore;
 #[cfg(feature = "tokio")]
 pub use purge::PurgeTask;

@@ -32,3 +32,4 @@ async fn open(_test: &str) -> Option<Memory> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(keys, open);

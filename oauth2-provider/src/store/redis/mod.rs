@@ -2,6 +2,8 @@
 
 mod clients;
 mod fields;
+#[cfg(feature = "jwt")]
+mod keys;
 mod script;
 mod tokens;
 
@@ -32,6 +34,8 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 /// | `{prefix}refresh:{hex hash}` | hash | a refresh token, and whether it was rotated | with the token, or never |
 /// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens | with the last of them |
 /// | `{prefix}once:{hex key}` | string | a key `remember_once` remembers | when it is forgotten |
+/// | `{prefix}key:{kid}` | hash | a signing key (feature `jwt`) | never |
+/// | `{prefix}keys` | set | every signing key's `kid` | never |
 ///
 /// A code or token key expires at the record's own expiry, so [`purge_expired`] has nothing
 /// to do, and a used code stays until then: presenting it again is caught as a replay. Only

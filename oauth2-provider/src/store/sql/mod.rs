@@ -15,6 +15,8 @@
 
 mod clients;
 mod dialect;
+#[cfg(feature = "jwt")]
+mod keys;
 #[cfg(feature = "mysql")]
 mod mysql;
 #[cfg(feature = "postgres")]

@@ -190,6 +190,19 @@ const STATEMENTS: Statements = Statements {
         "DELETE FROM oauth_refresh_tokens WHERE expires_at <= ? LIMIT ?",
         "DELETE FROM oauth_once WHERE expires_at <= ? LIMIT ?",
     ],
+
+    #[cfg(feature = "jwt")]
+    load_keys: "SELECT kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, \
+        private_key FROM oauth_keys",
+    #[cfg(feature = "jwt")]
+    save_key: "INSERT INTO oauth_keys (kid, alg, created_at, activates_at, retired_at, \
+        retain_until, encrypted, private_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+        ON DUPLICATE KEY UPDATE alg = VALUES(alg), created_at = VALUES(created_at), \
+        activates_at = VALUES(activates_at), retired_at = VALUES(retired_at), \
+        retain_until = VALUES(retain_until), encrypted = VALUES(encrypted), \
+        private_key = VALUES(private_key)",
+    #[cfg(feature = "jwt")]
+    delete_key: "DELETE FROM oauth_keys WHERE kid = ?",
 };
 
 impl private::Dialect for MySql {

@@ -32,6 +32,14 @@ pub(crate) struct Statements {
     pub(crate) revoke_grant: [&'static str; 3],
     /// `(now, batch)`: each deletes at most `batch` expired rows.
     pub(crate) purge: [&'static str; 4],
+
+    #[cfg(feature = "jwt")]
+    pub(crate) load_keys: &'static str,
+    /// Inserts, or replaces every column of the row with the same `kid`.
+    #[cfg(feature = "jwt")]
+    pub(crate) save_key: &'static str,
+    #[cfg(feature = "jwt")]
+    pub(crate) delete_key: &'static str,
 }
 
 /// `client_id, secret_hash, redirect_uris, grant_types, scope, name`.
@@ -85,6 +93,19 @@ pub(crate) const REFRESH_COLUMNS: &[Column] = &[
 /// `used`.
 pub(crate) const USED: &[Column] = &[Column::Bool];
 
+/// `kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, private_key`.
+#[cfg(feature = "jwt")]
+pub(crate) const KEY_COLUMNS: &[Column] = &[
+    Column::Text,
+    Column::Text,
+    Column::Int,
+    Column::Int,
+    Column::Int,
+    Column::Int,
+    Column::Bool,
+    Column::Bytes,
+];
+
 /// SQLite and PostgreSQL.
 pub(crate) const STANDARD: Statements = Statements {
     find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name \
@@ -137,6 +158,19 @@ pub(crate) const STANDARD: Statements = Statements {
         "DELETE FROM oauth_once WHERE key_hash IN \
          (SELECT key_hash FROM oauth_once WHERE expires_at <= $1 LIMIT $2)",
     ],
+
+    #[cfg(feature = "jwt")]
+    load_keys: "SELECT kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, \
+        private_key FROM oauth_keys",
+    #[cfg(feature = "jwt")]
+    save_key: "INSERT INTO oauth_keys (kid, alg, created_at, activates_at, retired_at, \
+        retain_until, encrypted, private_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        ON CONFLICT (kid) DO UPDATE SET alg = excluded.alg, created_at = excluded.created_at, \
+        activates_at = excluded.activates_at, retired_at = excluded.retired_at, \
+        retain_until = excluded.retain_until, encrypted = excluded.encrypted, \
+        private_key = excluded.private_key",
+    #[cfg(feature = "jwt")]
+    delete_key: "DELETE FROM oauth_keys WHERE kid = $1",
 };
 
 /// SQLite and PostgreSQL: inserted, or an expired entry taken over; `(key, until, now)`.

@@ -31,6 +31,8 @@
 mod clients;
 mod exchange;
 mod extras;
+#[cfg(feature = "jwt")]
+mod keys;
 mod lifetime;
 mod outage;
 mod race;
@@ -45,6 +47,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub use clients::{client_secrets_hashed_at_rest, client_shared_by_nodes, clients};
 pub use exchange::{exchange_code, revoke_access_token, revoke_grant, rotate_refresh_token};
 pub use extras::{extras_survive_exchange_and_rotation, remember_once};
+#[cfg(feature = "jwt")]
+pub use keys::{
+    keys_delete, keys_replace_by_kid, keys_round_trip, keys_sealed_at_rest, keys_shared_by_nodes,
+};
 pub use lifetime::{expiry, hashed_at_rest, purge_expired};
 pub use outage::{Proxy, host_port, via};
 pub use race::{
@@ -142,7 +148,8 @@ pub fn unique_suffix() -> String {
 /// One `#[tokio::test]` per case for the backend that `$open(test_name)` opens: an
 /// `async fn(&str) -> Option<B>`, `None` when the backend's service is missing and the test was
 /// reported skipped. `tokens` runs the token store cases; `clients` the client store cases, for
-/// a store that keeps [`TestClient`]s too.
+/// a store that keeps [`TestClient`]s too; `keys` the key store cases (feature `jwt`), for a
+/// store that is a `KeyStore` too.
 #[macro_export]
 macro_rules! store_conformance {
     (tokens, $open:path) => {
@@ -156,6 +163,12 @@ macro_rules! store_conformance {
     (clients, $open:path) => {
         $crate::store_conformance!(@cases $open;
             clients, client_secrets_hashed_at_rest, client_shared_by_nodes,
+        );
+    };
+    (keys, $open:path) => {
+        $crate::store_conformance!(@cases $open;
+            keys_round_trip, keys_replace_by_kid, keys_delete, keys_shared_by_nodes,
+            keys_sealed_at_rest,
         );
     };
     (@cases $open:path; $($case:ident,)*) => {
