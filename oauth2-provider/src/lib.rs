@@ -71,6 +71,6 @@ pub mod __fuzz {
 }
 
 /// The README's quick start, compiled as a doctest so it stays true.
-#[cfg(all(doctest, feature = "derive"))]
+#[cfg(all(doctest, feature = "derive", feature = "axum"))]
 #[doc = include_str!("../../README.md")]
 mod readme {}

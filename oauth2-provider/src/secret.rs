@@ -93,10 +93,34 @@ pub fn hash_password(secret: &str) -> String {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let salt_bytes: [u8; 16] = random_bytes();
     let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes is a valid salt length");
-    argon2::Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .expect("argon2 with default parameters cannot fail on a valid salt")
-        .to_string()
+    timed_argon2(|| {
+        argon2::Argon2::default()
+            .hash_password(secret.as_bytes(), &salt)
+            .expect("argon2 with default parameters cannot fail on a valid salt")
+            .to_string()
+    })
+}
+
+/// Runs an argon2 computation; the first one that takes far longer than an optimised build
+/// would (about 20 ms) logs once how to fix it: an unoptimised argon2 makes a test suite that
+/// signs users in take ten times longer.
+#[cfg(feature = "argon2")]
+fn timed_argon2<T>(run: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    let started = Instant::now();
+    let result = run();
+    let took = started.elapsed();
+    if took > Duration::from_millis(250) && !WARNED.swap(true, Ordering::Relaxed) {
+        tracing::warn!(
+            took_ms = took.as_millis() as u64,
+            "an argon2 hash took this long, probably in an unoptimised (debug) build; add \
+             `[profile.dev.package.argon2] opt-level = 3` and the same for `blake2` to the \
+             workspace's Cargo.toml"
+        );
+    }
+    result
 }
 
 /// Checks a presented secret against its stored form, in constant time for the sha256 form
@@ -114,9 +138,11 @@ pub fn verify_secret(stored: &str, presented: &str) -> bool {
     if stored.starts_with("$argon2") {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
         return PasswordHash::new(stored).is_ok_and(|hash| {
-            argon2::Argon2::default()
-                .verify_password(presented.as_bytes(), &hash)
-                .is_ok()
+            timed_argon2(|| {
+                argon2::Argon2::default()
+                    .verify_password(presented.as_bytes(), &hash)
+                    .is_ok()
+            })
         });
     }
     false

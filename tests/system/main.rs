@@ -13,6 +13,7 @@ mod cluster;
 mod durability;
 mod interface;
 mod interop;
+mod minimal;
 mod outage;
 mod own_clients;
 mod resource_server;
