@@ -4,7 +4,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/minimal.rs"]
-mod minimal;
+mod quick_start;
 
 use oauth2::reqwest::{self, StatusCode, header};
 use serde_json::Value;
@@ -55,7 +55,7 @@ async fn token(http: &reqwest::Client, base: &str, form: &[(&str, &str)]) -> Str
 async fn the_quick_start_serves_tokens_consent_and_a_protected_route() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = minimal::app(&base);
+    let app = quick_start::app(&base);
     tokio::spawn(async move { axum::serve(listener, app).await });
     let http = crate::example::http();
 
