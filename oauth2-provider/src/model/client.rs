@@ -6,7 +6,31 @@ use crate::scope::Scopes;
 
 /// A registered client.
 ///
-/// Derive it with `#[derive(OAuthClient)]` or implement it by hand:
+/// Derive it on your own struct, one attribute per role (see
+/// [`derive(OAuthClient)`](derive@crate::OAuthClient) for every role and the field types it
+/// takes):
+///
+/// ```
+/// use oauth2_provider::{OAuthClient, scopes};
+///
+/// #[scopes(read = 1 << 0, write = 1 << 1)]
+/// pub struct Scope;
+///
+/// #[derive(OAuthClient)]
+/// pub struct App {
+///     #[oauth(client_id)]
+///     id: String,
+///     #[oauth(secret_hash)]
+///     secret: Option<String>, // None: a public client
+///     #[oauth(redirect_uris)]
+///     callbacks: Vec<String>,
+///     #[oauth(scope)]
+///     allowed: Scope,
+///     plan: String, // your own columns stay yours
+/// }
+/// ```
+///
+/// or implement it by hand:
 ///
 /// ```
 /// use oauth2_provider::model::OAuthClient;

@@ -2,6 +2,22 @@
 
 /// The user who grants access.
 ///
+/// Derive it, naming the field that identifies the user (any `Display` type; see
+/// [`derive(ResourceOwner)`](derive@crate::ResourceOwner)):
+///
+/// ```
+/// use oauth2_provider::ResourceOwner;
+///
+/// #[derive(ResourceOwner)]
+/// pub struct User {
+///     #[oauth(subject)]
+///     id: i64,
+///     email: String,
+/// }
+/// ```
+///
+/// or implement it by hand:
+///
 /// ```
 /// use oauth2_provider::model::ResourceOwner;
 ///

@@ -58,8 +58,31 @@ pub struct NewToken<S> {
     pub extras: Extras,
 }
 
-/// A token record of kind `K`. Implement it through its kind's alias trait's derive,
-/// `#[derive(AccessToken)]` or `#[derive(RefreshToken)]`, or by hand:
+/// A token record of kind `K`. Derive it on your own row type with
+/// [`derive(AccessToken)`](derive@crate::AccessToken) or
+/// [`derive(RefreshToken)`](derive@crate::RefreshToken), one attribute per role:
+///
+/// ```
+/// use std::time::SystemTime;
+/// use oauth2_provider::model::{Extras, GrantId, TokenHash};
+/// use oauth2_provider::{AccessToken, scopes};
+///
+/// #[scopes(read = 1 << 0)]
+/// pub struct Scope;
+///
+/// #[derive(AccessToken)]
+/// pub struct TokenRow {
+///     #[oauth(token_hash)] hash: TokenHash,
+///     #[oauth(grant_id)] grant: GrantId,
+///     #[oauth(client_id)] client: String,
+///     #[oauth(subject)] user: Option<String>,
+///     #[oauth(scope)] scope: Scope,
+///     #[oauth(expires_at)] expires: Option<SystemTime>,
+///     #[oauth(extras)] extras: Extras,
+/// }
+/// ```
+///
+/// or implement it by hand:
 ///
 /// ```
 /// use std::time::SystemTime;

@@ -66,6 +66,45 @@ pub type ScopeOf<P> = <ClientOf<P> as OAuthClient>::Scope;
 pub type TokensOf<P> = <P as Provider>::Tokens;
 
 /// An authorization server: a store, an owner type, a configuration and hooks.
+///
+/// Generate it with [`#[provider(...)]`](macro@crate::provider) on an inherent impl: the
+/// grants it serves (the one switch), the store and configuration accessors, and the hooks you
+/// override, each checked against the signature the framework calls:
+///
+/// ```
+/// use oauth2_provider::config::Config;
+/// use oauth2_provider::store::MemoryStore;
+/// use oauth2_provider::{OAuthClient, OAuthError, ResourceOwner, scopes};
+///
+/// #[scopes(read = 1 << 0)]
+/// pub struct Scope;
+/// #[derive(OAuthClient)]
+/// pub struct App {
+///     #[oauth(client_id)] id: String,
+///     #[oauth(secret_hash)] secret: Option<String>,
+///     #[oauth(redirect_uris)] callbacks: Vec<String>,
+///     #[oauth(scope)] allowed: Scope,
+/// }
+/// #[derive(ResourceOwner)]
+/// pub struct User { #[oauth(subject)] name: String }
+///
+/// pub struct MyProvider { store: MemoryStore<App>, config: Config }
+///
+/// #[oauth2_provider::provider(owner = User, grants(client_credentials, password))]
+/// impl MyProvider {
+///     #[provider(store)]
+///     fn store(&self) -> &MemoryStore<App> { &self.store }
+///     #[provider(config)]
+///     fn config(&self) -> &Config { &self.config }
+///
+///     #[hook(authenticate_owner)]
+///     async fn sign_in(&self, username: &str, password: &str) -> Result<Option<User>, OAuthError> {
+///         Ok((username == "alice" && password == "wonderland").then(|| User { name: "alice".into() }))
+///     }
+/// }
+/// ```
+///
+/// or implement it by hand, as in the [module docs](self).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an OAuth provider",
     label = "add `#[oauth2_provider::provider(...)]` to an impl block of it, or implement `Provider` by hand"

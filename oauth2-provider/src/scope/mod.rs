@@ -112,8 +112,22 @@ pub enum ScopeError {
 
 /// A set of scopes over a bitset.
 ///
-/// Implement it with `#[scopes(...)]`, or by hand as in the [module docs](self). The provided
-/// methods are the whole behaviour; implementors supply only the table and the conversions.
+/// Declare it once with [`#[scopes(...)]`](macro@crate::scopes), which generates the type, its
+/// constants, parsing and formatting of the RFC 6749 §3.3 string, set algebra and serde:
+///
+/// ```
+/// use oauth2_provider::scopes;
+///
+/// #[scopes(read = 1 << 0, write = 1 << 1, "user:email" = 1 << 2, default = read)]
+/// pub struct Scope;
+///
+/// let granted: Scope = "write read".parse().unwrap();
+/// assert!(granted.contains(Scope::READ));
+/// assert_eq!(granted.to_string(), "read write");
+/// ```
+///
+/// or implement it by hand, as in the [module docs](self). The provided methods are the whole
+/// behaviour; implementors supply only the table and the conversions.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a scope type",
     label = "declare it with `#[oauth2_provider::scopes(...)]` or implement `Scopes` by hand"

@@ -41,7 +41,20 @@ struct PurgeStats {
 
 impl PurgeTask {
     /// Purges `store` every `every`, the first time at once. Call it within a Tokio runtime.
-    pub(crate) fn spawn<St: TokenStore>(store: St, every: Duration) -> Self {
+    /// Any token store: an `Arc` of one shares it with the provider.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::{sync::Arc, time::Duration};
+    /// use oauth2_provider::model::ClientRecord;
+    /// use oauth2_provider::store::{MemoryStore, PurgeTask};
+    /// # #[oauth2_provider::scopes(read = 1)] pub struct Scope;
+    ///
+    /// let store = Arc::new(MemoryStore::<ClientRecord<Scope>>::new());
+    /// let purge = PurgeTask::spawn(Arc::clone(&store), Duration::from_secs(60));
+    /// # purge.stop(); }
+    /// ```
+    pub fn spawn<St: TokenStore>(store: St, every: Duration) -> Self {
         let stats = Arc::new(PurgeStats::default());
         let task_stats = Arc::clone(&stats);
         let handle = tokio::spawn(async move {
