@@ -120,19 +120,26 @@ impl OAuthError {
         &self.description
     }
 
-    pub(crate) const fn invalid_request(description: &'static str) -> Self {
+    /// `invalid_request` (400): a parameter missing, repeated or malformed.
+    pub const fn invalid_request(description: &'static str) -> Self {
         Self::new(ErrorCode::InvalidRequest, description)
     }
 
-    pub(crate) const fn invalid_grant(description: &'static str) -> Self {
+    /// `invalid_grant` (400): the grant (a code, a refresh token, an assertion, credentials)
+    /// is invalid, expired, revoked or not this client's.
+    pub const fn invalid_grant(description: &'static str) -> Self {
         Self::new(ErrorCode::InvalidGrant, description)
     }
 
-    pub(crate) const fn invalid_client() -> Self {
+    /// `invalid_client` (401): client authentication failed; always the same description, so
+    /// an unknown client and a wrong secret cannot be told apart.
+    pub const fn invalid_client() -> Self {
         Self::new(ErrorCode::InvalidClient, "client authentication failed")
     }
 
-    pub(crate) const fn invalid_scope(description: &'static str) -> Self {
+    /// `invalid_scope` (400): the requested scope is unknown, malformed or exceeds what may
+    /// be granted.
+    pub const fn invalid_scope(description: &'static str) -> Self {
         Self::new(ErrorCode::InvalidScope, description)
     }
 }
