@@ -48,14 +48,7 @@ use crate::resource::Requirements;
 /// app data for [`BearerToken`]: `App::new().configure(configure(server))`.
 pub fn configure<P: Provider>(server: Arc<Server<P>>) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
-        let paths = &server.provider().config().paths;
-        let mut served = vec![
-            paths.authorize.clone(),
-            paths.token.clone(),
-            paths.revoke.clone(),
-            paths.introspect.clone(),
-        ];
-        served.extend(server.metadata_path());
+        let served = server.served_paths();
         config.app_data(web::Data::from(Arc::clone(&server)));
         for path in served {
             config.route(&path, web::route().to(endpoint::<P>));

@@ -50,18 +50,11 @@ use crate::resource::{Requirements, Validated};
 /// A router serving every endpoint of `server` at the paths of its configuration, for any
 /// state type: merge it into your router before or after `with_state`.
 pub fn router<P: Provider, S: Clone + Send + Sync + 'static>(server: Arc<Server<P>>) -> Router<S> {
-    let paths = server.provider().config().paths.clone();
-    let metadata = server.metadata_path();
+    let paths = server.served_paths();
     let service = OAuthService::new(server);
-    let mut router = Router::new()
-        .route_service(&paths.authorize, service.clone())
-        .route_service(&paths.token, service.clone())
-        .route_service(&paths.revoke, service.clone())
-        .route_service(&paths.introspect, service.clone());
-    if let Some(path) = metadata {
-        router = router.route_service(&path, service);
-    }
-    router
+    paths.iter().fold(Router::new(), |router, path| {
+        router.route_service(path, service.clone())
+    })
 }
 
 impl IntoResponse for BearerRejection {

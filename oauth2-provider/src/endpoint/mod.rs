@@ -47,6 +47,20 @@ impl<P: Provider> Server<P> {
         self.endpoint_at(path).is_some()
     }
 
+    /// Every path [`serves`](Self::serves) says yes to: what a router mounts.
+    #[cfg(any(feature = "axum", feature = "actix"))]
+    pub(crate) fn served_paths(&self) -> Vec<String> {
+        let paths = &self.provider.config().paths;
+        let mut served = vec![
+            paths.authorize.clone(),
+            paths.token.clone(),
+            paths.revoke.clone(),
+            paths.introspect.clone(),
+        ];
+        served.extend(self.metadata_path());
+        served
+    }
+
     fn endpoint_at(&self, path: &str) -> Option<Endpoint> {
         let paths = &self.provider.config().paths;
         if path == paths.token {
