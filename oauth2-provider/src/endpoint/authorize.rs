@@ -12,7 +12,7 @@ use http::{Method, Request, Response};
 use url::Url;
 
 use super::form::{Rejection, form_body};
-use super::{Server, response};
+use super::{Server, client_auth, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::authorization::{self, Outcome, Verified};
 use crate::model::OAuthClient;
@@ -79,7 +79,7 @@ impl<P: Provider> Server<P> {
                 &OAuthError::invalid_request("the client_id parameter is missing"),
             ));
         };
-        let client = match self.provider.lookup_client(client_id).await {
+        let client = match client_auth::lookup(&self.provider, client_id).await {
             Ok(Some(client)) => {
                 trace::client(client.client_id());
                 client

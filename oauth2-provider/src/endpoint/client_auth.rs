@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use crate::error::OAuthError;
+use crate::error::{OAuthError, StoreError};
 use crate::model::OAuthClient;
 use crate::params::{Params, decode_component};
 use crate::provider::{ClientOf, Provider};
@@ -107,6 +107,19 @@ fn decode_basic(header: &[u8]) -> Option<(String, String)> {
     Some((id, decode_component(secret)?))
 }
 
+/// The client registered as `client_id`, through the `lookup_client` hook. An id with a
+/// control character (RFC 6749 Appendix A.1 allows none) is unknown without asking the store,
+/// whatever store or hook the provider has.
+pub(crate) async fn lookup<P: Provider>(
+    provider: &P,
+    client_id: &str,
+) -> Result<Option<Arc<ClientOf<P>>>, StoreError> {
+    if client_id.chars().any(char::is_control) {
+        return Ok(None);
+    }
+    provider.lookup_client(client_id).await
+}
+
 /// Authenticates the client of a token, revocation or introspection request.
 pub(crate) async fn authenticate<P: Provider>(
     provider: &P,
@@ -114,7 +127,7 @@ pub(crate) async fn authenticate<P: Provider>(
     params: &Params<'_>,
 ) -> Result<(Arc<ClientOf<P>>, AuthMethod), OAuthError> {
     let creds = credentials(headers, params)?;
-    let client = provider.lookup_client(&creds.client_id).await?;
+    let client = lookup(provider, &creds.client_id).await?;
     let Some(client) = client else {
         verify_dummy(creds.secret.as_deref().unwrap_or(""));
         trace::client_authentication_failed(&creds.client_id, false);

@@ -52,6 +52,21 @@ fn cases() -> Vec<Case> {
     let native_with_secret = basic(NATIVE, "a-secret-it-does-not-have");
     let cc = "grant_type=client_credentials";
     let mut cases = vec![
+        // A control character in the id (Appendix A.1 allows none): unknown, whatever the store.
+        case(
+            "a NUL after a known id, with its secret",
+            &[],
+            &format!("{cc}&client_id={WEB}%00&client_secret={WEB_SECRET}"),
+            S::UNAUTHORIZED,
+            "invalid_client",
+        ),
+        case(
+            "a line feed in a Basic id",
+            &[basic(&format!("{WEB}\n"), WEB_SECRET).as_bytes()],
+            cc,
+            S::UNAUTHORIZED,
+            "invalid_client",
+        ),
         // Two methods at once.
         case(
             "basic and client_secret_post",

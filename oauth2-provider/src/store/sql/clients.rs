@@ -35,6 +35,11 @@ where
     type Client = ClientRecord<S>;
 
     async fn find_client(&self, client_id: &str) -> Result<Option<Arc<Self::Client>>, StoreError> {
+        // PostgreSQL's `text` cannot hold NUL, so no stored id has one: such an id is unknown,
+        // not a database error.
+        if client_id.contains('\0') {
+            return Ok(None);
+        }
         let mut conn = self.pool.acquire().await.map_err(Self::error)?;
         let params = vec![Value::Text(Some(client_id.to_owned()))];
         let rows = D::fetch(&mut conn, D::STATEMENTS.find_client, params, CLIENT_COLUMNS)
@@ -61,6 +66,9 @@ where
     }
 
     async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        if client_id.contains('\0') {
+            return Ok(false);
+        }
         let mut conn = self.pool.acquire().await.map_err(Self::error)?;
         let params = vec![Value::Text(Some(client_id.to_owned()))];
         let deleted = D::execute(&mut conn, D::STATEMENTS.delete_client, params)

@@ -108,3 +108,32 @@ where
     assert!(two.delete_client("app").await.unwrap());
     assert!(one.find_client("app").await.unwrap().is_none());
 }
+
+/// Any string a client sends is an id to look up, never a store error: NUL and other control
+/// characters (which PostgreSQL's `text` refuses), very long ids, ids that look like patterns.
+pub async fn client_ids_are_never_errors<B: Backend>(b: &B)
+where
+    B::Store: ClientStore<Client = TestClient>,
+{
+    let store = b.node().await;
+    store
+        .save_client(client("b-app", Some("s3cret")))
+        .await
+        .unwrap();
+    let long = "x".repeat(64 * 1024);
+    for id in [
+        "b-app\0",
+        "\0",
+        "b\0app",
+        "b-app\u{1}",
+        "b-app\u{7f}",
+        "b-%",
+        "b-*",
+        "",
+        &long,
+    ] {
+        let found = store.find_client(id).await;
+        assert!(matches!(found, Ok(None)), "{id:?}: {found:?}");
+    }
+    assert!(store.find_client("b-app").await.unwrap().is_some());
+}

@@ -44,7 +44,9 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub use clients::{client_secrets_hashed_at_rest, client_shared_by_nodes, clients};
+pub use clients::{
+    client_ids_are_never_errors, client_secrets_hashed_at_rest, client_shared_by_nodes, clients,
+};
 pub use exchange::{exchange_code, revoke_access_token, revoke_grant, rotate_refresh_token};
 pub use extras::{extras_survive_exchange_and_rotation, remember_once};
 #[cfg(feature = "jwt")]
@@ -163,6 +165,7 @@ macro_rules! store_conformance {
     (clients, $open:path) => {
         $crate::store_conformance!(@cases $open;
             clients, client_secrets_hashed_at_rest, client_shared_by_nodes,
+            client_ids_are_never_errors,
         );
     };
     (keys, $open:path) => {
