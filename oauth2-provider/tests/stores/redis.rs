@@ -182,3 +182,32 @@ async fn outage_fails_closed_and_recovers() {
     );
     assert!(store.delete_client("app").await.unwrap());
 }
+
+/// Two stores whose prefixes are a prefix of one another never see each other's clients,
+/// whatever ids are chosen: `a` + `client:` + `xclient:foo` must not be `aclient:x`'s `foo`.
+#[tokio::test]
+async fn prefixes_never_overlap_whatever_the_client_id() {
+    const TEST: &str = "stores::redis::prefixes_never_overlap_whatever_the_client_id";
+    let Some(url) = testing::service_url(TEST, "REDIS_URL") else {
+        return;
+    };
+    let base = format!("oauth2_test:{}:", testing::unique_suffix());
+    let open = |prefix: String| {
+        let url = url.clone();
+        async move {
+            RedisStore::<TestScope>::connect_with(&url, RedisOptions::new().prefix(prefix)).await
+        }
+    };
+    let tenant_a = match open(format!("{base}a")).await {
+        Ok(store) => store,
+        Err(err) => return testing::unavailable(TEST, err).unwrap_or(()),
+    };
+    let tenant_b = open(format!("{base}aclient:x")).await.unwrap();
+    tenant_b.save_client(client("foo")).await.unwrap();
+    for id in ["xclient:foo", ":foo", "x:client:foo", "foo"] {
+        let found = tenant_a.find_client(id).await.unwrap();
+        assert!(found.is_none(), "tenant a sees tenant b's client as {id:?}");
+    }
+    assert!(tenant_a.list_clients().await.unwrap().is_empty());
+    assert!(tenant_b.delete_client("foo").await.unwrap());
+}

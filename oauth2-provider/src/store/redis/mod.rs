@@ -27,7 +27,7 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 ///
 /// | key | type | holds | expires |
 /// |---|---|---|---|
-/// | `{prefix}client:{client_id}` | hash | a [`ClientRecord`](crate::model::ClientRecord) | never |
+/// | `{prefix}client:{hex client_id}` | hash | a [`ClientRecord`](crate::model::ClientRecord) | never |
 /// | `{prefix}clients` | set | every client id | never |
 /// | `{prefix}code:{hex hash}` | hash | a code, and whether it was used | with the code |
 /// | `{prefix}access:{hex hash}` | hash | an access token | with the token |
@@ -108,9 +108,13 @@ impl RedisOptions {
         Self::default()
     }
 
-    /// What every key of the store starts with, so several stores can share one Redis.
+    /// What every key of the store starts with, so several stores can share one Redis; a `:`
+    /// is added if it does not end with one.
     pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
+        if !self.prefix.ends_with(':') {
+            self.prefix.push(':');
+        }
         self
     }
 
@@ -180,8 +184,10 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
         self.key("grant", grant_id.as_bytes())
     }
 
+    /// The id in hex, like every other key's: a client id may hold `:`, and raw it could make
+    /// one prefix's key another prefix's (`a` + `client:xclient:foo` is `aclient:x`'s `foo`).
     fn client_key(&self, client_id: &str) -> String {
-        format!("{}client:{client_id}", self.prefix)
+        self.key("client", client_id.as_bytes())
     }
 
     fn clients_key(&self) -> String {
