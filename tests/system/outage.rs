@@ -69,6 +69,8 @@ async fn fails_closed_and_recovers(namespace: &Namespace) {
         "{refused:?}"
     );
     assert!(refused.body.get("access_token").is_none(), "{refused:?}");
+    // RFC 9110 §10.2.3: when to try again.
+    assert_eq!(refused.retry_after.as_deref(), Some("5"), "{refused:?}");
     assert!(waited < FAIL_WITHIN, "the token endpoint took {waited:?}");
 
     let started = Instant::now();
@@ -81,6 +83,7 @@ async fn fails_closed_and_recovers(namespace: &Namespace) {
         "{api:?}"
     );
     assert!(api_waited < FAIL_WITHIN, "the API took {api_waited:?}");
+    assert_eq!(api.retry_after.as_deref(), Some("5"), "{api:?}");
     assert!(server.is_running(), "the server died: {}", server.log());
 
     proxy.restore().await;

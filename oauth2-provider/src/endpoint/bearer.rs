@@ -80,7 +80,7 @@ impl BearerRejection {
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+        super::response::with_retry_after(response)
     }
 
     fn new(code: ErrorCode, description: &'static str) -> Self {

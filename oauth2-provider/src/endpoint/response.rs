@@ -3,7 +3,9 @@
 //! [`bearer`](super::bearer).
 
 use bytes::Bytes;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, PRAGMA, WWW_AUTHENTICATE};
+use http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use http::{Response, StatusCode};
 use serde::Serialize;
 
@@ -31,6 +33,23 @@ pub(crate) fn raw_json(status: StatusCode, body: Bytes) -> Response<Bytes> {
     headers.insert(CONTENT_TYPE, JSON);
     headers.insert(CACHE_CONTROL, NO_STORE);
     headers.insert(PRAGMA, NO_CACHE);
+    with_retry_after(response)
+}
+
+/// How long a client should wait after a 503 or 429 (RFC 9110 §10.2.3): long enough for a
+/// store to fail over or a burst to pass, short enough not to strand a user.
+pub(crate) const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// `Retry-After` on a 503 or 429, whoever built it.
+pub(crate) fn with_retry_after(mut response: Response<Bytes>) -> Response<Bytes> {
+    if matches!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS
+    ) {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    }
     response
 }
 
@@ -166,5 +185,5 @@ pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
-    response
+    with_retry_after(response)
 }

@@ -324,15 +324,22 @@ pub struct Reply {
     pub status: StatusCode,
     pub body: Value,
     pub www_authenticate: Option<String>,
+    pub retry_after: Option<String>,
 }
 
 impl Reply {
     async fn read(response: reqwest::Response) -> Reply {
         let status = response.status();
-        let www_authenticate = response
-            .headers()
-            .get(WWW_AUTHENTICATE)
-            .map(|v| v.to_str().expect("an ASCII challenge").to_owned());
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &reqwest::header::HeaderValue| {
+                    v.to_str().expect("an ASCII header").to_owned()
+                })
+        };
+        let www_authenticate = header(WWW_AUTHENTICATE);
+        let retry_after = header(reqwest::header::RETRY_AFTER);
         let bytes = response.bytes().await.expect("the response body");
         let body = if bytes.is_empty() {
             Value::Null
@@ -344,6 +351,7 @@ impl Reply {
             status,
             body,
             www_authenticate,
+            retry_after,
         }
     }
 
