@@ -72,11 +72,9 @@ impl WithStore for Admin<'_> {
                 grant_types,
                 public,
             } => {
-                if let Some(uri) = redirect_uris
-                    .iter()
-                    .find(|u| !redirect_uri::is_registrable(u))
-                {
-                    return Err(format!("{uri:?} is not an absolute URI without a fragment"));
+                for uri in redirect_uris {
+                    redirect_uri::check_registrable(uri)
+                        .map_err(|why| format!("--redirect-uri {uri:?}: {why}"))?;
                 }
                 let scope = Scope::parse(scope).map_err(|e| format!("--scope {scope:?}: {e}"))?;
                 // 132 bits: ids are not secrets, but should not collide or be guessed in bulk.

@@ -55,8 +55,100 @@ fn strip_port(after_host: &str) -> Option<&str> {
     (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?')).then_some(rest)
 }
 
-/// `true` for a URI fit to register (RFC 6749 §3.1.2): absolute, no fragment, no userinfo, and
-/// not a scheme that runs code in the browser.
+/// Why a URI cannot be registered as a redirect URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unregistrable {
+    /// Not an absolute URI (RFC 6749 §3.1.2).
+    #[error("not an absolute URI")]
+    NotAbsolute,
+    /// It has a fragment (§3.1.2).
+    #[error("a redirect URI has no fragment")]
+    Fragment,
+    /// It carries a user name or password.
+    #[error("a redirect URI carries no user name or password")]
+    Userinfo,
+    /// Plain `http` to a host other than a loopback address (§3.1.2.1, RFC 8252 §7.3, §8.3).
+    #[error("plain http only to 127.0.0.1 or [::1]; use https")]
+    PlainHttp,
+    /// A scheme that is neither `https`, loopback `http`, nor a private-use scheme in reverse
+    /// domain form (RFC 8252 §7.1): `ftp:`, `javascript:`, `file:`, `myapp:`, ...
+    #[error("not https, loopback http, or a reverse-domain private-use scheme")]
+    Scheme,
+    /// Port 0, which no server listens on.
+    #[error("port 0")]
+    PortZero,
+    /// Its query carries a parameter the authorization response adds (`code`, `state`, `iss`,
+    /// ...): the client would read two values and might take the wrong one (RFC 9207 §2.4).
+    #[error("its query has a parameter of the authorization response")]
+    ResponseParameter,
+}
+
+/// Parameters the authorization endpoint adds to a redirect, which a registered query must not
+/// already hold.
+const RESPONSE_PARAMETERS: [&str; 11] = [
+    "code",
+    "state",
+    "iss",
+    "error",
+    "error_description",
+    "error_uri",
+    "access_token",
+    "token_type",
+    "expires_in",
+    "scope",
+    "id_token",
+];
+
+/// Checks a URI for registration (RFC 6749 §3.1.2, RFC 9700 §2.1 and §4.1, RFC 8252 §7):
+/// absolute, without fragment or userinfo; `https`, plain `http` only to a loopback address, or
+/// a private-use scheme in reverse domain form; no query parameter the response would repeat.
+///
+/// ```
+/// use oauth2_provider::redirect_uri::{Unregistrable, check_registrable};
+/// assert_eq!(check_registrable("https://app.example.com/cb?tenant=7"), Ok(()));
+/// assert_eq!(check_registrable("http://127.0.0.1/cb"), Ok(()));
+/// assert_eq!(check_registrable("com.example.app:/oauth2redirect"), Ok(()));
+/// assert_eq!(check_registrable("http://app.example.com/cb"), Err(Unregistrable::PlainHttp));
+/// assert_eq!(check_registrable("ftp://files.example.com/cb"), Err(Unregistrable::Scheme));
+/// assert_eq!(check_registrable("https://app.example.com/cb?state=x"), Err(Unregistrable::ResponseParameter));
+/// ```
+pub fn check_registrable(uri: &str) -> Result<(), Unregistrable> {
+    let url = Url::parse(uri).map_err(|_| Unregistrable::NotAbsolute)?;
+    if url.fragment().is_some() || uri.contains('#') {
+        return Err(Unregistrable::Fragment);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Unregistrable::Userinfo);
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback() && ip.octets() == [127, 0, 0, 1],
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                _ => false,
+            };
+            if !loopback {
+                return Err(Unregistrable::PlainHttp);
+            }
+        }
+        // RFC 8252 §7.1: a private-use scheme is a reverse domain name, so it has a period.
+        scheme if scheme.contains('.') => {}
+        _ => return Err(Unregistrable::Scheme),
+    }
+    if url.port() == Some(0) {
+        return Err(Unregistrable::PortZero);
+    }
+    if url
+        .query_pairs()
+        .any(|(name, _)| RESPONSE_PARAMETERS.contains(&name.as_ref()))
+    {
+        return Err(Unregistrable::ResponseParameter);
+    }
+    Ok(())
+}
+
+/// `true` for a URI fit to register: [`check_registrable`] without the reason.
 ///
 /// ```
 /// use oauth2_provider::redirect_uri::is_registrable;
@@ -67,14 +159,7 @@ fn strip_port(after_host: &str) -> Option<&str> {
 /// assert!(!is_registrable("javascript:alert(1)"));
 /// ```
 pub fn is_registrable(uri: &str) -> bool {
-    let Ok(url) = Url::parse(uri) else {
-        return false;
-    };
-    url.fragment().is_none()
-        && !uri.contains('#')
-        && url.username().is_empty()
-        && url.password().is_none()
-        && !matches!(url.scheme(), "javascript" | "data" | "vbscript" | "file")
+    check_registrable(uri).is_ok()
 }
 
 /// Finds the redirect URI for an authorization request: the requested one if it matches a
@@ -95,6 +180,51 @@ pub(crate) fn resolve<'a>(registered: &'a [String], requested: Option<&'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registrable_uris_per_rfc_9700_and_8252() {
+        for good in [
+            "https://app.example.com/cb",
+            "https://app.example.com:8443/cb?tenant=7&x=",
+            "http://127.0.0.1/cb",
+            "http://127.0.0.1:8080/cb?x=1",
+            "http://[::1]/cb",
+            "com.example.app:/oauth2redirect",
+            "com.example.app:/cb?codes=1",
+        ] {
+            assert_eq!(check_registrable(good), Ok(()), "{good}");
+        }
+        use Unregistrable as U;
+        for (bad, why) in [
+            ("/cb", U::NotAbsolute),
+            ("https://app.example.com/cb#x", U::Fragment),
+            ("https://app.example.com/cb#", U::Fragment),
+            ("https://user:pw@app.example.com/cb", U::Userinfo),
+            ("https://user@app.example.com/cb", U::Userinfo),
+            ("http://plain.example/cb", U::PlainHttp),
+            ("http://localhost/cb", U::PlainHttp),
+            ("http://127.0.0.2/cb", U::PlainHttp),
+            ("http://127.0.0.1.evil.example/cb", U::PlainHttp),
+            ("http://[::ffff:127.0.0.1]/cb", U::PlainHttp),
+            ("ftp://x.example/cb", U::Scheme),
+            ("javascript:alert(1)", U::Scheme),
+            ("data:text/html,x", U::Scheme),
+            ("file:///etc/passwd", U::Scheme),
+            ("myapp:/cb", U::Scheme),
+            ("wss://app.example.com/cb", U::Scheme),
+            ("http://127.0.0.1:0/cb", U::PortZero),
+            ("https://q.example/cb?code=fixed", U::ResponseParameter),
+            ("https://q.example/cb?a=1&state=fixed", U::ResponseParameter),
+            (
+                "https://q.example/cb?iss=https://evil.example",
+                U::ResponseParameter,
+            ),
+            ("https://q.example/cb?error=x", U::ResponseParameter),
+            ("https://q.example/cb?%63ode=x", U::ResponseParameter),
+        ] {
+            assert_eq!(check_registrable(bad), Err(why), "{bad}");
+        }
+    }
 
     #[test]
     fn loopback_port_rule_and_nothing_more() {

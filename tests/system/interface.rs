@@ -168,3 +168,31 @@ async fn a_malformed_member_stops_the_server_naming_the_client_and_member() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_redirect_uri_that_cannot_be_registered_stops_the_server() {
+    for uri in [
+        "http://plain.example/cb",
+        "ftp://files.example/cb",
+        "https://q.example/cb?code=fixed&state=fixed",
+        "https://q.example/cb?iss=https://evil.example",
+        "http://localhost/cb",
+    ] {
+        let mut json = every_member();
+        json["clients"][0]["redirect_uris"] = serde_json::json!([uri]);
+        let file = fixtures(json);
+        let run = run_cli(&[
+            "--listen",
+            "127.0.0.1:0",
+            "--fixtures",
+            file.path().to_str().expect("a UTF-8 path"),
+        ])
+        .await;
+        assert!(!run.status.success(), "{uri}: the server started");
+        assert!(
+            run.stderr.contains("redirect_uris") && run.stderr.contains(uri),
+            "{uri}: {}",
+            run.stderr
+        );
+    }
+}
