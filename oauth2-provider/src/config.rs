@@ -28,6 +28,7 @@
 use std::time::Duration;
 
 use crate::grant::GrantType;
+use crate::secret::HashPool;
 
 /// Which of the grants a provider serves are switched on: all of them unless switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,6 +95,9 @@ pub struct Config {
     pub max_state_bytes: usize,
     /// Endpoint paths, used by `Server::handle` and the metadata document.
     pub paths: Paths,
+    /// Where argon2 checks of client secrets run: off the async executor, bounded. Default:
+    /// half the cores, four waiting checks per thread; beyond that a fast 503.
+    pub hashing: HashPool,
 }
 
 /// Where each endpoint is served.
@@ -133,6 +137,7 @@ impl Default for Config {
             max_body_bytes: 16 * 1024,
             max_state_bytes: 2048,
             paths: Paths::default(),
+            hashing: HashPool::default(),
         }
     }
 }
@@ -190,6 +195,12 @@ impl ConfigBuilder {
     /// Requires PKCE from confidential clients too.
     pub fn require_pkce_for_confidential(mut self, require: bool) -> Self {
         self.0.require_pkce_for_confidential = require;
+        self
+    }
+
+    /// Where argon2 checks run (threads, queue).
+    pub fn hashing(mut self, pool: HashPool) -> Self {
+        self.0.hashing = pool;
         self
     }
 

@@ -2,7 +2,10 @@
 //!
 //! `client_secret_basic` (with the Appendix B form-decoding of id and secret),
 //! `client_secret_post`, and `none` for public clients. Unknown client and wrong secret fail
-//! the same way, in about the same time.
+//! the same way; an unknown client with a secret costs an argon2 check, as a wrong secret for an
+//! argon2 client does (a `sha256$` client answers faster than either: its secret is 256 random
+//! bits, so telling it exists gives nothing to guess). Argon2 checks run on the configured
+//! [`HashPool`](crate::secret::HashPool); beyond its queue the answer is a fast 503.
 
 use std::sync::Arc;
 
@@ -15,7 +18,6 @@ use crate::error::{OAuthError, StoreError};
 use crate::model::OAuthClient;
 use crate::params::{Params, decode_component};
 use crate::provider::{ClientOf, Provider};
-use crate::secret::{verify_dummy, verify_secret};
 use crate::trace;
 
 /// How the client presented itself.
@@ -128,13 +130,18 @@ pub(crate) async fn authenticate<P: Provider>(
 ) -> Result<(Arc<ClientOf<P>>, AuthMethod), OAuthError> {
     let creds = credentials(headers, params)?;
     let client = lookup(provider, &creds.client_id).await?;
+    let hashing = &provider.config().hashing;
     let Some(client) = client else {
-        verify_dummy(creds.secret.as_deref().unwrap_or(""));
+        // What a wrong secret for an argon2 client costs; without a secret every check is
+        // instant anyway.
+        if let Some(presented) = &creds.secret {
+            hashing.verify_dummy(presented).await?;
+        }
         trace::client_authentication_failed(&creds.client_id, false);
         return Err(OAuthError::invalid_client());
     };
     let ok = match (client.secret_hash(), creds.secret.as_deref()) {
-        (Some(stored), Some(presented)) => verify_secret(stored, presented),
+        (Some(stored), Some(presented)) => hashing.verify(stored, presented).await?,
         // A confidential client that sent no secret.
         (Some(_), None) => false,
         // A public client that sent a secret it does not have: refuse rather than ignore, so a

@@ -15,6 +15,7 @@ mod bearer;
 mod client_auth;
 mod concurrency;
 mod consent;
+mod hashing;
 mod introspection;
 mod malformed_input;
 mod metadata;

@@ -25,7 +25,7 @@ use oauth2_provider::model::{OAuthClient, ResourceOwner};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
 use oauth2_provider::scope::{ScopeDef, Scopes};
-use oauth2_provider::secret::hash_secret;
+use oauth2_provider::secret::{hash_password, hash_secret};
 use oauth2_provider::store::MemoryStore;
 use serde_json::Value;
 use url::Url;
@@ -125,6 +125,16 @@ pub const NATIVE_SCHEME: &str = "com.example.app:/oauth2redirect";
 pub const ODD: &str = "odd app:1/é";
 pub const ODD_SECRET: &str = "p@ss:w+rd/%&=é ";
 
+/// A confidential client whose secret a person chose: stored as argon2id.
+pub const HUMAN: &str = "human-app";
+pub const HUMAN_SECRET: &str = "correct horse battery staple";
+
+/// Its stored secret, hashed once for every server of the suite.
+fn human_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(HUMAN_SECRET)).clone()
+}
+
 /// A confidential client that may only use `client_credentials`.
 pub const SERVICE: &str = "service-only";
 pub const SERVICE_SECRET: &str = "service-only-secret-00";
@@ -171,6 +181,10 @@ fn clients() -> Vec<App> {
             grants: None,
         },
         confidential(ODD, ODD_SECRET, &[], ApiScope::READ, None),
+        App {
+            secret_hash: Some(human_hash()),
+            ..confidential(HUMAN, "", &[], ApiScope::READ, None)
+        },
         confidential(
             SERVICE,
             SERVICE_SECRET,

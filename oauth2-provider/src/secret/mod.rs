@@ -25,6 +25,10 @@ use subtle::ConstantTimeEq;
 
 use crate::model::GrantId;
 
+mod pool;
+
+pub use pool::{Busy, HashPool};
+
 const SHA256_PREFIX: &str = "sha256$";
 
 /// A fresh 256-bit random value, base64url without padding (43 characters).
@@ -148,11 +152,24 @@ pub fn verify_secret(stored: &str, presented: &str) -> bool {
     false
 }
 
-/// Spends the time of a verification without a stored secret, so an unknown client id and a
-/// wrong secret cost the same.
-pub(crate) fn verify_dummy(presented: &str) {
-    const DUMMY: &str = "sha256$47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
-    let _ = verify_secret(DUMMY, presented);
+/// `true` for a stored form whose check is slow on purpose (argon2): what a [`HashPool`] runs
+/// off the executor.
+pub(crate) fn is_slow(stored: &str) -> bool {
+    stored.starts_with("$argon2")
+}
+
+/// A stored secret of the slowest kind this build checks, that no presented secret matches:
+/// what an unknown client is checked against, so it costs what a wrong secret costs.
+pub(crate) fn dummy_hash() -> &'static str {
+    #[cfg(feature = "argon2")]
+    {
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        DUMMY.get_or_init(|| hash_password(&generate_token()))
+    }
+    #[cfg(not(feature = "argon2"))]
+    {
+        "sha256$47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"
+    }
 }
 
 /// Constant-time equality of two strings (lengths may differ; that leaks only the length).
@@ -188,11 +205,11 @@ mod tests {
     }
 
     #[test]
-    fn dummy_hash_is_well_formed() {
-        // The dummy must take the sha256 path, or unknown clients would be faster to reject.
-        assert!(verify_secret(
-            "sha256$47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU",
-            ""
-        ));
+    fn the_dummy_takes_the_slowest_path_and_matches_nothing() {
+        // Not a fast path: an unknown client must cost what a wrong argon2 secret costs.
+        assert_eq!(is_slow(dummy_hash()), cfg!(feature = "argon2"));
+        for presented in ["", "guess", "sha256$"] {
+            assert!(!verify_secret(dummy_hash(), presented));
+        }
     }
 }
