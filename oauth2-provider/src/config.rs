@@ -75,6 +75,10 @@ pub struct Config {
     pub refresh_token_ttl: Option<Duration>,
     /// Authorization code lifetime. Default: 10 minutes (RFC 6749 §4.1.2).
     pub code_ttl: Duration,
+    /// The longest a grant family lives from its first token, however often it is refreshed:
+    /// no refresh token outlives it, and a refresh after it is `invalid_grant`. `None`: a
+    /// family lives as long as it keeps being refreshed. Default: `None`.
+    pub grant_lifetime: Option<Duration>,
     /// Which of the provider's grants are on. Default: all of them.
     pub grants: EnabledGrants,
     /// Accept `code_challenge_method=plain` (RFC 7636 §4.2). Default: off (RFC 9700 §2.1.1).
@@ -131,6 +135,7 @@ impl Default for Config {
             access_token_ttl: Duration::from_secs(3600),
             refresh_token_ttl: Some(Duration::from_secs(30 * 24 * 3600)),
             code_ttl: Duration::from_secs(600),
+            grant_lifetime: None,
             grants: EnabledGrants::default(),
             allow_plain_pkce: false,
             require_pkce_for_confidential: false,
@@ -176,6 +181,12 @@ impl ConfigBuilder {
     /// Authorization code lifetime.
     pub fn code_ttl(mut self, ttl: Duration) -> Self {
         self.0.code_ttl = ttl;
+        self
+    }
+
+    /// The absolute lifetime of a grant family, across every refresh.
+    pub fn grant_lifetime(mut self, lifetime: Option<Duration>) -> Self {
+        self.0.grant_lifetime = lifetime;
         self
     }
 

@@ -137,14 +137,29 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 .allows_grant_type(GrantType::RefreshToken.as_str());
         let (refresh, refresh_token) = if issue_refresh {
             let token = encode_token(&refresh_bytes);
+            // A bounded family remembers when it began; no refresh token outlives its end.
+            let (extras, family_end) = match config.grant_lifetime {
+                Some(lifetime) => {
+                    let began = grant.extras.granted_at().unwrap_or(now);
+                    (
+                        grant.extras.clone().with_granted_at(began),
+                        Some(began + lifetime),
+                    )
+                }
+                None => (grant.extras.clone(), None),
+            };
+            let expires_at = match (config.refresh_token_ttl.map(|ttl| now + ttl), family_end) {
+                (Some(ttl), Some(end)) => Some(ttl.min(end)),
+                (ttl, end) => ttl.or(end),
+            };
             let record = Refresh::<P>::new(NewToken {
                 token_hash: TokenHash::of(&token),
                 grant_id,
                 client_id: client_id.to_owned(),
                 subject: grant.subject.clone(),
                 scope: refresh_scope,
-                expires_at: config.refresh_token_ttl.map(|ttl| now + ttl),
-                extras: grant.extras.clone(),
+                expires_at,
+                extras,
             });
             (Some(record), Some(token))
         } else {

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::{OAuthClient, TokenHash, TokenModel};
-use crate::provider::{ClientOf, Provider, RevokeReason};
+use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
 use crate::scope::Scopes;
 use crate::secret::Draw;
 use crate::store::TokenStore;
@@ -34,10 +34,39 @@ pub(crate) async fn rotate<P: Provider>(
             "the refresh token was issued to another client",
         ));
     }
-    if record.is_expired(SystemTime::now()) {
+    let now = SystemTime::now();
+    if record.is_expired(now) {
         return Err(OAuthError::invalid_grant("the refresh token has expired"));
     }
-    let original = record.scope();
+    let family_over = provider
+        .config()
+        .grant_lifetime
+        .zip(record.extras().granted_at())
+        .is_some_and(|(lifetime, began)| began + lifetime <= now);
+    if family_over {
+        return Err(OAuthError::invalid_grant("the grant has expired"));
+    }
+    if let Some(subject) = record.subject()
+        && !provider.owner_active(subject).await?
+    {
+        // The owner is gone: nothing of what they granted may go on working.
+        store.revoke_grant(record.grant_id()).await?;
+        let event = RevokeEvent {
+            client_id: client.client_id(),
+            reason: RevokeReason::OwnerInactive,
+            grant_id: record.grant_id(),
+        };
+        provider.token_revoked(&event).await;
+        return Err(OAuthError::invalid_grant("the grant is no longer valid"));
+    }
+    // What the grant still covers: never more than the client may hold now (§6 forbids more
+    // than the original grant; a client narrowed since holds less).
+    let original = record.scope().intersection(client.allowed_scope());
+    if original.is_empty() && !record.scope().is_empty() {
+        return Err(OAuthError::invalid_scope(
+            "the client may no longer hold any scope of this grant",
+        ));
+    }
     let scope = match request.param("scope") {
         None => original,
         Some(s) => {

@@ -56,6 +56,8 @@ struct Members {
     nonce: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     authorization_details: Option<serde_json::Value>,
+    #[serde(with = "unix_seconds", skip_serializing_if = "Option::is_none")]
+    granted_at: Option<SystemTime>,
 }
 
 /// What a code or token carries beyond who, what and until when: audience (RFC 8707), the key
@@ -105,6 +107,17 @@ impl Extras {
     /// Authorization details (RFC 9396), as sent.
     pub fn authorization_details(&self) -> Option<&serde_json::Value> {
         self.0.as_ref()?.authorization_details.as_ref()
+    }
+
+    /// When the grant family began, where its lifetime is bounded
+    /// ([`Config::grant_lifetime`](crate::config::Config::grant_lifetime)).
+    pub fn granted_at(&self) -> Option<SystemTime> {
+        self.0.as_ref()?.granted_at
+    }
+
+    /// With the time the grant family began.
+    pub fn with_granted_at(self, at: SystemTime) -> Self {
+        self.with(|m| m.granted_at = Some(at))
     }
 
     /// With this audience.
@@ -178,7 +191,8 @@ impl fmt::Debug for Extras {
                 .field("auth", &m.auth)
                 // A nonce is not a secret, but it is the client's: shown as present only.
                 .field("nonce", &m.nonce.as_ref().map(|_| ".."))
-                .field("authorization_details", &m.authorization_details.is_some());
+                .field("authorization_details", &m.authorization_details.is_some())
+                .field("granted_at", &m.granted_at);
         }
         s.finish()
     }
@@ -236,8 +250,10 @@ mod tests {
                 amr: vec!["pwd".into(), "otp".into()],
             })
             .with_nonce("n-0S6_WzA2Mj")
-            .with_authorization_details(serde_json::json!([{"type": "payment_initiation"}]));
+            .with_authorization_details(serde_json::json!([{"type": "payment_initiation"}]))
+            .with_granted_at(UNIX_EPOCH + Duration::from_secs(1_699_999_000));
         let json = extras.to_json().unwrap();
+        assert!(json.contains(r#""granted_at":1699999000"#), "{json}");
         assert!(json.contains(r#""cnf":{"x5t#S256":"#), "{json}");
         assert!(json.contains(r#""auth_time":1700000000"#), "{json}");
         assert_eq!(Extras::from_json(&json).unwrap(), extras);

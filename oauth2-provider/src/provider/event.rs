@@ -46,4 +46,6 @@ pub enum RevokeReason {
     CodeReplay,
     /// A rotated refresh token was presented again (RFC 9700 §4.14.2).
     RefreshReplay,
+    /// A refresh found the owner no longer active (the `owner_active` hook).
+    OwnerInactive,
 }

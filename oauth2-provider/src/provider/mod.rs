@@ -152,6 +152,15 @@ pub trait Provider: Send + Sync + Sized + 'static {
         self.clients().find_client(client_id)
     }
 
+    /// Hook `owner_active`: whether the resource owner `subject` may still hold tokens: not
+    /// removed, not disabled, nothing since that should end their grants (RFC 9700 §4.14).
+    /// Asked on every refresh; `false` revokes the grant family and the refresh fails with
+    /// `invalid_grant`. Default: always.
+    fn owner_active(&self, subject: &str) -> impl Future<Output = Result<bool, OAuthError>> + Send {
+        let _ = subject;
+        async { Ok(true) }
+    }
+
     /// Hook `authenticate_owner`: checks a resource owner's username and password for the
     /// password grant (RFC 6749 §4.3.2). `Ok(None)` is a wrong username or password
     /// (`invalid_grant`). Default: nobody authenticates.

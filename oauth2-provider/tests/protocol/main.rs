@@ -21,6 +21,7 @@ mod malformed_input;
 mod metadata;
 mod no_secrets_in_debug;
 mod refresh;
+mod refresh_changes;
 mod revocation;
 mod support;
 mod token;

@@ -259,6 +259,8 @@ pub struct TestProvider {
     pub grants: &'static [GrantType],
     /// Every `token_revoked` event, in order.
     pub revocations: Mutex<Vec<RevokeReason>>,
+    /// Owners removed since their grants were given.
+    pub removed: Mutex<Vec<String>>,
     /// The session's CSRF token, when the consent hook reads decisions the safe way (only
     /// from a form POST carrying it); `None` for the shortcut most suites drive with a GET.
     pub csrf: Option<&'static str>,
@@ -367,6 +369,17 @@ impl Provider for TestProvider {
     async fn token_revoked(&self, event: &RevokeEvent<'_>) {
         self.revocations.lock().unwrap().push(event.reason);
     }
+
+    async fn owner_active(&self, subject: &str) -> Result<bool, OAuthError> {
+        Ok(!self.removed.lock().unwrap().iter().any(|s| s == subject))
+    }
+}
+
+impl TestProvider {
+    /// The owner `subject` is gone (deleted, disabled): their grants must stop working.
+    pub fn remove_owner(&self, subject: &str) {
+        self.removed.lock().unwrap().push(subject.to_owned());
+    }
 }
 
 pub const LOGIN_PAGE: &str = "<form method=post>log in</form>";
@@ -420,6 +433,7 @@ fn provider(
         config,
         grants,
         revocations: Mutex::new(Vec::new()),
+        removed: Mutex::new(Vec::new()),
         csrf,
     })
 }

@@ -27,6 +27,7 @@ fn full_extras() -> Extras {
             amr: vec!["pwd".into(), "otp".into()],
         })
         .with_authorization_details(serde_json::json!([{"type": "account_information"}]))
+        .with_granted_at(earlier(60))
 }
 
 /// A code's extras (nonce included) come back as stored; the tokens it is exchanged for, and
