@@ -28,6 +28,7 @@
 use std::time::Duration;
 
 use crate::grant::GrantType;
+use crate::limit::Limits;
 use crate::secret::HashPool;
 
 /// Which of the grants a provider serves are switched on: all of them unless switched off.
@@ -102,6 +103,9 @@ pub struct Config {
     /// Where argon2 checks of client secrets run: off the async executor, bounded. Default:
     /// half the cores, four waiting checks per thread; beyond that a fast 503.
     pub hashing: HashPool,
+    /// The guess budgets the default [`throttle`](crate::Provider::throttle) hook draws on:
+    /// per client id, per username, per source address. Default: [`Limits::default`].
+    pub limits: Limits,
 }
 
 /// Where each endpoint is served.
@@ -143,6 +147,7 @@ impl Default for Config {
             max_state_bytes: 2048,
             paths: Paths::default(),
             hashing: HashPool::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -212,6 +217,12 @@ impl ConfigBuilder {
     /// Where argon2 checks run (threads, queue).
     pub fn hashing(mut self, pool: HashPool) -> Self {
         self.0.hashing = pool;
+        self
+    }
+
+    /// The guess budgets ([`Limits::unlimited`] for none).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.0.limits = limits;
         self
     }
 

@@ -88,6 +88,8 @@ impl ErrorCode {
 pub struct OAuthError {
     code: ErrorCode,
     description: Cow<'static, str>,
+    /// Set for a throttled request: answered 429 with this `Retry-After`, in seconds.
+    retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -96,6 +98,7 @@ impl OAuthError {
         OAuthError {
             code,
             description: Cow::Borrowed(description),
+            retry_after: None,
         }
     }
 
@@ -107,12 +110,39 @@ impl OAuthError {
         OAuthError {
             code,
             description: Cow::Owned(description),
+            retry_after: None,
+        }
+    }
+
+    /// Too many attempts (see [`crate::limit`]): `temporarily_unavailable`, answered `429 Too
+    /// Many Requests` with `Retry-After` (RFC 6585 §4) rather than 503.
+    pub fn throttled(retry_after: std::time::Duration) -> Self {
+        OAuthError {
+            retry_after: Some(retry_after.as_secs().max(1)),
+            ..Self::new(
+                ErrorCode::TemporarilyUnavailable,
+                "too many attempts; try again later",
+            )
         }
     }
 
     /// The error code.
     pub fn code(&self) -> ErrorCode {
         self.code
+    }
+
+    /// The HTTP status it is answered with at the token, revocation and introspection
+    /// endpoints: the code's (RFC 6749 §5.2), or 429 for a [throttled](Self::throttled) one.
+    pub fn status(&self) -> StatusCode {
+        match self.retry_after {
+            Some(_) => StatusCode::TOO_MANY_REQUESTS,
+            None => self.code.token_status(),
+        }
+    }
+
+    /// How many seconds a throttled request should wait.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
     }
 
     /// The `error_description`.

@@ -27,6 +27,7 @@ pub mod error;
 pub mod grant;
 #[cfg(feature = "jwt")]
 pub mod jose;
+pub mod limit;
 pub mod model;
 mod params;
 pub mod pkce;

@@ -40,7 +40,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 pub use super::BearerToken;
 use crate::endpoint::bearer::BearerRejection;
-use crate::endpoint::{Server, response};
+use crate::endpoint::{RemoteAddr, Server, response};
 use crate::provider::Provider;
 use crate::resource::Requirements;
 
@@ -78,6 +78,9 @@ fn from_actix(request: &HttpRequest, body: Bytes) -> Option<http::Request<Bytes>
     let mut builder = http::Request::builder()
         .method(Method::from_bytes(request.method().as_str().as_bytes()).ok()?)
         .uri(request.uri().to_string());
+    if let Some(peer) = request.peer_addr() {
+        builder = builder.extension(RemoteAddr(peer.ip()));
+    }
     let headers = builder.headers_mut()?;
     for (name, value) in request.headers() {
         headers.append(

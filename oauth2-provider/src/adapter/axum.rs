@@ -32,18 +32,21 @@
 //! [`BearerLayer`](crate::tower::BearerLayer) on it with `route_layer`: the extractor then
 //! takes the token the layer validated.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
+use http::Request;
 use http::request::Parts;
 
 pub use super::BearerToken;
-use super::tower::OAuthService;
-use crate::endpoint::Server;
+use super::tower::{OAuthService, Service};
 use crate::endpoint::bearer::BearerRejection;
+use crate::endpoint::{RemoteAddr, Server};
 use crate::provider::Provider;
 use crate::resource::{Requirements, Validated};
 
@@ -51,10 +54,33 @@ use crate::resource::{Requirements, Validated};
 /// state type: merge it into your router before or after `with_state`.
 pub fn router<P: Provider, S: Clone + Send + Sync + 'static>(server: Arc<Server<P>>) -> Router<S> {
     let paths = server.served_paths();
-    let service = OAuthService::new(server);
+    let service = WithRemoteAddr(OAuthService::new(server));
     paths.iter().fold(Router::new(), |router, path| {
         router.route_service(path, service.clone())
     })
+}
+
+/// The peer address axum knows (when served with `into_make_service_with_connect_info`), as
+/// the [`RemoteAddr`] the guess budgets count by.
+#[derive(Clone)]
+struct WithRemoteAddr<S>(S);
+
+impl<S: Service<Request<Body>>> Service<Request<Body>> for WithRemoteAddr<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<Body>) -> S::Future {
+        if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+            let addr = RemoteAddr(peer.ip());
+            request.extensions_mut().insert(addr);
+        }
+        self.0.call(request)
+    }
 }
 
 impl IntoResponse for BearerRejection {

@@ -55,7 +55,7 @@ impl BearerRejection {
     pub fn status(&self) -> StatusCode {
         match &self.error {
             None => StatusCode::UNAUTHORIZED,
-            Some(error) => error.code().token_status(),
+            Some(error) => error.status(),
         }
     }
 

@@ -14,10 +14,14 @@ use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
+use std::net::IpAddr;
+
 use crate::error::{OAuthError, StoreError};
+use crate::limit::Attempt;
 use crate::model::OAuthClient;
 use crate::params::{Params, decode_component};
 use crate::provider::{ClientOf, Provider};
+use crate::secret::is_slow;
 use crate::trace;
 
 /// How the client presented itself.
@@ -127,21 +131,30 @@ pub(crate) async fn authenticate<P: Provider>(
     provider: &P,
     headers: &HeaderMap,
     params: &Params<'_>,
+    source: Option<IpAddr>,
 ) -> Result<(Arc<ClientOf<P>>, AuthMethod), OAuthError> {
     let creds = credentials(headers, params)?;
     let client = lookup(provider, &creds.client_id).await?;
     let hashing = &provider.config().hashing;
+    // A slow check is a guess that costs: it first takes one from the budgets.
+    let attempt = Attempt::client_secret(&creds.client_id, source);
     let Some(client) = client else {
         // What a wrong secret for an argon2 client costs; without a secret every check is
         // instant anyway.
         if let Some(presented) = &creds.secret {
+            provider.throttle(&attempt).await?;
             hashing.verify_dummy(presented).await?;
         }
         trace::client_authentication_failed(&creds.client_id, false);
         return Err(OAuthError::invalid_client());
     };
     let ok = match (client.secret_hash(), creds.secret.as_deref()) {
-        (Some(stored), Some(presented)) => hashing.verify(stored, presented).await?,
+        (Some(stored), Some(presented)) => {
+            if is_slow(stored) {
+                provider.throttle(&attempt).await?;
+            }
+            hashing.verify(stored, presented).await?
+        }
         // A confidential client that sent no secret.
         (Some(_), None) => false,
         // A public client that sent a secret it does not have: refuse rather than ignore, so a

@@ -7,7 +7,7 @@ use http::{Request, Response, StatusCode};
 use serde::Serialize;
 
 use super::client_auth::authenticate;
-use super::{Server, response};
+use super::{RemoteAddr, Server, response};
 use crate::error::{OAuthError, StoreError};
 use crate::model::TokenHash;
 use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
@@ -70,7 +70,14 @@ impl<P: Provider> Server<P> {
             Ok(params) => params,
             Err(response) => return *response,
         };
-        match authenticate(&self.provider, &parts.headers, &params).await {
+        match authenticate(
+            &self.provider,
+            &parts.headers,
+            &params,
+            RemoteAddr::of(&parts.extensions),
+        )
+        .await
+        {
             Ok((client, _)) if client.is_confidential() => {}
             Ok(_) => return response::error(&OAuthError::invalid_client()),
             Err(error) => return response::error(&error),

@@ -20,10 +20,35 @@ mod token;
 
 pub use response::html_page;
 
+use std::net::IpAddr;
+
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 
 use crate::provider::Provider;
+
+/// The address a request came from, in the request's extensions: the actix-web adapter puts
+/// it there, the axum adapter when the app is served with connect info
+/// (`into_make_service_with_connect_info`), an application itself otherwise (behind a proxy
+/// it trusts, the client's address from `Forwarded`). The guess budgets
+/// ([`crate::limit`]) count per source with it.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr};
+/// use oauth2_provider::endpoint::RemoteAddr;
+///
+/// let mut request = http::Request::new(bytes::Bytes::new());
+/// request.extensions_mut().insert(RemoteAddr(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RemoteAddr(pub IpAddr);
+
+impl RemoteAddr {
+    /// The address in `extensions`, if an adapter or the application put one there.
+    pub fn of(extensions: &http::Extensions) -> Option<IpAddr> {
+        extensions.get::<RemoteAddr>().map(|addr| addr.0)
+    }
+}
 
 /// A provider behind its endpoints.
 pub struct Server<P> {

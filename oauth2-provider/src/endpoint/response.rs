@@ -73,19 +73,30 @@ struct ErrorBody<'a> {
 /// An RFC 6749 §5.2 error response at `status`.
 pub(crate) fn error_with_status(error: &OAuthError, status: StatusCode) -> Response<Bytes> {
     crate::trace::failed(error);
-    json(
+    let response = json(
         status,
         &ErrorBody {
             error: error.code().as_str(),
             error_description: error.description(),
         },
-    )
+    );
+    with_error_retry_after(response, error)
+}
+
+/// A throttled error's own wait, over the default `Retry-After`.
+fn with_error_retry_after(mut response: Response<Bytes>, error: &OAuthError) -> Response<Bytes> {
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// An RFC 6749 §5.2 error response. A 401 (`invalid_client`) carries the `Basic` challenge
 /// that §5.2 requires after HTTP Basic and RFC 9110 §15.5.2 requires on every 401.
 pub(crate) fn error(error: &OAuthError) -> Response<Bytes> {
-    let mut response = error_with_status(error, error.code().token_status());
+    let mut response = error_with_status(error, error.status());
     if response.status() == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             WWW_AUTHENTICATE,
@@ -179,11 +190,11 @@ pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
     crate::trace::failed(error);
     let body = format!("{}: {}\n", error.code().as_str(), error.description());
     let mut response = Response::new(Bytes::from(body));
-    *response.status_mut() = error.code().token_status();
+    *response.status_mut() = error.status();
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
-    with_retry_after(response)
+    with_error_retry_after(with_retry_after(response), error)
 }

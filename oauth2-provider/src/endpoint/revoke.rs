@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
 use super::client_auth::authenticate;
-use super::{Server, response};
+use super::{RemoteAddr, Server, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::TokenHash;
 use crate::model::{OAuthClient, TokenModel};
@@ -27,7 +27,13 @@ impl<P: Provider> Server<P> {
             Err(response) => return *response,
         };
         let outcome = async {
-            let (client, _) = authenticate(&self.provider, &parts.headers, &params).await?;
+            let (client, _) = authenticate(
+                &self.provider,
+                &parts.headers,
+                &params,
+                RemoteAddr::of(&parts.extensions),
+            )
+            .await?;
             let token = params.get("token").ok_or(OAuthError::invalid_request(
                 "the token parameter is missing",
             ))?;

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
 use super::client_auth::authenticate;
-use super::{Server, response};
+use super::{RemoteAddr, Server, response};
 use crate::error::OAuthError;
 use crate::grant::{self, TokenRequest, TokenResponse};
 use crate::params::Params;
@@ -44,7 +44,7 @@ impl<P: Provider> Server<P> {
                 Err(error) => return response::error(&error),
             }
         }
-        match self.token_flow(&parts.headers, &params).await {
+        match self.token_flow(&parts, &params).await {
             Ok(token) => response::json(StatusCode::OK, &token),
             Err(error) => response::error(&error),
         }
@@ -53,17 +53,19 @@ impl<P: Provider> Server<P> {
     /// Parse, authenticate, dispatch: the grant decides the rest.
     async fn token_flow(
         &self,
-        headers: &http::HeaderMap,
+        parts: &http::request::Parts,
         params: &Params<'_>,
     ) -> Result<TokenResponse, OAuthError> {
+        let headers = &parts.headers;
+        let source = RemoteAddr::of(&parts.extensions);
         let provider = &self.provider;
         let name = params.get("grant_type").ok_or(OAuthError::invalid_request(
             "the grant_type parameter is missing",
         ))?;
         trace::grant_type(name);
         let grant_type = grant::served(provider, name)?;
-        let (client, _method) = authenticate(provider, headers, params).await?;
-        let request = TokenRequest::new(params, headers, name);
+        let (client, _method) = authenticate(provider, headers, params, source).await?;
+        let request = TokenRequest::new(params, headers, name, source);
         grant::exchange(provider, grant_type, &request, client.as_ref()).await
     }
 }

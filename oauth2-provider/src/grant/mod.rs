@@ -15,6 +15,7 @@ mod issue;
 mod refresh_token;
 
 use std::fmt;
+use std::net::IpAddr;
 
 use http::HeaderMap;
 
@@ -133,15 +134,28 @@ pub struct TokenRequest<'a> {
     params: &'a Params<'a>,
     headers: &'a HeaderMap,
     grant_type: &'a str,
+    remote_addr: Option<IpAddr>,
 }
 
 impl<'a> TokenRequest<'a> {
-    pub(crate) fn new(params: &'a Params<'a>, headers: &'a HeaderMap, grant_type: &'a str) -> Self {
+    pub(crate) fn new(
+        params: &'a Params<'a>,
+        headers: &'a HeaderMap,
+        grant_type: &'a str,
+        remote_addr: Option<IpAddr>,
+    ) -> Self {
         TokenRequest {
             params,
             headers,
             grant_type,
+            remote_addr,
         }
+    }
+
+    /// Where the request came from, if known ([`RemoteAddr`](crate::endpoint::RemoteAddr)):
+    /// what an own password grant passes to the `throttle` hook.
+    pub fn remote_addr(&self) -> Option<IpAddr> {
+        self.remote_addr
     }
 
     /// The `grant_type`.

@@ -4,20 +4,22 @@
 
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{Grant, TokenRequest};
+use crate::limit::Attempt;
 use crate::model::{OAuthClient, ResourceOwner};
 
 use super::{ClientOf, Provider, ScopeOf};
 
 /// The default `password` grant handler (RFC 6749 §4.3.2): `username` and `password` are
-/// required (`invalid_request`), checked by the `authenticate_owner` hook (`invalid_grant` when
-/// it says no), and the scope is the requested one within the client's.
+/// required (`invalid_request`), the guess admitted by the `throttle` hook (429 beyond the
+/// account's or the source's budget), checked by the `authenticate_owner` hook
+/// (`invalid_grant` when it says no), and the scope is the requested one within the client's.
 ///
 /// An override can wrap it, adding its own checks first:
 ///
 /// ```ignore
 /// #[grant(password)]
 /// async fn password(&self, req: &TokenRequest<'_>, client: &App) -> Result<Grant<Scope>, OAuthError> {
-///     self.rate_limit(req.param("username"))?;
+///     self.check_ip_allow_list(req.remote_addr())?;
 ///     oauth2_provider::provider::defaults::password(self, req, client).await
 /// }
 /// ```
@@ -29,6 +31,10 @@ pub async fn password<P: Provider>(
     let username = request.required("username")?;
     let password = request.required("password")?;
     let scope = request.scope_within(client.allowed_scope())?;
+    // A password check is a guess: it takes one from the account's and the source's budgets.
+    provider
+        .throttle(&Attempt::owner_password(username, request.remote_addr()))
+        .await?;
     let owner = provider
         .authenticate_owner(username, password)
         .await?

@@ -55,6 +55,7 @@ pub use event::{RevokeEvent, RevokeReason, TokenEvent};
 use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError, StoreError};
 use crate::grant::{Grant, GrantType, TokenRequest};
+use crate::limit::{Attempt, Throttled};
 use crate::model::{OAuthClient, ResourceOwner};
 use crate::store::{ClientStore, TokenStore};
 
@@ -150,6 +151,18 @@ pub trait Provider: Send + Sync + Sized + 'static {
         client_id: &str,
     ) -> impl Future<Output = Result<Option<Arc<ClientOf<Self>>>, StoreError>> + Send {
         self.clients().find_client(client_id)
+    }
+
+    /// Hook `throttle`: whether a guess may be checked now (a slow-hashed client secret, a
+    /// resource owner's password), asked before the check is run; `Err` refuses it with 429.
+    /// Default: the in-process budgets of [`Config::limits`]. Replace it to count across many
+    /// nodes.
+    fn throttle(
+        &self,
+        attempt: &Attempt<'_>,
+    ) -> impl Future<Output = Result<(), Throttled>> + Send {
+        let admitted = self.config().limits.admit(attempt);
+        async move { admitted }
     }
 
     /// Hook `owner_active`: whether the resource owner `subject` may still hold tokens: not

@@ -24,6 +24,7 @@ mod refresh;
 mod refresh_changes;
 mod revocation;
 mod support;
+mod throttling;
 mod token;
 #[cfg(feature = "tower")]
 mod tower_adapter;
