@@ -19,8 +19,15 @@ pub struct Cli {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
-    /// `postgres://...`, `mysql://...` or `redis://...`.
-    #[arg(long, default_value = "memory:", global = true)]
+    /// `postgres://...`, `mysql://...` or `redis://...`. Also read from `OAUTH2_STORE`, which
+    /// keeps a password out of the process list; it is never printed.
+    #[arg(
+        long,
+        env = "OAUTH2_STORE",
+        hide_env_values = true,
+        default_value = "memory:",
+        global = true
+    )]
     pub store: String,
     /// The PostgreSQL schema, MySQL database or Redis key prefix to use within `--store`.
     #[arg(long, global = true)]

@@ -27,7 +27,8 @@ pub async fn with_store<W: WithStore>(
     namespace: Option<&str>,
     with: W,
 ) -> Result<W::Output, String> {
-    let failed = |e: oauth2_provider::StoreError| format!("cannot open --store {url}: {e}");
+    let failed =
+        |e: oauth2_provider::StoreError| format!("cannot open --store {}: {e}", redacted(url));
     if url == "memory:" {
         return Ok(with.run(MemoryStore::<Client>::new(), None).await);
     }
@@ -73,6 +74,38 @@ pub async fn with_store<W: WithStore>(
         return Ok(with.run(store, None).await);
     }
     Err(format!(
-        "unsupported --store {url:?}: use memory:, sqlite:PATH, postgres://..., mysql://... or redis://..."
+        "unsupported --store {:?}: use memory:, sqlite:PATH, postgres://..., mysql://... or redis://...",
+        redacted(url)
     ))
+}
+
+/// `url` as it may be shown: any password replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL: only what follows the last `@`; a password would come before it.
+        Err(_) => url.rsplit('@').next().unwrap_or_default().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn a_store_password_is_never_shown() {
+        let shown = redacted("postgres://postgres:S3cretPassw0rd@127.0.0.1:1/test");
+        assert_eq!(shown, "postgres://postgres:***@127.0.0.1:1/test");
+        assert_eq!(
+            redacted("redis://:pw@127.0.0.1:6379"),
+            "redis://:***@127.0.0.1:6379"
+        );
+        assert_eq!(redacted("sqlite:oauth.db"), "sqlite:oauth.db");
+        assert!(!redacted("mysql://root:hunter2@db/x").contains("hunter2"));
+        assert!(!redacted("not a url user:hunter2@host").contains("hunter2"));
+    }
 }

@@ -196,3 +196,29 @@ async fn a_redirect_uri_that_cannot_be_registered_stops_the_server() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_store_password_never_reaches_the_output() {
+    const PASSWORD: &str = "S3cretPassw0rd";
+    // Nothing listens on port 1: opening the store fails, and the error names it.
+    let url = format!("postgres://postgres:{PASSWORD}@127.0.0.1:1/test");
+    for (args, env) in [
+        (vec!["--store", url.as_str(), "client", "list"], vec![]),
+        (
+            vec!["--listen", "127.0.0.1:0", "--store", url.as_str()],
+            vec![],
+        ),
+        // From the environment, the password is not in the process list either.
+        (vec!["client", "list"], vec![("OAUTH2_STORE", url.as_str())]),
+    ] {
+        let run = crate::process::run_cli_with_env(&args, &env).await;
+        assert!(!run.status.success(), "{args:?}");
+        assert!(
+            run.stderr.contains("127.0.0.1:1"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(PASSWORD), "{args:?}: {}", run.stderr);
+        assert!(!run.stdout.contains(PASSWORD), "{args:?}: {}", run.stdout);
+    }
+}

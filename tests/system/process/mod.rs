@@ -242,7 +242,8 @@ fn spawn_logged(mut command: Command, log: &NamedTempFile) -> Child {
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
-        .env_remove("RUST_LOG");
+        .env_remove("RUST_LOG")
+        .env_remove("OAUTH2_STORE");
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt as _;
@@ -270,8 +271,16 @@ pub struct CliRun {
 /// Runs the example binary with `args` (a `client` subcommand) to completion, within
 /// [`REQUEST_TIMEOUT`].
 pub async fn run_cli(args: &[&str]) -> CliRun {
+    run_cli_with_env(args, &[]).await
+}
+
+/// [`run_cli`] with these environment variables set (and `OAUTH2_STORE` only if given).
+pub async fn run_cli_with_env(args: &[&str], env: &[(&str, &str)]) -> CliRun {
     let mut command = Command::new(example_binary());
-    command.args(args);
+    command
+        .args(args)
+        .env_remove("OAUTH2_STORE")
+        .envs(env.iter().copied());
     let stdout = NamedTempFile::new().expect("a temporary file");
     let stderr = NamedTempFile::new().expect("a temporary file");
     command
