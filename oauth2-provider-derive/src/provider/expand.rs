@@ -12,6 +12,7 @@ use syn::{FnArg, Ident, ReturnType, Type};
 use super::ast::{Input, Method};
 use super::role::Role;
 use super::valid::Provider;
+use crate::internals::generics::mentions;
 use crate::internals::krate::Paths;
 use crate::internals::span::respan;
 
@@ -233,15 +234,6 @@ fn bindings(method: &Method, params: &[Ident], span: Span) -> (TokenStream, Vec<
         args.push(arg);
     }
     (bindings, args)
-}
-
-/// `true` when `tokens` name one of `idents`.
-fn mentions(tokens: &TokenStream, idents: &[&Ident]) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => idents.contains(&&ident),
-        TokenTree::Group(group) => mentions(&group.stream(), idents),
-        _ => false,
-    })
 }
 
 /// `tokens` with the method's own lifetimes `'a` made `'_`, which the trait method cannot name.
