@@ -3,6 +3,7 @@
 //! attributes the user wrote. Not part of the public API.
 
 pub mod field;
+pub mod hook;
 
 pub use crate::scope::string::private as scope;
 pub use serde;
