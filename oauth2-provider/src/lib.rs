@@ -57,13 +57,9 @@ pub use scope::Scopes;
 #[cfg(feature = "derive")]
 pub use oauth2_provider_derive::*;
 
-/// Paths the generated code names; not part of the public API.
+/// What the generated code names; not part of the public API.
 #[doc(hidden)]
-pub mod __private {
-    pub use crate::scope::string::private as scope;
-    pub use serde;
-    pub use std;
-}
+pub mod __private;
 
 /// What the fuzz targets (`fuzz/`) drive directly; not part of the public API.
 #[doc(hidden)]

@@ -1,6 +1,7 @@
 //! What the three macros share: the error context, respanning generated code at the user's
-//! tokens, and where the runtime is (`crate = "path"`).
+//! tokens, the generic parameters a type names, and where the runtime is (`crate = "path"`).
 
 pub mod ctxt;
+pub mod generics;
 pub mod krate;
 pub mod span;

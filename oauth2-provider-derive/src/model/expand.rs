@@ -1,15 +1,17 @@
 //! The trait impl of a model derive, one accessor per entry of the derive's table in `role.rs`.
-//! Field types are checked by rustc: each role adds a bound on its field's type, or coerces the
-//! field, with the span of the field's type, so a wrong type is reported there.
+//! Each role's field is read, and built by `new`, through its role's trait of the runtime's
+//! `__private::field`, called at the field's type: rustc reports a type that does not fit
+//! there, once, in the role's words.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
 
 use super::ast::{Field, Input};
-use super::role::{Accessor, Output, Read, Role, Ty};
+use super::role::{Accessor, Bound, Output, Read, Role, Ty};
 use super::valid::Roles;
+use crate::internals::generics::mentions;
 use crate::internals::krate::Paths;
 use crate::internals::span::respan;
 
@@ -46,6 +48,8 @@ pub struct Gen<'r, 'i, 'a> {
     pub paths: Paths,
     pub roles: &'r Roles<'i, 'a>,
     bounds: Vec<TokenStream>,
+    /// Items beside the impl that check the fields' types.
+    checks: Vec<TokenStream>,
 }
 
 impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
@@ -55,26 +59,68 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
             paths: Paths::new(input.krate.as_ref()),
             roles,
             bounds: Vec::new(),
+            checks: Vec::new(),
         }
     }
 
-    /// `#ty: #bound`, reported at the field's type when it does not hold.
+    /// `#ty: #bound` on the impl, for a field whose type names a generic parameter: the impl
+    /// holds where the bound does. A concrete type gets no bound, which rustc would check where
+    /// it is written, in the standard traits' words; its field trait reports it instead.
     fn bound(&mut self, field: &Field, bound: TokenStream) {
         let ty = field.ty;
         self.bounds.push(respan(quote!(#ty: #bound), ty.span()));
     }
 
+    /// `true` when the field's type names a type or const parameter of the struct.
+    fn is_generic(&self, field: &Field) -> bool {
+        let generics = self.input.generics;
+        let params: Vec<&Ident> = generics
+            .type_params()
+            .map(|param| &param.ident)
+            .chain(generics.const_params().map(|param| &param.ident))
+            .collect();
+        mentions(&field.ty.to_token_stream(), &params)
+    }
+
+    /// `true` when the field's type names a lifetime of the struct, which an item beside the
+    /// impl cannot name either.
+    fn names_a_lifetime(&self, field: &Field) -> bool {
+        let lifetimes: Vec<&Ident> = self
+            .input
+            .generics
+            .lifetimes()
+            .map(|param| &param.lifetime.ident)
+            .collect();
+        mentions(&field.ty.to_token_stream(), &lifetimes)
+    }
+
     /// `type Scope = <the scope field's type>;`, bounded by `Scopes`, for a trait that has it;
-    /// `None` when the scope field is missing.
+    /// `None` when the scope field is missing. A concrete type is bounded with an unused
+    /// binder, `for<'__scope> T: Scopes`, which rustc assumes in the impl rather than checks
+    /// where it is written; the role's trait checks it beside the impl instead. Unbounded, a
+    /// type that is not a scope type would also fail `type Scope` and the accessor's copy.
     pub fn scope_type(&mut self) -> Option<TokenStream> {
         if !self.input.derive.takes(Role::Scope) {
             return Some(TokenStream::new());
         }
         let field = self.roles.get(Role::Scope)?;
-        let krate = &self.paths.krate;
-        let bound = quote!(#krate::scope::Scopes);
-        self.bound(field, bound);
+        let krate = self.paths.krate.clone();
         let ty = field.ty;
+        if self.is_generic(field) || self.names_a_lifetime(field) {
+            self.bound(field, quote!(#krate::scope::Scopes));
+        } else {
+            let span = ty.span();
+            let scopes = respan(quote!(#krate::scope::Scopes), span);
+            self.bounds
+                .push(quote_spanned!(span=> for<'__scope> #ty: #scopes));
+            let role_trait = respan(quote!(#krate::__private::field::Scope), span);
+            self.checks.push(quote_spanned! {span=>
+                #[allow(dead_code)]
+                fn __scope() {
+                    <#ty as #role_trait>::check();
+                }
+            });
+        }
         Some(quote!(type Scope = #ty;))
     }
 
@@ -89,105 +135,111 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
         }
     }
 
-    /// The accessor that reads `field`, and the bound on its type.
+    /// The accessor that reads `field`.
     fn accessor(&mut self, accessor: &Accessor, field: &Field) -> TokenStream {
-        let std = self.paths.std.clone();
         let member = field.member;
         let body = match accessor.read {
-            Read::Borrow(view) => {
-                let view = ty(view, &self.paths);
-                self.bound(field, quote!(#std::borrow::Borrow<#view>));
-                quote!(#std::borrow::Borrow::<#view>::borrow(&self.#member))
+            Read::Field { name, bound } => {
+                self.through(field, name, bound, quote!(read(&self.#member)))
             }
-            Read::Borrowed { value, view } => self.borrowed(field, value, view),
-            Read::Copied(value) => {
-                let view = self.borrowed(field, value, value);
-                quote!(*#view)
-            }
-            Read::AsDeref => respan(
-                quote!(#std::option::Option::as_deref(&self.#member)),
-                field.ty.span(),
-            ),
-            Read::AsRef => respan(
-                quote!(#std::option::Option::as_ref(&self.#member)),
-                field.ty.span(),
-            ),
-            Read::Copy => respan(quote!(self.#member), field.ty.span()),
             Read::Scope => quote!(self.#member),
-            Read::ToString => {
-                self.bound(field, quote!(#std::string::ToString));
-                quote!(#std::string::ToString::to_string(&self.#member))
-            }
             Read::Contains => return self.contains(accessor, field),
         };
         self.method(accessor, body)
     }
 
-    /// `Borrow::<view>::borrow(&self.field)`, the field's type bounded by
-    /// `From<value> + Borrow<view>`.
-    fn borrowed(&mut self, field: &Field, value: Ty, view: Ty) -> TokenStream {
-        let std = self.paths.std.clone();
-        let (value, view) = (ty(value, &self.paths), ty(view, &self.paths));
-        let member = field.member;
-        let bound = quote!(#std::convert::From<#value> + #std::borrow::Borrow<#view>);
-        self.bound(field, bound);
-        quote!(#std::borrow::Borrow::<#view>::borrow(&self.#member))
+    /// `<field type as role trait>::call`, spanned at the field's type so that a type that
+    /// does not fit is reported there, in the role's words; a generic field's type bounded by
+    /// `bound` on the impl.
+    fn through(
+        &mut self,
+        field: &Field,
+        name: &str,
+        bound: Bound,
+        call: TokenStream,
+    ) -> TokenStream {
+        let (krate, std) = (&self.paths.krate, &self.paths.std);
+        let name = Ident::new(name, Span::call_site());
+        let role_trait = quote!(#krate::__private::field::#name);
+        if self.is_generic(field) {
+            let bound = match bound {
+                Bound::Borrow(view) => {
+                    let view = ty(view, &self.paths);
+                    quote!(#std::borrow::Borrow<#view>)
+                }
+                Bound::Stored { value, view } => {
+                    let (value, view) = (ty(value, &self.paths), ty(view, &self.paths));
+                    quote!(#std::convert::From<#value> + #std::borrow::Borrow<#view>)
+                }
+                Bound::ToString => quote!(#std::string::ToString),
+                Bound::Role => role_trait.clone(),
+            };
+            self.bound(field, bound);
+        }
+        let field_ty = field.ty;
+        let span = field_ty.span();
+        let (role_trait, call) = (respan(role_trait, span), respan(call, span));
+        quote_spanned!(span=> <#field_ty as #role_trait>::#call)
     }
 
-    /// `fn method(&self, grant_type: &str) -> bool`: whether the field's collection holds it.
-    fn contains(&self, accessor: &Accessor, field: &Field) -> TokenStream {
-        let std = &self.paths.std;
+    /// `fn method(&self, grant_type: &str) -> bool`: whether the field's collection holds it,
+    /// through the role's trait; a generic field's type bounded by it.
+    fn contains(&mut self, accessor: &Accessor, field: &Field) -> TokenStream {
+        let krate = self.paths.krate.clone();
+        let role_trait = quote!(#krate::__private::field::GrantTypes);
         let str_ = ty(Ty::Str, &self.paths);
         let name = Ident::new(accessor.method, Span::call_site());
         let output = output(accessor.output, &self.paths);
         let member = field.member;
-        // A method call, so that `&Vec<_>`, `&HashSet<_>` and `&&[_]` all iterate.
-        let allowed = respan(
+        let allowed = if self.is_generic(field) {
+            self.bound(field, role_trait.clone());
+            let field_ty = field.ty;
+            quote!(<#field_ty as #role_trait>::allows_grant_type(&self.#member, __grant_type))
+        } else {
+            // A method call, not `<T as GrantTypes>::`: autoderef reaches the collection
+            // through a reference or a smart pointer (`&[&str]`, `Arc<[String]>`), as it
+            // reaches `into_iter`. The price: rustc reports a type that fits at no step as a
+            // method whose bounds are not met, not in the trait's words.
             quote! {
-                use #std::iter::IntoIterator as _;
-                #std::iter::Iterator::any(
-                    &mut (&self.#member).into_iter(),
-                    |__allowed| #std::convert::AsRef::<#str_>::as_ref(__allowed) == __grant_type,
-                )
-            },
-            field.ty.span(),
-        );
-        // Spanned at the user's type for the errors, so clippy sees it as the user's.
+                use #role_trait as _;
+                self.#member.allows_grant_type(__grant_type)
+            }
+        };
+        let allowed = respan(allowed, field.ty.span());
         quote! {
-            #[allow(clippy::into_iter_on_ref)]
             fn #name(&self, __grant_type: &#str_) -> #output {
                 #allowed
             }
         }
     }
 
-    /// `new`: the role fields from the `New*` value, the others `Default::default()`. The
-    /// roles whose accessor converts go through `From`, then the others are moved as they are.
+    /// `new`: the role fields from the `New*` value, each through its field trait (the scope
+    /// moved in as it is), the others `Default::default()`.
     fn new_fn(&mut self, new_type: TokenStream) -> TokenStream {
+        let krate = self.paths.krate.clone();
         let std = self.paths.std.clone();
-        let accessors = self.input.derive.roles();
-        let converted = accessors.iter().filter(|accessor| accessor.read.converts());
-        let moved = accessors
-            .iter()
-            .filter(|accessor| !accessor.read.converts());
         let mut inits = Vec::new();
-        for accessor in converted {
+        for accessor in self.input.derive.roles() {
             let field = self.roles.field(accessor.role);
             let member = field.member;
             let value = Ident::new(accessor.role.name(), Span::call_site());
-            inits.push(quote!(#member: #std::convert::From::from(__new.#value)));
-        }
-        for accessor in moved {
-            let field = self.roles.field(accessor.role);
-            let member = field.member;
-            let value = Ident::new(accessor.role.name(), Span::call_site());
-            let value = respan(quote!(__new.#value), field.ty.span());
+            let value = match accessor.read {
+                Read::Field { name, bound } => {
+                    self.through(field, name, bound, quote!(store(__new.#value)))
+                }
+                Read::Scope | Read::Contains => respan(quote!(__new.#value), field.ty.span()),
+            };
             inits.push(quote!(#member: #value));
         }
         for field in self.roles.unmarked.clone() {
             let member = field.member;
-            self.bound(field, quote!(#std::default::Default));
-            inits.push(quote!(#member: #std::default::Default::default()));
+            let field_ty = field.ty;
+            let span = field_ty.span();
+            if self.is_generic(field) {
+                self.bound(field, quote!(#std::default::Default));
+            }
+            let unmarked = respan(quote!(#krate::__private::field::Unmarked), span);
+            inits.push(quote_spanned!(span=> #member: <#field_ty as #unmarked>::fill()));
         }
         quote! {
             fn new(__new: #new_type) -> Self {
@@ -204,6 +256,7 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
             input,
             paths,
             bounds,
+            checks,
             ..
         } = self;
         let std = &paths.std;
@@ -226,11 +279,14 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
         } else {
             quote!(where #(#predicates,)*)
         };
+        let checks = (!checks.is_empty()).then(|| quote!(const _: () = { #(#checks)* };));
         quote! {
             #[automatically_derived]
             impl #impl_generics #trait_path for #ident #ty_generics #where_clause {
                 #items
             }
+
+            #checks
         }
     }
 }

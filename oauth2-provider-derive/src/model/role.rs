@@ -53,31 +53,31 @@ pub struct Accessor {
     pub read: Read,
 }
 
-/// How an accessor reads its field; also what it bounds the field's type by, and how `new`
-/// fills the field from the `New*` value.
+/// How an accessor reads its field and how `new` fills it from the `New*` value.
 #[derive(Clone, Copy)]
 pub enum Read {
-    /// `Borrow::<view>::borrow(&self.field)`, the type bounded by `Borrow<view>`.
-    Borrow(Ty),
-    /// `Borrow::<view>::borrow(&self.field)`, the type bounded by `From<value> + Borrow<view>`,
-    /// so that `String`, `Box<str>` or `Arc<str>` all store a `String` role; `new` converts
-    /// with `From`.
-    Borrowed { value: Ty, view: Ty },
-    /// As `Borrowed { value: ty, view: ty }`, the borrow then copied: `*Borrow::<ty>::borrow(..)`.
-    Copied(Ty),
-    /// `Option::as_deref(&self.field)`, at the field's type; `new` moves the value in.
-    AsDeref,
-    /// `Option::as_ref(&self.field)`, at the field's type; `new` moves the value in.
-    AsRef,
-    /// `self.field`, at the field's type; `new` moves the value in.
-    Copy,
+    /// Through the role's trait of the runtime's `__private::field`, `name`: the accessor calls
+    /// its `read`, `new` its `store`. The trait's impls are the types that fit the role, and its
+    /// message says what they are; a generic field's type is bounded by `bound` instead.
+    Field { name: &'static str, bound: Bound },
     /// `self.field`, of the type that becomes `type Scope`; `new` moves the value in.
     Scope,
-    /// `ToString::to_string(&self.field)`, the type bounded by `ToString`.
-    ToString,
-    /// Whether the field's collection holds the method's argument: `&field` iterates items
-    /// that are `AsRef<str>`.
+    /// Whether the field's collection holds the method's argument, through the runtime's
+    /// `GrantTypes`: `&field` iterates items that are `AsRef<str>`.
     Contains,
+}
+
+/// What a generic field's type is bounded by: the standard traits behind its role's trait.
+#[derive(Clone, Copy)]
+pub enum Bound {
+    /// `Borrow<view>`.
+    Borrow(Ty),
+    /// `From<value> + Borrow<view>`.
+    Stored { value: Ty, view: Ty },
+    /// `ToString`.
+    ToString,
+    /// The role's trait itself: an `Option` of something, no standard trait.
+    Role,
 }
 
 /// An accessor's return type.
@@ -125,19 +125,19 @@ const CLIENT: &[Accessor] = &[
         Role::ClientId,
         "client_id",
         Output::Ref(Ty::Str),
-        Read::Borrow(Ty::Str),
+        field("ClientId", Bound::Borrow(Ty::Str)),
     ),
     required(
         Role::SecretHash,
         "secret_hash",
         Output::OptionRef(Ty::Str),
-        Read::AsDeref,
+        field("SecretHash", Bound::Role),
     ),
     required(
         Role::RedirectUris,
         "redirect_uris",
         Output::Ref(Ty::Strings),
-        Read::Borrow(Ty::Strings),
+        field("RedirectUris", Bound::Borrow(Ty::Strings)),
     ),
     required(Role::Scope, "allowed_scope", Output::Scope, Read::Scope),
     Accessor {
@@ -153,60 +153,76 @@ const OWNER: &[Accessor] = &[required(
     Role::Subject,
     "subject",
     Output::Owned(Ty::String),
-    Read::ToString,
+    field("OwnerSubject", Bound::ToString),
 )];
 
+const fn field(name: &'static str, bound: Bound) -> Read {
+    Read::Field { name, bound }
+}
+
 /// `String` stored as any `From<String> + Borrow<str>`.
-const STRING: Read = Read::Borrowed {
+const STRING: Bound = Bound::Stored {
     value: Ty::String,
     view: Ty::Str,
 };
+
+/// `ty` stored as any `From<ty> + Borrow<ty>`.
+const fn stored(ty: Ty) -> Bound {
+    Bound::Stored {
+        value: ty,
+        view: ty,
+    }
+}
 
 const CODE: &[Accessor] = &[
     required(
         Role::CodeHash,
         "code_hash",
         Output::Ref(Ty::TokenHash),
-        Read::Borrowed {
-            value: Ty::TokenHash,
-            view: Ty::TokenHash,
-        },
+        field("CodeHash", stored(Ty::TokenHash)),
     ),
     required(
         Role::GrantId,
         "grant_id",
         Output::Owned(Ty::GrantId),
-        Read::Copied(Ty::GrantId),
+        field("GrantId", stored(Ty::GrantId)),
     ),
-    required(Role::ClientId, "client_id", Output::Ref(Ty::Str), STRING),
-    required(Role::Subject, "subject", Output::Ref(Ty::Str), STRING),
+    required(
+        Role::ClientId,
+        "client_id",
+        Output::Ref(Ty::Str),
+        field("RecordClientId", STRING),
+    ),
+    required(
+        Role::Subject,
+        "subject",
+        Output::Ref(Ty::Str),
+        field("CodeSubject", STRING),
+    ),
     required(
         Role::RedirectUri,
         "redirect_uri",
         Output::OptionRef(Ty::Str),
-        Read::AsDeref,
+        field("RedirectUri", Bound::Role),
     ),
     required(Role::Scope, "scope", Output::Scope, Read::Scope),
     required(
         Role::Challenge,
         "challenge",
         Output::OptionRef(Ty::PkceChallenge),
-        Read::AsRef,
+        field("Challenge", Bound::Role),
     ),
     required(
         Role::ExpiresAt,
         "expires_at",
         Output::Owned(Ty::SystemTime),
-        Read::Copied(Ty::SystemTime),
+        field("CodeExpiresAt", stored(Ty::SystemTime)),
     ),
     required(
         Role::Extras,
         "extras",
         Output::Ref(Ty::Extras),
-        Read::Borrowed {
-            value: Ty::Extras,
-            view: Ty::Extras,
-        },
+        field("Extras", stored(Ty::Extras)),
     ),
 ];
 
@@ -215,39 +231,38 @@ const TOKEN: &[Accessor] = &[
         Role::TokenHash,
         "token_hash",
         Output::Ref(Ty::TokenHash),
-        Read::Borrowed {
-            value: Ty::TokenHash,
-            view: Ty::TokenHash,
-        },
+        field("TokenHash", stored(Ty::TokenHash)),
     ),
     required(
         Role::GrantId,
         "grant_id",
         Output::Owned(Ty::GrantId),
-        Read::Copied(Ty::GrantId),
+        field("GrantId", stored(Ty::GrantId)),
     ),
-    required(Role::ClientId, "client_id", Output::Ref(Ty::Str), STRING),
+    required(
+        Role::ClientId,
+        "client_id",
+        Output::Ref(Ty::Str),
+        field("RecordClientId", STRING),
+    ),
     required(
         Role::Subject,
         "subject",
         Output::OptionRef(Ty::Str),
-        Read::AsDeref,
+        field("TokenSubject", Bound::Role),
     ),
     required(Role::Scope, "scope", Output::Scope, Read::Scope),
     required(
         Role::ExpiresAt,
         "expires_at",
         Output::Option(Ty::SystemTime),
-        Read::Copy,
+        field("TokenExpiresAt", Bound::Role),
     ),
     required(
         Role::Extras,
         "extras",
         Output::Ref(Ty::Extras),
-        Read::Borrowed {
-            value: Ty::Extras,
-            view: Ty::Extras,
-        },
+        field("Extras", stored(Ty::Extras)),
     ),
 ];
 
@@ -311,13 +326,6 @@ impl Derive {
                 Some(quote!(#krate::model::NewToken<Self::Scope>))
             }
         }
-    }
-}
-
-impl Read {
-    /// `true` when `new` converts the value with `From`; otherwise it moves it in.
-    pub fn converts(self) -> bool {
-        matches!(self, Read::Borrowed { .. } | Read::Copied(_))
     }
 }
 

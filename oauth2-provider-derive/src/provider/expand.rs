@@ -1,19 +1,17 @@
-//! The impl block as written, markers off, and `impl Provider` beside it. Each trait method the
-//! user overrides calls the user's method; its code is spanned at the user's method, so that
-//! rustc reports a wrong argument type at the argument, a wrong return type or a future that is
-//! not `Send` at the return type.
+//! The impl block as written, markers off, and `impl Provider` beside it: its associated types,
+//! `grant_types()`, `extension_grant()`, and a trait method calling each marked method of the
+//! user's (`delegate.rs`).
 
-use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
 use syn::ext::IdentExt;
-use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ReturnType, Type};
+use syn::{Ident, Type};
 
-use super::ast::{Input, Method};
+use super::ast::Input;
+use super::delegate::delegate;
 use super::role::Role;
 use super::valid::Provider;
 use crate::internals::krate::Paths;
-use crate::internals::span::respan;
 
 /// The impl block and, beside it, the trait impl of a valid input, with the hidden inherent
 /// methods that call the extension grants.
@@ -126,146 +124,6 @@ impl<'i> Head<'i> {
             }
         }
     }
-}
-
-/// The trait method, calling the user's:
-///
-/// ```text
-/// fn consent(&self, __request: &AuthorizationRequest<'_, ClientOf<Self>>)
-///     -> impl Future<Output = Result<Decision<ScopeOf<Self>>, OAuthError>> + Send
-/// {
-///     let __request_arg: <the user's type> = <__request, at the user's argument>;
-///     Self::ask(self, __request_arg)
-/// }
-/// ```
-fn delegate(method: &Method, role: &Role, paths: &Paths, trait_method: &Ident) -> TokenStream {
-    let Paths { std, .. } = paths;
-    let signature = role.signature(paths);
-    let span = method.sig.ident.span();
-    let params: Vec<Ident> = signature
-        .params
-        .iter()
-        .map(|param| format_ident!("__{}", param.name, span = span))
-        .collect();
-    let types = signature
-        .params
-        .iter()
-        .map(|param| respan(param.ty.clone(), span));
-    let output = if signature.is_async {
-        let output = signature.output;
-        quote!(impl #std::future::Future<Output = #output> + #std::marker::Send)
-    } else {
-        signature.output
-    };
-    let output = at_output(output, method);
-    let (bindings, args) = bindings(method, &params, span);
-    let name = &method.sig.ident;
-    quote_spanned! {span=>
-        fn #trait_method(&self, #(#params: #types),*) -> #output {
-            #bindings
-            Self::#name(self, #(#args),*)
-        }
-    }
-}
-
-/// `tokens` spanning the user's method's return type (its name, without one): the first token
-/// at the type's first, every other at its last, so that rustc, which spans code from its
-/// first token to its last, reports the whole type.
-fn at_output(tokens: TokenStream, method: &Method) -> TokenStream {
-    let (first, last) = match &method.sig.output {
-        ReturnType::Type(_, ty) => {
-            let mut trees = ty.to_token_stream().into_iter().map(|tree| tree.span());
-            let first = trees.next().unwrap_or_else(|| ty.span());
-            (first, trees.last().unwrap_or(first))
-        }
-        ReturnType::Default => (method.sig.ident.span(), method.sig.ident.span()),
-    };
-    let mut trees = tokens.into_iter();
-    let Some(mut head) = trees.next() else {
-        return TokenStream::new();
-    };
-    head = match head {
-        TokenTree::Group(group) => {
-            let mut respanned = Group::new(group.delimiter(), respan(group.stream(), last));
-            respanned.set_span(first);
-            TokenTree::Group(respanned)
-        }
-        mut tree => {
-            tree.set_span(first);
-            tree
-        }
-    };
-    let mut out: TokenStream = [head].into_iter().collect();
-    out.extend(respan(trees.collect(), last));
-    out
-}
-
-/// The trait method's parameters bound to the user's types of them, so that a mismatch is
-/// reported at the user's argument; and the bound names, to call the user's method with.
-fn bindings(method: &Method, params: &[Ident], span: Span) -> (TokenStream, Vec<Ident>) {
-    let user_args = method.sig.inputs.iter().filter_map(|arg| match arg {
-        FnArg::Typed(arg) => Some(arg),
-        FnArg::Receiver(_) => None,
-    });
-    let generics = &method.sig.generics;
-    let lifetimes: Vec<&Ident> = generics.lifetimes().map(|l| &l.lifetime.ident).collect();
-    let types: Vec<&Ident> = generics
-        .type_params()
-        .map(|t| &t.ident)
-        .chain(generics.const_params().map(|c| &c.ident))
-        .collect();
-    let mut bindings = TokenStream::new();
-    let mut args = Vec::new();
-    for (param, user_arg) in params.iter().zip(user_args) {
-        let ty = user_arg.ty.to_token_stream();
-        if mentions(&ty, &types) {
-            // A type the trait method cannot name: the call checks it.
-            args.push(param.clone());
-            continue;
-        }
-        let ty = elide(ty, &lifetimes);
-        let arg = format_ident!("{}_arg", param, span = span);
-        // The parameter, named at the user's pattern: the mismatch is reported there, with the
-        // user's type as what was expected.
-        let mut value = param.clone();
-        value.set_span(user_arg.pat.span());
-        bindings.extend(quote_spanned!(span=> let #arg: #ty = #value;));
-        args.push(arg);
-    }
-    (bindings, args)
-}
-
-/// `true` when `tokens` name one of `idents`.
-fn mentions(tokens: &TokenStream, idents: &[&Ident]) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(ident) => idents.contains(&&ident),
-        TokenTree::Group(group) => mentions(&group.stream(), idents),
-        _ => false,
-    })
-}
-
-/// `tokens` with the method's own lifetimes `'a` made `'_`, which the trait method cannot name.
-fn elide(tokens: TokenStream, lifetimes: &[&Ident]) -> TokenStream {
-    let mut after_quote = false;
-    tokens
-        .into_iter()
-        .map(|tree| {
-            let tree = match tree {
-                TokenTree::Ident(ident) if after_quote && lifetimes.contains(&&ident) => {
-                    TokenTree::Ident(Ident::new("_", ident.span()))
-                }
-                TokenTree::Group(group) => {
-                    let mut elided =
-                        Group::new(group.delimiter(), elide(group.stream(), lifetimes));
-                    elided.set_span(group.span());
-                    TokenTree::Group(elided)
-                }
-                tree => tree,
-            };
-            after_quote = matches!(&tree, TokenTree::Punct(p) if p.as_char() == '\'');
-            tree
-        })
-        .collect()
 }
 
 /// `grant_types()`: the standard grants in the order of `grants(...)`, then the extension

@@ -2,6 +2,7 @@
 //! block and `impl Provider` beside it, or stand the fallback beside the errors.
 
 mod ast;
+mod delegate;
 mod expand;
 mod fallback;
 mod role;

@@ -208,6 +208,24 @@ impl Role {
         }
     }
 
+    /// The name the runtime's `__private::hook` gives the trait method's hook, as in
+    /// `AuthenticateOwner`: its output's marker, and the prefix of its arguments' and output's
+    /// traits. `None` for the stores and `config`, which are not hooks.
+    pub fn hook_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Role::Store | Role::Clients | Role::Tokens | Role::Config => return None,
+            Role::Hook(Hook::LookupClient) => "LookupClient",
+            Role::Hook(Hook::AuthenticateOwner) => "AuthenticateOwner",
+            Role::Hook(Hook::Consent) => "Consent",
+            Role::Hook(Hook::BeforeIssue) => "BeforeIssue",
+            Role::Hook(Hook::TokenIssued) => "TokenIssued",
+            Role::Hook(Hook::TokenRevoked) => "TokenRevoked",
+            Role::Grant(Standard::ClientCredentials) => "ClientCredentialsGrant",
+            Role::Grant(_) => "PasswordGrant",
+            Role::Extension(_) => "ExtensionGrant",
+        })
+    }
+
     /// The signature the user's method must have, with the runtime's types at `paths`.
     pub fn signature(&self, paths: &Paths) -> Signature {
         let Paths { krate, std } = paths;
@@ -302,19 +320,24 @@ impl Role {
 
 impl Signature {
     /// The signature as the user writes it, for messages:
-    /// `async fn name(&self, request: &TokenRequest<'_>) -> Result<...>`.
-    pub fn shown(&self, name: &Ident) -> String {
+    /// `async fn name(&self, request: &TokenRequest<'_>) -> Result<...>`; `Owner` is the
+    /// owner type when the attribute names one as a path, `Client` and `Scope` stay the store's.
+    pub fn shown(&self, name: &Ident, owner: Option<&syn::Type>) -> String {
         let params: String = self
             .params
             .iter()
             .map(|param| format!(", {}: {}", param.name, param.shown))
             .collect();
         let asyncness = if self.is_async { "async " } else { "" };
-        let output = if self.output_shown == "()" {
+        let mut output = if self.output_shown == "()" {
             String::new()
         } else {
             format!(" -> {}", self.output_shown)
         };
+        if let Some(syn::Type::Path(owner)) = owner {
+            let owner = quote::ToTokens::to_token_stream(owner).to_string();
+            output = output.replace("<Owner>", &format!("<{}>", owner.replace(' ', "")));
+        }
         format!("{asyncness}fn {name}(&self{params}){output}")
     }
 }

@@ -86,7 +86,7 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
 
     let mut seen: Vec<&Method> = Vec::new();
     for method in &input.methods {
-        signature(cx, method, paths);
+        signature(cx, method, args.owner.as_ref(), paths);
         if let Some(first) = seen.iter().find(|first| first.role.same_as(&method.role)) {
             cx.error_spanned_by(
                 &method.marker,
@@ -166,10 +166,10 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
 }
 
 /// The receiver is `&self` and the arguments after it are as many as the trait method's.
-fn signature(cx: &mut Ctxt, method: &Method, paths: &Paths) {
+fn signature(cx: &mut Ctxt, method: &Method, owner: Option<&Type>, paths: &Paths) {
     let sig = &method.sig;
     let expected = method.role.signature(paths);
-    let shown = expected.shown(&sig.ident);
+    let shown = expected.shown(&sig.ident, owner);
     let attr = method.role.attr();
     let mut inputs = sig.inputs.iter().peekable();
     match inputs.peek() {

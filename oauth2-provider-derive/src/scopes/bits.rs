@@ -79,6 +79,25 @@ pub fn eval(expr: &Expr, suffix: &mut Option<Width>) -> Eval {
     }
 }
 
+/// The integer literals with a suffix among the literal forms `eval` reads (`1i32` of
+/// `1i32 << 3`): each must be of the backing integer.
+pub fn typed_literals(expr: &Expr) -> Vec<syn::LitInt> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(lit),
+            ..
+        }) if !lit.suffix().is_empty() => vec![lit.clone()],
+        Expr::Paren(inner) => typed_literals(&inner.expr),
+        Expr::Group(inner) => typed_literals(&inner.expr),
+        Expr::Binary(binary) => {
+            let mut typed = typed_literals(&binary.left);
+            typed.extend(typed_literals(&binary.right));
+            typed
+        }
+        _ => Vec::new(),
+    }
+}
+
 impl Width {
     fn from_suffix(suffix: &str) -> Option<Width> {
         Some(match suffix {
@@ -103,20 +122,23 @@ impl Width {
     }
 
     pub fn ident(self) -> Ident {
-        let name = match self {
+        Ident::new(self.name(), Span::call_site())
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
             Width::U8 => "u8",
             Width::U16 => "u16",
             Width::U32 => "u32",
             Width::U64 => "u64",
             Width::U128 => "u128",
-        };
-        Ident::new(name, Span::call_site())
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Eval, Width, eval};
+    use super::{Eval, Width, eval, typed_literals};
 
     fn read(expr: &str) -> (Eval, Option<Width>) {
         let mut suffix = None;
@@ -136,5 +158,17 @@ mod tests {
         assert!(read("3 << 127") == (Eval::TooWide { bit: 128 }, None));
         assert!(read("{ BIT }") == (Eval::Unknown, None));
         assert!(read("1 << N") == (Eval::Unknown, None));
+    }
+
+    #[test]
+    fn finds_the_typed_literals() {
+        let typed = |expr: &str| -> Vec<String> {
+            let literals = typed_literals(&syn::parse_str(expr).unwrap());
+            literals.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(typed("1i32 << 1"), ["1i32"]);
+        assert_eq!(typed("(1u8 << 1u8) | 4"), ["1u8", "1u8"]);
+        assert!(typed("1 << 3").is_empty());
+        assert!(typed("{ 1i32 }").is_empty());
     }
 }

@@ -8,7 +8,7 @@ use proc_macro2::Span;
 use syn::{Expr, Ident, LitStr};
 
 use super::ast::{Args, BitExpr, DefaultDecl, Item, Name, ScopeDecl, Shape, Value};
-use super::bits::{Eval, Width};
+use super::bits::{Eval, Width, typed_literals};
 use super::name::{const_name, scope_token_fault};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::krate::{CrateArg, Paths};
@@ -62,10 +62,12 @@ pub fn validate(cx: &mut Ctxt, args: Args, item: Item) -> Scopes {
         .map_or_else(Vec::new, |decl| table.check_default_names(cx, &decl));
     check_one_default(cx, defaults);
 
+    let width = table.width();
+    table.check_suffixes(cx, &item.ident, width);
     Scopes {
         paths,
         item,
-        width: table.width(),
+        width,
         decls: table.decls,
         default,
     }
@@ -87,6 +89,8 @@ struct Table {
     unknown_bits: bool,
     /// The widest suffix written on a bit.
     suffix: Option<Width>,
+    /// The literals written with a suffix, and the scope of each.
+    typed: Vec<(syn::LitInt, String)>,
 }
 
 impl Table {
@@ -105,6 +109,7 @@ impl Table {
             widest_bit: 0,
             unknown_bits: false,
             suffix: None,
+            typed: Vec::new(),
         }
     }
 
@@ -173,6 +178,9 @@ impl Table {
     /// A single scope: its bit checked, the backing integer widened to hold it.
     fn single(&mut self, cx: &mut Ctxt, bit: BitExpr, written: &str) -> Kind {
         self.suffix = self.suffix.max(bit.suffix);
+        let typed = typed_literals(&bit.expr).into_iter();
+        self.typed
+            .extend(typed.map(|lit| (lit, written.to_owned())));
         if bit.eval == Eval::Unknown {
             self.unknown_bits = true;
         }
@@ -244,6 +252,28 @@ impl Table {
             }
         }
         default
+    }
+
+    /// Every suffixed literal is of the backing integer, which rustc would otherwise report as
+    /// a mismatch inside the generated constant.
+    fn check_suffixes(&self, cx: &mut Ctxt, ident: &Ident, width: Width) {
+        let why = if self.unknown_bits {
+            ", because a bit the macro cannot read may be up to bit 127"
+        } else {
+            ""
+        };
+        for (lit, written) in &self.typed {
+            if lit.suffix() != width.name() {
+                cx.error_spanned_by(
+                    lit,
+                    format!(
+                        "`{lit}` of scope `{written}` is typed `{}`, and the bits of `{ident}` are `{}`{why}; leave the suffix off, the macro picks the integer",
+                        lit.suffix(),
+                        width.name()
+                    ),
+                );
+            }
+        }
     }
 
     /// The narrowest backing integer that holds every bit, at least the widest suffix; `u128`

@@ -238,6 +238,76 @@ fn grant_types_may_be_any_collection() {
 }
 
 #[test]
+fn grant_types_through_a_pointer_or_a_parameter() {
+    #[derive(OAuthClient)]
+    struct SharedApp<G: Send + Sync + 'static> {
+        #[oauth(client_id)]
+        id: String,
+        #[oauth(secret_hash)]
+        secret: Option<String>,
+        #[oauth(redirect_uris)]
+        callbacks: Vec<String>,
+        #[oauth(scope)]
+        allowed: Scope,
+        #[oauth(grant_types)]
+        grants: G,
+    }
+    #[derive(OAuthClient)]
+    struct StaticGrants {
+        #[oauth(client_id)]
+        id: String,
+        #[oauth(secret_hash)]
+        secret: Option<String>,
+        #[oauth(redirect_uris)]
+        callbacks: Vec<String>,
+        #[oauth(scope)]
+        allowed: Scope,
+        #[oauth(grant_types)]
+        grants: Cow<'static, [&'static str]>,
+    }
+    #[derive(OAuthClient)]
+    struct SharedGrants {
+        #[oauth(client_id)]
+        id: String,
+        #[oauth(secret_hash)]
+        secret: Option<String>,
+        #[oauth(redirect_uris)]
+        callbacks: Vec<String>,
+        #[oauth(scope)]
+        allowed: Scope,
+        #[oauth(grant_types)]
+        grants: Arc<[String]>,
+    }
+    let shared = SharedApp {
+        id: "shared".into(),
+        secret: None,
+        callbacks: Vec::new(),
+        allowed: Scope::empty(),
+        grants: vec!["password".to_owned()],
+    };
+    assert!(shared.allows_grant_type("password"));
+    assert!(!shared.allows_grant_type("implicit"));
+    let fixed = StaticGrants {
+        id: "static".into(),
+        secret: None,
+        callbacks: Vec::new(),
+        allowed: Scope::empty(),
+        grants: Cow::Borrowed(&["client_credentials"]),
+    };
+    assert!(fixed.allows_grant_type("client_credentials"));
+    assert!(!fixed.allows_grant_type("password"));
+    let pointed = SharedGrants {
+        id: "pointed".into(),
+        secret: None,
+        callbacks: Vec::new(),
+        allowed: Scope::empty(),
+        grants: Arc::from(["refresh_token".to_owned()]),
+    };
+    assert!(pointed.allows_grant_type("refresh_token"));
+    assert!(!pointed.allows_grant_type("password"));
+}
+
+#[test]
 fn owner_subject_is_the_field_as_a_string() {
     let user = User {
         id: 42,

@@ -9,7 +9,7 @@ use http::{Method, Request, StatusCode};
 
 const CSRF: &str = "Wn3yQ5oTqzJc8rVQf1rJ1g";
 
-fn approval<'a>(csrf: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+fn approval(csrf: Option<&str>) -> Vec<(&str, &str)> {
     let mut params = vec![
         ("response_type", "code"),
         ("client_id", WEB),

@@ -1,0 +1,284 @@
+//! How the model derives read and build the fields they are given: one trait per role, whose
+//! impls are the types that fit it.
+//!
+//! A derive reads each role's field through its trait, at the field's type, rather than bounding
+//! the impl by predicates like `String: Borrow<str>`: a predicate on a concrete type is checked
+//! where it is written, and rustc then names `Borrow` and points at issue #48214 instead of at
+//! the role. A type that does not fit fails the role's trait, whose message names the role and
+//! what it needs. Each blanket impl is `do_not_recommend`, so that rustc reports the role's
+//! trait rather than the bound behind it; a role's accessor and `new` go through the same trait
+//! at the same span, so that rustc reports a misfit once.
+
+use std::borrow::Borrow;
+use std::ops::Deref;
+use std::time::SystemTime;
+
+use crate::model;
+use crate::pkce::PkceChallenge;
+use crate::scope::Scopes;
+
+/// A role's trait: its message, the types that fit (a blanket impl over `T` with bounds, or one
+/// type), how the accessor reads the field and, for a record, how `new` builds it.
+macro_rules! role {
+    (
+        $(#[$doc:meta])*
+        $name:ident
+        message = $message:literal,
+        label = $label:literal,
+        note = $note:literal,
+        impl $([$($bounds:tt)*])? for $ty:ty;
+        fn read(&$this:ident) -> $read:ty $read_body:block
+        $(fn store($value:ident: $value_ty:ty) $store_body:block)?
+    ) => {
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $name: Sized {
+            /// What the accessor returns.
+            fn read(&self) -> $read;
+            $(
+                /// The field of a record the runtime builds.
+                fn store($value: $value_ty) -> Self;
+            )?
+        }
+
+        role!(@impl $name [$($($bounds)*)?] $ty; fn read(&$this) -> $read $read_body
+            $(fn store($value: $value_ty) $store_body)?);
+    };
+    (@impl $name:ident [] $ty:ty; $($items:tt)*) => {
+        #[diagnostic::do_not_recommend]
+        impl $name for $ty {
+            role!(@items $($items)*);
+        }
+    };
+    (@impl $name:ident [$($bounds:tt)+] $ty:ty; $($items:tt)*) => {
+        #[diagnostic::do_not_recommend]
+        impl<$($bounds)+> $name for $ty {
+            role!(@items $($items)*);
+        }
+    };
+    (@items fn read(&$this:ident) -> $read:ty $read_body:block
+        $(fn store($value:ident: $value_ty:ty) $store_body:block)?) => {
+        fn read(&$this) -> $read $read_body
+        $(fn store($value: $value_ty) -> Self $store_body)?
+    };
+}
+
+role! {
+    /// `#[oauth(client_id)]` of `#[derive(OAuthClient)]`.
+    ClientId
+    message = "`#[oauth(client_id)]` needs a field that can be read as `&str`, such as `String`; this is `{Self}`",
+    label = "not readable as `&str`",
+    note = "the field is read with `Borrow<str>`, as `String`, `Box<str>`, `Arc<str>` and `&str` are",
+    impl [T: Borrow<str>] for T;
+    fn read(&self) -> &str { self.borrow() }
+}
+
+role! {
+    /// `#[oauth(secret_hash)]` of `#[derive(OAuthClient)]`.
+    SecretHash
+    message = "`#[oauth(secret_hash)]` needs a field that can be read as `Option<&str>`, such as `Option<String>`; this is `{Self}`",
+    label = "not readable as `Option<&str>`",
+    note = "a public client has no secret, `None`; the field is read with `Option::as_deref`, as `Option<String>`, `Option<Box<str>>` and `Option<&str>` are",
+    impl [T: Deref<Target = str>] for Option<T>;
+    fn read(&self) -> Option<&str> { self.as_deref() }
+}
+
+role! {
+    /// `#[oauth(redirect_uris)]` of `#[derive(OAuthClient)]`.
+    RedirectUris
+    message = "`#[oauth(redirect_uris)]` needs a field that can be read as `&[String]`, such as `Vec<String>`; this is `{Self}`",
+    label = "not readable as `&[String]`",
+    note = "the field is read with `Borrow<[String]>`, as `Vec<String>`, `Box<[String]>` and `&[String]` are",
+    impl [T: Borrow<[String]>] for T;
+    fn read(&self) -> &[String] { self.borrow() }
+}
+
+role! {
+    /// `#[oauth(subject)]` of `#[derive(ResourceOwner)]`.
+    OwnerSubject
+    message = "`#[oauth(subject)]` needs a field that can be written as a string, such as `String`, `i64` or `Uuid`; this is `{Self}`",
+    label = "cannot be written as a string",
+    note = "the subject is the field's `to_string()`, which every type that implements `Display` has",
+    impl [T: ToString] for T;
+    fn read(&self) -> String { self.to_string() }
+}
+
+role! {
+    /// `#[oauth(client_id)]` of a code or token record.
+    RecordClientId
+    message = "`#[oauth(client_id)]` needs a field that can be built from a `String` and read as `&str`, such as `String`; this is `{Self}`",
+    label = "not built from a `String` and read as `&str`",
+    note = "the field is built with `From<String>` and read with `Borrow<str>`, as `String`, `Box<str>` and `Arc<str>` are",
+    impl [T: From<String> + Borrow<str>] for T;
+    fn read(&self) -> &str { self.borrow() }
+    fn store(value: String) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(subject)]` of `#[derive(AuthorizationCode)]`.
+    CodeSubject
+    message = "`#[oauth(subject)]` needs a field that can be built from a `String` and read as `&str`, such as `String`; this is `{Self}`",
+    label = "not built from a `String` and read as `&str`",
+    note = "the field is built with `From<String>` and read with `Borrow<str>`, as `String`, `Box<str>` and `Arc<str>` are",
+    impl [T: From<String> + Borrow<str>] for T;
+    fn read(&self) -> &str { self.borrow() }
+    fn store(value: String) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(subject)]` of a token record.
+    TokenSubject
+    message = "`#[oauth(subject)]` needs a field of type `Option<String>`; this is `{Self}`",
+    label = "not `Option<String>`",
+    note = "a token that a client got for itself, by `client_credentials`, has no subject: `None`",
+    impl for Option<String>;
+    fn read(&self) -> Option<&str> { self.as_deref() }
+    fn store(value: Option<String>) { value }
+}
+
+role! {
+    /// `#[oauth(code_hash)]` of `#[derive(AuthorizationCode)]`.
+    CodeHash
+    message = "`#[oauth(code_hash)]` needs a field that holds a `TokenHash`; this is `{Self}`",
+    label = "does not hold a `TokenHash`",
+    note = "the field is built with `From<TokenHash>` and read with `Borrow<TokenHash>`, as `TokenHash` itself is",
+    impl [T: From<model::TokenHash> + Borrow<model::TokenHash>] for T;
+    fn read(&self) -> &model::TokenHash { self.borrow() }
+    fn store(value: model::TokenHash) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(token_hash)]` of a token record.
+    TokenHash
+    message = "`#[oauth(token_hash)]` needs a field that holds a `TokenHash`; this is `{Self}`",
+    label = "does not hold a `TokenHash`",
+    note = "the field is built with `From<TokenHash>` and read with `Borrow<TokenHash>`, as `TokenHash` itself is",
+    impl [T: From<model::TokenHash> + Borrow<model::TokenHash>] for T;
+    fn read(&self) -> &model::TokenHash { self.borrow() }
+    fn store(value: model::TokenHash) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(grant_id)]` of a code or token record.
+    GrantId
+    message = "`#[oauth(grant_id)]` needs a field that holds a `GrantId`; this is `{Self}`",
+    label = "does not hold a `GrantId`",
+    note = "the field is built with `From<GrantId>` and read with `Borrow<GrantId>`, as `GrantId` itself is",
+    impl [T: From<model::GrantId> + Borrow<model::GrantId>] for T;
+    fn read(&self) -> model::GrantId { *self.borrow() }
+    fn store(value: model::GrantId) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(redirect_uri)]` of `#[derive(AuthorizationCode)]`.
+    RedirectUri
+    message = "`#[oauth(redirect_uri)]` needs a field of type `Option<String>`; this is `{Self}`",
+    label = "not `Option<String>`",
+    note = "a code whose authorization request named no `redirect_uri` has `None`",
+    impl for Option<String>;
+    fn read(&self) -> Option<&str> { self.as_deref() }
+    fn store(value: Option<String>) { value }
+}
+
+role! {
+    /// `#[oauth(challenge)]` of `#[derive(AuthorizationCode)]`.
+    Challenge
+    message = "`#[oauth(challenge)]` needs a field of type `Option<PkceChallenge>`; this is `{Self}`",
+    label = "not `Option<PkceChallenge>`",
+    note = "a code whose authorization request had no PKCE challenge has `None`",
+    impl for Option<PkceChallenge>;
+    fn read(&self) -> Option<&PkceChallenge> { self.as_ref() }
+    fn store(value: Option<PkceChallenge>) { value }
+}
+
+role! {
+    /// `#[oauth(expires_at)]` of `#[derive(AuthorizationCode)]`.
+    CodeExpiresAt
+    message = "`#[oauth(expires_at)]` needs a field that holds a `SystemTime`; this is `{Self}`",
+    label = "does not hold a `SystemTime`",
+    note = "every code expires; the field is built with `From<SystemTime>` and read with `Borrow<SystemTime>`, as `SystemTime` itself is",
+    impl [T: From<SystemTime> + Borrow<SystemTime>] for T;
+    fn read(&self) -> SystemTime { *self.borrow() }
+    fn store(value: SystemTime) { T::from(value) }
+}
+
+role! {
+    /// `#[oauth(expires_at)]` of a token record.
+    TokenExpiresAt
+    message = "`#[oauth(expires_at)]` needs a field of type `Option<SystemTime>`; this is `{Self}`",
+    label = "not `Option<SystemTime>`",
+    note = "a token that never expires has `None`",
+    impl for Option<SystemTime>;
+    fn read(&self) -> Option<SystemTime> { *self }
+    fn store(value: Option<SystemTime>) { value }
+}
+
+role! {
+    /// `#[oauth(extras)]` of a code or token record.
+    Extras
+    message = "`#[oauth(extras)]` needs a field that holds `Extras`; this is `{Self}`",
+    label = "does not hold `Extras`",
+    note = "the field is built with `From<Extras>` and read with `Borrow<Extras>`, as `Extras` itself is",
+    impl [T: From<model::Extras> + Borrow<model::Extras>] for T;
+    fn read(&self) -> &model::Extras { self.borrow() }
+    fn store(value: model::Extras) { T::from(value) }
+}
+
+/// `#[oauth(grant_types)]` of `#[derive(OAuthClient)]`: a collection whose `&` iterates
+/// strings. Called as a method, `self.field.allows_grant_type(..)`, so that autoderef finds
+/// it through a reference or a smart pointer as it finds `into_iter`.
+#[diagnostic::on_unimplemented(
+    message = "`#[oauth(grant_types)]` needs a collection of grant types, such as `Vec<String>`; this is `{Self}`",
+    label = "not a collection of grant types",
+    note = "`&` of the field must iterate items that are `AsRef<str>`, as `&Vec<String>`, `&HashSet<&str>` and `&[&str]` do"
+)]
+pub trait GrantTypes {
+    /// Whether the collection holds `grant_type`.
+    fn allows_grant_type(&self, grant_type: &str) -> bool;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: ?Sized> GrantTypes for T
+where
+    for<'a> &'a T: IntoIterator<Item: AsRef<str>>,
+{
+    fn allows_grant_type(&self, grant_type: &str) -> bool {
+        self.into_iter()
+            .any(|allowed| allowed.as_ref() == grant_type)
+    }
+}
+
+/// `#[oauth(scope)]` of every model derive but `ResourceOwner`. Its field's type is the
+/// trait's `type Scope`, bounded by `Scopes` on the impl with a binder, `for<'a> T: Scopes`,
+/// that rustc does not check where it is written: this trait checks it beside the impl,
+/// reported in the role's words, and rustc reports no other error for it there.
+#[diagnostic::on_unimplemented(
+    message = "`#[oauth(scope)]` needs a scope type, declared with `#[oauth2_provider::scopes(...)]`; this is `{Self}`",
+    label = "not a scope type",
+    note = "the scope type can also implement `Scopes` by hand"
+)]
+pub trait Scope {
+    /// Called beside the impl, at the field's type: the check.
+    fn check() {}
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Scopes> Scope for T {}
+
+/// A field without a role, which `new` fills with its default.
+#[diagnostic::on_unimplemented(
+    message = "a field with no `#[oauth(...)]` role is filled with `Default::default()`, and `{Self}` has no default",
+    label = "no `#[oauth(...)]` role, and not `Default`",
+    note = "give the field a role, or derive or implement `Default` for `{Self}`"
+)]
+pub trait Unmarked: Sized {
+    /// The field of a record the runtime builds.
+    fn fill() -> Self;
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Default> Unmarked for T {
+    fn fill() -> Self {
+        T::default()
+    }
+}

@@ -1,0 +1,57 @@
+use oauth2_provider::config::Config;
+use oauth2_provider::store::MemoryStore;
+use oauth2_provider::{Grant, OAuthError};
+use oauth2_provider::{OAuthClient, ResourceOwner, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+}
+
+#[derive(ResourceOwner)]
+pub struct User {
+    #[oauth(subject)]
+    name: String,
+}
+
+pub struct MyProvider {
+    store: MemoryStore<App>,
+    config: Config,
+}
+
+// Each argument of the wrong type is reported at its own type.
+#[oauth2_provider::provider(owner = User, grants(authorization_code, client_credentials))]
+impl MyProvider {
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[hook(before_issue)]
+    async fn check(
+        &self,
+        grant_type: &str,
+        client: &App,
+        grant: &Grant<Scope>,
+    ) -> Result<(), OAuthError> {
+        let _ = (grant_type, client, grant);
+        Ok(())
+    }
+}
+
+fn main() {}

@@ -1,0 +1,52 @@
+use oauth2_provider::OAuthError;
+use oauth2_provider::config::Config;
+use oauth2_provider::store::MemoryStore;
+use oauth2_provider::{OAuthClient, ResourceOwner, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+}
+
+#[derive(ResourceOwner)]
+pub struct User {
+    #[oauth(subject)]
+    name: String,
+}
+
+pub struct MyProvider {
+    store: MemoryStore<App>,
+    config: Config,
+}
+
+// The signature shown names the owner type of `owner = ...`.
+#[oauth2_provider::provider(owner = User, grants(password))]
+impl MyProvider {
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[hook(authenticate_owner)]
+    async fn login(&self, username: &str) -> Result<Option<User>, OAuthError> {
+        let _ = username;
+        Ok(None)
+    }
+}
+
+fn main() {}
