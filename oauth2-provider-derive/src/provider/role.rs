@@ -26,6 +26,8 @@ pub enum Hook {
     BeforeIssue,
     TokenIssued,
     TokenRevoked,
+    Throttle,
+    OwnerActive,
 }
 
 /// What a marked method is to the provider.
@@ -104,13 +106,15 @@ impl Standard {
 }
 
 impl Hook {
-    pub const ALL: [Hook; 6] = [
+    pub const ALL: [Hook; 8] = [
         Hook::AuthenticateOwner,
         Hook::Consent,
         Hook::LookupClient,
         Hook::BeforeIssue,
         Hook::TokenIssued,
         Hook::TokenRevoked,
+        Hook::Throttle,
+        Hook::OwnerActive,
     ];
 
     /// The name in `#[hook(...)]`, which is also the trait method's.
@@ -122,6 +126,8 @@ impl Hook {
             Hook::BeforeIssue => "before_issue",
             Hook::TokenIssued => "token_issued",
             Hook::TokenRevoked => "token_revoked",
+            Hook::Throttle => "throttle",
+            Hook::OwnerActive => "owner_active",
         }
     }
 
@@ -137,7 +143,13 @@ impl Hook {
             Hook::AuthenticateOwner => &[Standard::Password],
             // Only the authorization endpoint asks it.
             Hook::Consent => &[Standard::AuthorizationCode, Standard::Implicit],
-            Hook::LookupClient | Hook::BeforeIssue | Hook::TokenIssued | Hook::TokenRevoked => &[],
+            // Only a refresh asks it.
+            Hook::OwnerActive => &[Standard::RefreshToken],
+            Hook::LookupClient
+            | Hook::BeforeIssue
+            | Hook::TokenIssued
+            | Hook::TokenRevoked
+            | Hook::Throttle => &[],
         }
     }
 
@@ -220,6 +232,8 @@ impl Role {
             Role::Hook(Hook::BeforeIssue) => "BeforeIssue",
             Role::Hook(Hook::TokenIssued) => "TokenIssued",
             Role::Hook(Hook::TokenRevoked) => "TokenRevoked",
+            Role::Hook(Hook::Throttle) => "Throttle",
+            Role::Hook(Hook::OwnerActive) => "OwnerActive",
             Role::Grant(Standard::ClientCredentials) => "ClientCredentialsGrant",
             Role::Grant(_) => "PasswordGrant",
             Role::Extension(_) => "ExtensionGrant",
@@ -292,6 +306,20 @@ impl Role {
                 )],
                 "()",
                 quote!(()),
+            ),
+            Role::Hook(Hook::Throttle) => (
+                vec![param(
+                    "attempt",
+                    "&Attempt<'_>",
+                    quote!(&#krate::limit::Attempt<'_>),
+                )],
+                "Result<(), Throttled>",
+                quote!(#std::result::Result<(), #krate::limit::Throttled>),
+            ),
+            Role::Hook(Hook::OwnerActive) => (
+                vec![param("subject", "&str", quote!(&#std::primitive::str))],
+                "Result<bool, OAuthError>",
+                quote!(#std::result::Result<#std::primitive::bool, #oauth_error>),
             ),
             Role::Grant(_) | Role::Extension(_) => (
                 vec![

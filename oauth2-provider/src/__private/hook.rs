@@ -77,6 +77,10 @@ outputs! {
         "`#[hook(token_issued)]` must return `{O}`; this one returns `{Self}`";
     TokenRevokedOutput "`#[hook(token_revoked)]`"
         "`#[hook(token_revoked)]` must return `{O}`; this one returns `{Self}`";
+    ThrottleOutput "`#[hook(throttle)]`"
+        "`#[hook(throttle)]` must return `{O}`; this one returns `{Self}`";
+    OwnerActiveOutput "`#[hook(owner_active)]`"
+        "`#[hook(owner_active)]` must return `{O}`; this one returns `{Self}`";
     PasswordGrantOutput "`#[grant(password)]`"
         "`#[grant(password)]` must return `{O}`; this one returns `{Self}`";
     ClientCredentialsGrantOutput "`#[grant(client_credentials)]`"
@@ -126,6 +130,10 @@ arguments! {
         "the `event` argument of `#[hook(token_issued)]` is `{T}`; this parameter is `{Self}`";
     TokenRevokedEvent "event" "`#[hook(token_revoked)]`"
         "the `event` argument of `#[hook(token_revoked)]` is `{T}`; this parameter is `{Self}`";
+    ThrottleAttempt "attempt" "`#[hook(throttle)]`"
+        "the `attempt` argument of `#[hook(throttle)]` is `{T}`; this parameter is `{Self}`";
+    OwnerActiveSubject "subject" "`#[hook(owner_active)]`"
+        "the `subject` argument of `#[hook(owner_active)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantRequest "request" "`#[grant(password)]`"
         "the `request` argument of `#[grant(password)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantClient "client" "`#[grant(password)]`"

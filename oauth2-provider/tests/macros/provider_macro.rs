@@ -13,6 +13,7 @@ use oauth2_provider::config::Config;
 use oauth2_provider::error::{ErrorCode, OAuthError, StoreError};
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest};
+use oauth2_provider::limit::{Attempt, Throttled};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason, TokenEvent};
 use oauth2_provider::secret::hash_secret;
@@ -269,6 +270,20 @@ impl MyProvider {
     async fn revoked(&self, event: &RevokeEvent<'_>) {
         self.log.push(format!("revoked {:?}", event.reason));
         assert_eq!(self.helper(), 7);
+    }
+
+    /// Counts every guess, then draws on the configured budgets.
+    #[hook(throttle)]
+    async fn budget(&self, attempt: &Attempt<'_>) -> Result<(), Throttled> {
+        self.log.push(format!("throttle {:?}", attempt.target));
+        self.config.limits.admit(attempt)
+    }
+
+    /// `mallory` left: her grants must stop at the next refresh.
+    #[hook(owner_active)]
+    async fn still_here(&self, subject: &str) -> Result<bool, OAuthError> {
+        self.log.push(format!("owner_active {subject}"));
+        Ok(subject != "mallory")
     }
 
     /// Ordinary methods stay ordinary.
@@ -693,6 +708,48 @@ async fn consent_approves_through_the_authorization_endpoint() {
     )
     .await;
     assert_issued(&refreshed, "read write");
+}
+
+#[tokio::test]
+async fn owner_active_is_asked_on_refresh_and_a_gone_owner_loses_the_grant() {
+    let server = server();
+    for (user, refreshed) in [
+        ("erin", StatusCode::OK),
+        ("mallory", StatusCode::BAD_REQUEST),
+    ] {
+        let query = authorize(&server, &code_request("approve", "read"), Some(user))
+            .await
+            .expect("a redirect");
+        let params = [
+            ("grant_type", "authorization_code"),
+            ("code", query["code"].as_str()),
+            ("redirect_uri", CALLBACK),
+        ];
+        let reply = token(&server, WEB_CLIENT, &params).await;
+        let refresh = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", reply.1["refresh_token"].as_str().unwrap()),
+        ];
+        let again = token(&server, WEB_CLIENT, &refresh).await;
+        assert_eq!(again.0, refreshed, "{user}: {:?}", again.1);
+        assert_eq!(log(&server).count(&format!("owner_active {user}")), 1);
+    }
+}
+
+#[tokio::test]
+async fn throttle_is_asked_before_a_slow_secret_check() {
+    let server = server();
+    let reply = token(
+        &server,
+        ("no-such-client", "a guess"),
+        &[("grant_type", "client_credentials")],
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        log(&server).count("throttle ClientSecret { client_id: \"no-such-client\" }"),
+        1
+    );
 }
 
 #[tokio::test]
