@@ -76,6 +76,15 @@ pub struct Cli {
     /// Require DPoP server nonces (RFC 9449 §8).
     #[arg(long)]
     pub dpop_nonce: bool,
+    /// Seconds a client may take to send a request's header (slowloris).
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request may take, its body included; 408 after.
+    #[arg(long, default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Connections open at once; beyond, a new one is closed at once.
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 /// `--access-token-format`, and a client's `access_token_format`.

@@ -14,6 +14,7 @@ mod fixtures;
 mod model;
 mod pages;
 mod provider;
+mod serve;
 mod stores;
 mod upcoming;
 
@@ -245,13 +246,12 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
         purge,
     } = build(&cli, addr).await?;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let limits = serve::Limits {
+        header_timeout: Duration::from_secs(cli.header_timeout),
+        request_timeout: Duration::from_secs(cli.request_timeout),
+        max_connections: cli.max_connections,
+    };
+    let task = tokio::spawn(serve::serve(listener, router, limits, stopped));
     Ok(Running {
         addr,
         issuer,

@@ -17,3 +17,4 @@ mod minimal;
 mod outage;
 mod own_clients;
 mod resource_server;
+mod slow_clients;
