@@ -4,7 +4,7 @@
 //! SHA-256 (a slow hash buys nothing for a 256-bit random value).
 
 use clap::Subcommand;
-use oauth2_provider::model::OAuthClient;
+use oauth2_provider::model::{ClientMetadata, OAuthClient};
 use oauth2_provider::redirect_uri;
 use oauth2_provider::secret::{generate_token, hash_secret};
 use oauth2_provider::store::PurgeTask;
@@ -32,6 +32,9 @@ pub enum ClientCommand {
         /// A public client (no secret; PKCE required), such as a native or browser app.
         #[arg(long)]
         public: bool,
+        /// A protected resource: it may introspect every client's access tokens.
+        #[arg(long, conflicts_with = "public")]
+        resource_server: bool,
     },
     /// Lists the registered clients.
     List,
@@ -71,6 +74,7 @@ impl WithStore for Admin<'_> {
                 scope,
                 grant_types,
                 public,
+                resource_server,
             } => {
                 for uri in redirect_uris {
                     redirect_uri::check_registrable(uri)
@@ -87,6 +91,10 @@ impl WithStore for Admin<'_> {
                     grant_types: grant_types.clone(),
                     scope,
                     name: name.clone().unwrap_or_else(|| client_id.clone()),
+                    metadata: ClientMetadata {
+                        resource_server: *resource_server,
+                        ..ClientMetadata::default()
+                    },
                 };
                 store.save_client(client).await.map_err(failed)?;
                 println!("client_id:     {client_id}");

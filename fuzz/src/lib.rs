@@ -129,6 +129,7 @@ fn client(id: &str, secret: Option<&str>, uris: &[&str], grants: &[&str]) -> Cli
         grant_types: grants.iter().map(|g| (*g).to_owned()).collect(),
         scope: FuzzScope::all(),
         name: id.to_owned(),
+        metadata: Default::default(),
     }
 }
 

@@ -222,3 +222,42 @@ async fn a_store_password_never_reaches_the_output() {
         assert!(!run.stdout.contains(PASSWORD), "{args:?}: {}", run.stdout);
     }
 }
+
+/// `resource_server`: that client may introspect every client's access tokens; any other sees
+/// only its own as active (RFC 7662 §2.1, §4).
+#[tokio::test]
+async fn only_a_resource_server_sees_another_clients_token() {
+    let client = |id: &str, resource_server: bool| {
+        serde_json::json!({
+            "client_id": id, "client_secret": SECRET, "scope": "read",
+            "grant_types": ["client_credentials"], "resource_server": resource_server,
+        })
+    };
+    let file = fixtures(serde_json::json!({
+        "clients": [client("app", false), client("api", true), client("peer", false)],
+    }));
+    let server = ServerProcess::start(&["--fixtures", file.path().to_str().expect("UTF-8")]).await;
+    let http = http();
+    let token = post_as(
+        &http,
+        &server.url("/token"),
+        ("app", SECRET),
+        &[("grant_type", "client_credentials")],
+    )
+    .await
+    .expect("a token response");
+    assert_eq!(token.status, StatusCode::OK, "{token:?}");
+    let access_token = token.str("access_token");
+    for (caller, active) in [("app", true), ("api", true), ("peer", false)] {
+        let reply = post_as(
+            &http,
+            &server.url("/introspect"),
+            (caller, SECRET),
+            &[("token", access_token)],
+        )
+        .await
+        .expect("an introspection response");
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body["active"], active, "{caller}: {reply:?}");
+    }
+}

@@ -24,6 +24,7 @@ pub enum Role {
     RedirectUris,
     Scope,
     GrantTypes,
+    ResourceServer,
     Subject,
     CodeHash,
     TokenHash,
@@ -146,6 +147,13 @@ const CLIENT: &[Accessor] = &[
         method: "allows_grant_type",
         output: Output::Owned(Ty::Bool),
         read: Read::Contains,
+    },
+    Accessor {
+        role: Role::ResourceServer,
+        need: Need::Optional,
+        method: "is_resource_server",
+        output: Output::Owned(Ty::Bool),
+        read: field("ResourceServer", Bound::Role),
     },
 ];
 
@@ -330,12 +338,13 @@ impl Derive {
 }
 
 impl Role {
-    const ALL: [Role; 13] = [
+    const ALL: [Role; 14] = [
         Role::ClientId,
         Role::SecretHash,
         Role::RedirectUris,
         Role::Scope,
         Role::GrantTypes,
+        Role::ResourceServer,
         Role::Subject,
         Role::CodeHash,
         Role::TokenHash,
@@ -354,6 +363,7 @@ impl Role {
             Role::RedirectUris => "redirect_uris",
             Role::Scope => "scope",
             Role::GrantTypes => "grant_types",
+            Role::ResourceServer => "resource_server",
             Role::Subject => "subject",
             Role::CodeHash => "code_hash",
             Role::TokenHash => "token_hash",

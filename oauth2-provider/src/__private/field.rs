@@ -84,6 +84,16 @@ role! {
 }
 
 role! {
+    /// `#[oauth(resource_server)]` of `#[derive(OAuthClient)]`.
+    ResourceServer
+    message = "`#[oauth(resource_server)]` needs a `bool` field; this is `{Self}`",
+    label = "not a `bool`",
+    note = "`true` marks a protected resource, which may introspect every client's access tokens",
+    impl for bool;
+    fn read(&self) -> bool { *self }
+}
+
+role! {
     /// `#[oauth(redirect_uris)]` of `#[derive(OAuthClient)]`.
     RedirectUris
     message = "`#[oauth(redirect_uris)]` needs a field that can be read as `&[String]`, such as `Vec<String>`; this is `{Self}`",

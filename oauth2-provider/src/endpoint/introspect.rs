@@ -53,6 +53,26 @@ impl Introspection {
     }
 }
 
+/// Who asks (RFC 7662 §4): a token is active only to its own client, or, for an access token, to
+/// a resource server; to any other caller it is `{"active":false}`, so that no client becomes
+/// an oracle for tokens stolen from another.
+#[derive(Clone, Copy)]
+struct Caller<'a> {
+    client_id: &'a str,
+    resource_server: bool,
+}
+
+impl Caller<'_> {
+    fn sees_access(self, token_client_id: &str) -> bool {
+        self.resource_server || token_client_id == self.client_id
+    }
+
+    /// A refresh token is only ever for the client it was issued to.
+    fn sees_refresh(self, token_client_id: &str) -> bool {
+        token_client_id == self.client_id
+    }
+}
+
 fn unix(t: SystemTime) -> Option<u64> {
     t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
 }
@@ -70,7 +90,7 @@ impl<P: Provider> Server<P> {
             Ok(params) => params,
             Err(response) => return *response,
         };
-        match authenticate(
+        let client = match authenticate(
             &self.provider,
             &parts.headers,
             &params,
@@ -78,28 +98,37 @@ impl<P: Provider> Server<P> {
         )
         .await
         {
-            Ok((client, _)) if client.is_confidential() => {}
+            Ok((client, _)) if client.is_confidential() => client,
             Ok(_) => return response::error(&OAuthError::invalid_client()),
             Err(error) => return response::error(&error),
-        }
+        };
         let Some(token) = params.get("token") else {
             return response::error(&OAuthError::invalid_request(
                 "the token parameter is missing",
             ));
         };
         let refresh_first = params.get("token_type_hint") == Some("refresh_token");
-        match self.lookup(&TokenHash::of(token), refresh_first).await {
+        let caller = Caller {
+            client_id: client.client_id(),
+            resource_server: client.is_resource_server(),
+        };
+        match self
+            .lookup(&TokenHash::of(token), refresh_first, caller)
+            .await
+        {
             Ok(Some(active)) => response::json(StatusCode::OK, &active),
             Ok(None) => response::json(StatusCode::OK, &Introspection::default()),
             Err(error) => response::error(&error.into()),
         }
     }
 
-    /// The active token with this hash, looked up in the hinted kind first (§2.1).
+    /// The active token with this hash that `caller` may see, looked up in the hinted kind
+    /// first (§2.1).
     async fn lookup(
         &self,
         hash: &TokenHash,
         refresh_first: bool,
+        caller: Caller<'_>,
     ) -> Result<Option<Introspection>, StoreError> {
         let store = self.provider.tokens();
         let now = SystemTime::now();
@@ -110,6 +139,7 @@ impl<P: Provider> Server<P> {
                     .find_refresh_token(hash)
                     .await?
                     .filter(|f| !f.consumed && !f.record.is_expired(now))
+                    .filter(|f| caller.sees_refresh(f.record.client_id()))
                     .map(|f| {
                         Introspection::active::<RefreshKind, _>(
                             f.record.as_ref(),
@@ -122,6 +152,7 @@ impl<P: Provider> Server<P> {
                     .find_access_token(hash)
                     .await?
                     .filter(|t| !t.is_expired(now))
+                    .filter(|t| caller.sees_access(t.client_id()))
                     .map(|t| {
                         Introspection::active::<AccessKind, _>(t.as_ref(), "Bearer", iss.clone())
                     })

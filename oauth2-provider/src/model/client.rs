@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::ClientMetadata;
 use crate::scope::Scopes;
 
 /// A registered client.
@@ -85,6 +86,13 @@ pub trait OAuthClient: Send + Sync + 'static {
     fn is_confidential(&self) -> bool {
         self.secret_hash().is_some()
     }
+
+    /// `true` for a protected resource, which may introspect the access tokens of every client
+    /// (RFC 7662 §2.1). Any other client sees only its own tokens as active, and a refresh token
+    /// only ever to the client it was issued to. The default is `false`.
+    fn is_resource_server(&self) -> bool {
+        false
+    }
 }
 
 /// The ready-made client record, which the SQL and Redis stores keep when they are the
@@ -104,6 +112,7 @@ pub trait OAuthClient: Send + Sync + 'static {
 ///     grant_types: vec!["authorization_code".into()],
 ///     scope: S(0),
 ///     name: "App".into(),
+///     metadata: Default::default(),
 /// };
 /// assert!(client.allows_grant_type("authorization_code"));
 /// assert!(!client.allows_grant_type("password"));
@@ -123,6 +132,9 @@ pub struct ClientRecord<S> {
     pub scope: S,
     /// A display name, for consent pages.
     pub name: String,
+    /// The other RFC 7591 members: whether it is a resource server, and what registration
+    /// gave.
+    pub metadata: ClientMetadata,
 }
 
 impl<S: Scopes> OAuthClient for ClientRecord<S> {
@@ -147,6 +159,10 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
     fn allows_grant_type(&self, grant_type: &str) -> bool {
         self.grant_types.iter().any(|g| g == grant_type)
     }
+
+    fn is_resource_server(&self) -> bool {
+        self.metadata.resource_server
+    }
 }
 
 impl<S: fmt::Debug> fmt::Debug for ClientRecord<S> {
@@ -159,6 +175,7 @@ impl<S: fmt::Debug> fmt::Debug for ClientRecord<S> {
             .field("grant_types", &self.grant_types)
             .field("scope", &self.scope)
             .field("name", &self.name)
-            .finish()
+            .field("resource_server", &self.metadata.resource_server)
+            .finish_non_exhaustive()
     }
 }

@@ -19,6 +19,7 @@ mod client;
 mod code;
 mod extras;
 mod id;
+mod metadata;
 mod owner;
 mod token;
 
@@ -26,6 +27,7 @@ pub use client::{ClientRecord, OAuthClient};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use extras::{AuthContext, Confirmation, Extras};
 pub use id::{GrantId, TokenHash};
+pub use metadata::ClientMetadata;
 pub use owner::{IntoSubject, ResourceOwner};
 pub use token::{
     AccessKind, AccessToken, NewToken, RefreshKind, RefreshToken, TokenKind, TokenModel,

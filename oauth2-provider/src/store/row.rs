@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::StoreError;
 use crate::model::{
-    AuthorizationCode, ClientRecord, Extras, GrantId, NewCode, NewToken, TokenHash, TokenKind,
-    TokenModel,
+    AuthorizationCode, ClientMetadata, ClientRecord, Extras, GrantId, NewCode, NewToken, TokenHash,
+    TokenKind, TokenModel,
 };
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::Scopes;
@@ -63,6 +63,8 @@ pub(crate) struct ClientRow {
     pub(crate) grant_types: String,
     pub(crate) scope: String,
     pub(crate) name: String,
+    /// [`ClientMetadata`](crate::model::ClientMetadata) as JSON.
+    pub(crate) metadata: String,
 }
 
 impl CodeRow {
@@ -143,6 +145,7 @@ impl ClientRow {
             grant_types: string_list(&client.grant_types),
             scope: client.scope.to_scope_string(),
             name: client.name.clone(),
+            metadata: client.metadata.to_json(),
         }
     }
 
@@ -154,6 +157,8 @@ impl ClientRow {
             grant_types: parse_string_list(&self.grant_types)?,
             scope: scope(&self.scope)?,
             name: self.name,
+            metadata: ClientMetadata::from_json(&self.metadata)
+                .map_err(|_| corrupt("client metadata that is not a JSON object"))?,
         })
     }
 }

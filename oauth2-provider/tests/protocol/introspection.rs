@@ -17,7 +17,7 @@ async fn an_active_access_token_is_described() {
     let tokens = web_tokens(&server, "read write").await;
     let reply = introspect(
         &server,
-        Auth::Basic(OTHER, OTHER_SECRET),
+        Auth::Basic(API, API_SECRET),
         &[("token", tokens.access_token())],
     )
     .await;
@@ -38,6 +38,52 @@ async fn an_active_access_token_is_described() {
         (now + 3500..=now + 3600).contains(&exp),
         "exp {exp} is about an hour away"
     );
+}
+
+/// RFC 7662 §4: a client is no oracle for another's tokens. Its own tokens are active to it, an
+/// access token to a resource server too, and to anyone else every token is exactly inactive;
+/// a refresh token is active to its own client only.
+#[tokio::test]
+async fn a_token_is_active_only_to_its_own_client_or_a_resource_server() {
+    let server = server();
+    let tokens = web_tokens(&server, "read").await;
+    let cases = [
+        (WEB, WEB_SECRET, tokens.access_token(), true),
+        (WEB, WEB_SECRET, tokens.refresh_token(), true),
+        (API, API_SECRET, tokens.access_token(), true),
+        (API, API_SECRET, tokens.refresh_token(), false),
+        (OTHER, OTHER_SECRET, tokens.access_token(), false),
+        (OTHER, OTHER_SECRET, tokens.refresh_token(), false),
+    ];
+    for (caller, secret, token, active) in cases {
+        for hint in ["access_token", "refresh_token"] {
+            let reply = introspect(
+                &server,
+                Auth::Basic(caller, secret),
+                &[("token", token), ("token_type_hint", hint)],
+            )
+            .await;
+            assert_eq!(reply.status, http::StatusCode::OK);
+            if active {
+                assert_eq!(reply.body["active"], true, "{caller} (hint {hint})");
+                assert_eq!(reply.body["client_id"], WEB);
+            } else {
+                assert_eq!(
+                    reply.body,
+                    json!({"active": false}),
+                    "{caller} (hint {hint})"
+                );
+            }
+        }
+    }
+    // Asking changed nothing: the token still works for its client.
+    let reply = introspect(
+        &server,
+        Auth::Basic(WEB, WEB_SECRET),
+        &[("token", tokens.access_token())],
+    )
+    .await;
+    assert_eq!(reply.body["active"], true);
 }
 
 #[tokio::test]

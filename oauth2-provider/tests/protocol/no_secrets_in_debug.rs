@@ -152,6 +152,7 @@ fn recorder() -> Server<Recorder> {
         redirect_uris: vec![CALLBACK.to_owned()],
         allowed: ApiScope::READ.union(ApiScope::WRITE),
         grants: None,
+        resource_server: false,
     });
     Server::new(Recorder {
         store,
@@ -393,6 +394,7 @@ fn records_show_no_secret() {
             grant_types: vec!["authorization_code".to_owned()],
             scope: ApiScope::READ,
             name: "Debug".to_owned(),
+            metadata: Default::default(),
         };
         let digest = stored.rsplit('$').next().unwrap();
         assert_clean("ClientRecord", &format!("{client:?}"), &[&stored, digest]);

@@ -26,6 +26,7 @@ fn narrow_web(server: &TestServer, allowed: ApiScope) {
         redirect_uris: vec![WEB_CALLBACK.to_owned()],
         allowed,
         grants: None,
+        resource_server: false,
     });
 }
 

@@ -78,6 +78,8 @@ pub struct App {
     pub allowed: ApiScope,
     /// `None`: every grant the provider serves; `Some`: only these.
     pub grants: Option<Vec<&'static str>>,
+    /// May introspect every client's access tokens.
+    pub resource_server: bool,
 }
 
 impl OAuthClient for App {
@@ -104,6 +106,10 @@ impl OAuthClient for App {
             .as_ref()
             .is_none_or(|grants| grants.contains(&grant_type))
     }
+
+    fn is_resource_server(&self) -> bool {
+        self.resource_server
+    }
 }
 
 /// A confidential web application: `client_secret_basic` or `client_secret_post`.
@@ -115,6 +121,10 @@ pub const WEB_CALLBACK: &str = "https://app.example.com/cb";
 pub const OTHER: &str = "other-app";
 pub const OTHER_SECRET: &str = "other-app-secret-51b2";
 pub const OTHER_CALLBACK: &str = "https://other.example.com/cb";
+
+/// A protected resource (RFC 7662 §2.1): it may introspect every client's access tokens.
+pub const API: &str = "api-resource";
+pub const API_SECRET: &str = "api-resource-secret-3e8d";
 
 /// A public native application (`none`): loopback and private-use scheme redirects.
 pub const NATIVE: &str = "native-app";
@@ -157,6 +167,7 @@ fn clients() -> Vec<App> {
         redirect_uris: uris.iter().map(|u| (*u).to_owned()).collect(),
         allowed,
         grants,
+        resource_server: false,
     };
     vec![
         confidential(
@@ -179,6 +190,11 @@ fn clients() -> Vec<App> {
             redirect_uris: vec![NATIVE_LOOPBACK.to_owned(), NATIVE_SCHEME.to_owned()],
             allowed: ApiScope::READ.union(ApiScope::WRITE),
             grants: None,
+            resource_server: false,
+        },
+        App {
+            resource_server: true,
+            ..confidential(API, API_SECRET, &[], ApiScope::empty(), None)
         },
         confidential(ODD, ODD_SECRET, &[], ApiScope::READ, None),
         App {

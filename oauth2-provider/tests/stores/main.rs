@@ -20,5 +20,6 @@ fn client(id: &str) -> TestClient {
         grant_types: vec!["authorization_code".to_owned()],
         scope: oauth2_provider::store::testing::TestScope::default_scope(),
         name: id.to_owned(),
+        metadata: Default::default(),
     }
 }

@@ -29,6 +29,10 @@ where
             grant_types: fields.text("grant_types")?,
             scope: fields.text("scope")?,
             name: fields.text("name")?,
+            // A client saved before metadata was kept has none.
+            metadata: fields
+                .optional_text("metadata")?
+                .unwrap_or_else(|| String::from("{}")),
         };
         row.into_record().map(|c| Some(Arc::new(c)))
     }
@@ -48,7 +52,9 @@ where
             .arg("scope")
             .arg(&row.scope)
             .arg("name")
-            .arg(&row.name);
+            .arg(&row.name)
+            .arg("metadata")
+            .arg(&row.metadata);
         if let Some(secret_hash) = &row.secret_hash {
             pipe.arg("secret_hash").arg(secret_hash);
         }

@@ -20,6 +20,7 @@ fn client<S: Scopes>(row: Vec<Value>) -> Result<Arc<ClientRecord<S>>, StoreError
         grant_types: cells.text()?,
         scope: cells.text()?,
         name: cells.text()?,
+        metadata: cells.text()?,
     };
     row.into_record().map(Arc::new)
 }
@@ -57,6 +58,7 @@ where
             Value::Text(Some(row.grant_types)),
             Value::Text(Some(row.scope)),
             Value::Text(Some(row.name)),
+            Value::Text(Some(row.metadata)),
         ];
         let mut conn = self.pool.acquire().await.map_err(Self::error)?;
         D::execute(&mut conn, D::STATEMENTS.save_client, params)

@@ -145,16 +145,16 @@ mod mysql_driver {
 
 /// MySQL's statements: `?` parameters, `ON DUPLICATE KEY UPDATE`, `DELETE ... LIMIT`.
 const STATEMENTS: Statements = Statements {
-    find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name \
+    find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata \
         FROM oauth_clients WHERE client_id = ?",
-    list_clients: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name \
+    list_clients: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata \
         FROM oauth_clients",
     save_client: "INSERT INTO oauth_clients \
-        (client_id, secret_hash, redirect_uris, grant_types, scope, name) \
-        VALUES (?, ?, ?, ?, ?, ?) \
+        (client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata) \
+        VALUES (?, ?, ?, ?, ?, ?, ?) \
         ON DUPLICATE KEY UPDATE secret_hash = VALUES(secret_hash), \
         redirect_uris = VALUES(redirect_uris), grant_types = VALUES(grant_types), \
-        scope = VALUES(scope), name = VALUES(name)",
+        scope = VALUES(scope), name = VALUES(name), metadata = VALUES(metadata)",
     delete_client: "DELETE FROM oauth_clients WHERE client_id = ?",
 
     insert_code: "INSERT INTO oauth_codes (code_hash, grant_id, client_id, subject, \

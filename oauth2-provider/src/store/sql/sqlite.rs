@@ -49,6 +49,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 ///         grant_types: vec!["authorization_code".into()],
 ///         scope: S(0),
 ///         name: "App".into(),
+///         metadata: Default::default(),
 ///     })
 ///     .await?;
 /// # Ok(()) }

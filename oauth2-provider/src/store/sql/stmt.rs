@@ -42,8 +42,9 @@ pub(crate) struct Statements {
     pub(crate) delete_key: &'static str,
 }
 
-/// `client_id, secret_hash, redirect_uris, grant_types, scope, name`.
+/// `client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata`.
 pub(crate) const CLIENT_COLUMNS: &[Column] = &[
+    Column::Text,
     Column::Text,
     Column::Text,
     Column::Text,
@@ -108,16 +109,16 @@ pub(crate) const KEY_COLUMNS: &[Column] = &[
 
 /// SQLite and PostgreSQL.
 pub(crate) const STANDARD: Statements = Statements {
-    find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name \
+    find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata \
         FROM oauth_clients WHERE client_id = $1",
-    list_clients: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name \
+    list_clients: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata \
         FROM oauth_clients",
     save_client: "INSERT INTO oauth_clients \
-        (client_id, secret_hash, redirect_uris, grant_types, scope, name) \
-        VALUES ($1, $2, $3, $4, $5, $6) \
+        (client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) \
         ON CONFLICT (client_id) DO UPDATE SET secret_hash = excluded.secret_hash, \
         redirect_uris = excluded.redirect_uris, grant_types = excluded.grant_types, \
-        scope = excluded.scope, name = excluded.name",
+        scope = excluded.scope, name = excluded.name, metadata = excluded.metadata",
     delete_client: "DELETE FROM oauth_clients WHERE client_id = $1",
 
     insert_code: "INSERT INTO oauth_codes (code_hash, grant_id, client_id, subject, \

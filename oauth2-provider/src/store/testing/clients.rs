@@ -21,6 +21,7 @@ fn client(id: &str, secret: Option<&str>) -> TestClient {
         grant_types: vec!["authorization_code".to_owned(), "refresh_token".to_owned()],
         scope: scope("read write user:email"),
         name: format!("Bé {id} — ✓"),
+        metadata: Default::default(),
     }
 }
 
@@ -38,7 +39,13 @@ where
     assert!(store.list_clients().await.unwrap().is_empty());
     assert!(store.find_client("b-app").await.unwrap().is_none());
 
-    let confidential = client("b-app", Some("s3cret"));
+    let mut confidential = client("b-app", Some("s3cret"));
+    // Metadata round-trips: the flag the runtime reads, and registered members as given.
+    confidential.metadata.resource_server = true;
+    confidential.metadata.other.insert(
+        "jwks".to_owned(),
+        serde_json::json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "Bé✓"}]}),
+    );
     store.save_client(confidential.clone()).await.unwrap();
     store.save_client(client("a-app", None)).await.unwrap();
     store.save_client(client("Z-app", None)).await.unwrap();
@@ -53,9 +60,10 @@ where
     // Uppercase sorts first in byte order, unlike most collations.
     assert_eq!(ids(&*store).await, ["Z-app", "a-app", "b-app"]);
 
-    // Replacing drops what the new record lacks: here, the secret.
+    // Replacing drops what the new record lacks: here, the secret and the metadata.
     let public = ClientRecord {
         secret_hash: None,
+        metadata: Default::default(),
         redirect_uris: vec!["https://new.example/cb".to_owned()],
         grant_types: vec![],
         scope: TestScope::empty(),
