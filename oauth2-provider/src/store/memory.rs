@@ -48,6 +48,7 @@ pub struct MemoryStore<
     grants: RandomKeyed<GrantId, Family>,
     /// `remember_once` keys and until when each is remembered.
     once: RandomKeyed<TokenHash, SystemTime>,
+    pub(super) state: super::state::MemoryState,
     #[cfg(feature = "jwt")]
     pub(super) keys: super::keys::MemoryKeys,
 }
@@ -59,7 +60,7 @@ type RandomKeyed<K, V> = DashMap<K, V, BuildHasherDefault<RandomKey>>;
 /// held; with DashMap's default (four per CPU) and a few million live tokens that stalled every
 /// request to the shard for hundreds of milliseconds (benchmarks/http.sh, p99). 256 shards keep a
 /// growth step to a few thousand entries per million tokens, for 32 KiB of locks per map.
-const SHARDS: usize = 256;
+pub(super) const SHARDS: usize = 256;
 
 fn random_keyed<K: Eq + std::hash::Hash, V>() -> RandomKeyed<K, V> {
     DashMap::with_hasher_and_shard_amount(BuildHasherDefault::default(), SHARDS)
@@ -111,6 +112,7 @@ impl<C: OAuthClient, K, A, R> Default for MemoryStore<C, K, A, R> {
             refresh: random_keyed(),
             grants: random_keyed(),
             once: random_keyed(),
+            state: Default::default(),
             #[cfg(feature = "jwt")]
             keys: Default::default(),
         }
@@ -339,6 +341,7 @@ where
             purged += usize::from(!keep);
             keep
         });
+        purged += self.state.purge(now);
         self.grants.retain(|_, family| {
             family.code = family.code.filter(|h| self.codes.contains_key(h));
             family.access.retain(|h| self.access.contains_key(h));

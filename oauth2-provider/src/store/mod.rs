@@ -11,8 +11,10 @@
 //! [`Exchange::AlreadyUsed`], and the tokens a code or refresh token issued exist from the
 //! instant it was consumed, so revoking the grant on a replay always catches them.
 //!
-//! With the feature `jwt`, a third trait, `KeyStore`, keeps the provider's signing keys;
-//! every store here is one.
+//! [`StateStore`] keeps small expiring, versioned records (sessions, remembered consent,
+//! single-use request URIs and nonces) that every node shares; every store here is one. With
+//! the feature `jwt`, `KeyStore` keeps the provider's signing keys; every store here is one
+//! too.
 
 #[cfg(feature = "jwt")]
 mod keys;
@@ -30,6 +32,7 @@ mod redis;
 mod row;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod sql;
+mod state;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -52,6 +55,7 @@ pub use sql::{MySql, MysqlOptions, MysqlStore};
 pub use sql::{Postgres, PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use sql::{Sqlite, SqliteStore};
+pub use state::{MAX_STATE_LEN, StateKey, StateStore, StoredState};
 
 use crate::error::StoreError;
 use crate::model::{AccessToken, AuthorizationCode, GrantId, OAuthClient, RefreshToken, TokenHash};
@@ -229,7 +233,8 @@ pub trait TokenStore: Send + Sync + 'static {
         grant_id: GrantId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Deletes codes and tokens that expired before `now`; returns how many records went.
+    /// Deletes codes, tokens, `remember_once` keys and, in a store that is a [`StateStore`]
+    /// too, state records that expired before `now`; returns how many records went.
     fn purge_expired(
         &self,
         now: SystemTime,

@@ -9,6 +9,11 @@ use super::TokenStore;
 /// A background task that purges expired codes and tokens at a fixed interval; dropping it (or
 /// [`stop`](PurgeTask::stop)) stops it.
 ///
+/// A run purges whatever the store's `purge_expired` does: `remember_once` keys and
+/// [`StateStore`](super::StateStore) records too, in every store here. The memory store needs
+/// one as much as a SQL store does, or expired records stay in memory: spawn it with
+/// [`PurgeTask::spawn`] over an `Arc` of the store (a SQL store also has `spawn_purge`).
+///
 /// Each run is one [`TokenStore::purge_expired`], which deletes in bounded batches; a run that fails
 /// (the database is down) is counted and retried at the next tick, and runs never pile up.
 ///

@@ -32,4 +32,5 @@ async fn open(_test: &str) -> Option<Memory> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);

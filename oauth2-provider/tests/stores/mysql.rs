@@ -91,6 +91,7 @@ async fn open(test: &str) -> Option<Mysql> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);
 
 /// Nothing listens on port 1: connecting fails with `Unavailable` (a 503

@@ -71,6 +71,7 @@ async fn open(test: &str) -> Option<Postgres> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);
 
 /// Nothing listens on port 1: connecting, and every operation of a store that connects lazily,

@@ -120,6 +120,7 @@ async fn open(test: &str) -> Option<Redis> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);
 
 /// Nothing listens on port 1: connecting fails with `Unavailable` within a few seconds.

@@ -66,6 +66,7 @@ async fn open(_test: &str) -> Option<Sqlite> {
 
 oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
+oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);
 
 /// Everything stored, a code's use included, is there after the file is closed and reopened.

@@ -5,6 +5,7 @@ mod fields;
 #[cfg(feature = "jwt")]
 mod keys;
 mod script;
+mod state;
 mod tokens;
 
 use std::collections::HashMap;
@@ -34,12 +35,13 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 /// | `{prefix}refresh:{hex hash}` | hash | a refresh token, and whether it was rotated | with the token, or never |
 /// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens | with the last of them |
 /// | `{prefix}once:{hex key}` | string | a key `remember_once` remembers | when it is forgotten |
+/// | `{prefix}state:{hex key}` | hash | a [`StateStore`](crate::store::StateStore) record: `value`, `version`, `expires_at` (µs) | at `expires_at` |
 /// | `{prefix}key:{kid}` | hash | a signing key (feature `jwt`) | never |
 /// | `{prefix}keys` | set | every signing key's `kid` | never |
 ///
-/// A code or token key expires at the record's own expiry, so [`purge_expired`] has nothing
-/// to do, and a used code stays until then: presenting it again is caught as a replay. Only
-/// SHA-256 hashes of codes and tokens are stored; keys name them in hex.
+/// A code, token or state key expires at the record's own expiry, so [`purge_expired`] has
+/// nothing to do, and a used code stays until then: presenting it again is caught as a
+/// replay. Only SHA-256 hashes of codes and tokens are stored; keys name them in hex.
 ///
 /// Clients are kept in Redis too, as plain keys without expiry: run Redis with persistence
 /// (AOF or RDB snapshots) or keep clients elsewhere, in a [`ClientStore`](crate::store::ClientStore) of your own, because a

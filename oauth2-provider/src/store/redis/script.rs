@@ -80,6 +80,44 @@ return #members
     )
 });
 
+/// KEYS: a state record. ARGV: the expected version, now (µs), the new version, the value,
+/// its expiry (µs) and when the key expires (ms since the epoch). Returns 1 if it was live at
+/// the expected version and is replaced, 0 otherwise.
+pub(super) static SWAP_STATE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r#"
+local current = redis.call('HMGET', KEYS[1], 'version', 'expires_at')
+if current[1] ~= ARGV[1] or not current[2] then return 0 end
+if tonumber(current[2]) <= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'value', ARGV[4], 'version', ARGV[3], 'expires_at', ARGV[5])
+redis.call('PEXPIREAT', KEYS[1], ARGV[6])
+return 1
+"#,
+    )
+});
+
+/// KEYS: a state record. Deletes it; returns its fields, none if it was missing.
+pub(super) static TAKE_STATE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r#"
+local fields = redis.call('HGETALL', KEYS[1])
+if #fields > 0 then redis.call('DEL', KEYS[1]) end
+return fields
+"#,
+    )
+});
+
+/// KEYS: a state record. Deletes it; returns its expiry (µs), or nil if it was missing.
+pub(super) static DELETE_STATE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r#"
+local expires_at = redis.call('HGET', KEYS[1], 'expires_at')
+redis.call('DEL', KEYS[1])
+return expires_at
+"#,
+    )
+});
+
 /// A record on its way to a script: expiry and fields.
 pub(super) struct Record {
     pub(super) key: String,

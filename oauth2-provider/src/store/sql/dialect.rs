@@ -82,6 +82,14 @@ pub(crate) mod private {
             now: i64,
         ) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
 
+        /// Deletes the row of `oauth_state` under `key` if it is live after `now` (in
+        /// microseconds) and returns its `STATE_COLUMNS`: one winner among concurrent callers.
+        fn take_state(
+            pool: &Pool<Self::Db>,
+            key: Vec<u8>,
+            now: i64,
+        ) -> impl Future<Output = Result<Option<Vec<Value>>, sqlx::Error>> + Send;
+
         /// `true` for a database error code that means "not now" (shutting down, overloaded,
         /// a lock that could not be had), which may pass.
         fn unavailable(code: &str) -> bool;

@@ -23,10 +23,12 @@ mod mysql;
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod state;
 mod stmt;
 mod tokens;
 
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 
 use sqlx::Pool;
@@ -94,6 +96,9 @@ pub type MysqlStore<
 /// Rows deleted per statement when purging, so no purge holds locks for long.
 const PURGE_BATCH: i64 = 500;
 
+/// How many times a transaction that lost a race runs, in all.
+const ATTEMPTS: u32 = 5;
+
 impl<D: Dialect, S, K, A, R> SqlStore<D, S, K, A, R> {
     /// A store over `pool`, whose schema `dialect` brings up to date.
     async fn migrated(pool: Pool<D::Db>, dialect: D) -> Result<Self, StoreError> {
@@ -122,6 +127,25 @@ impl<D: Dialect, S, K, A, R> SqlStore<D, S, K, A, R> {
 
     fn error(err: sqlx::Error) -> StoreError {
         map_error(err, D::unavailable)
+    }
+
+    /// Runs the transaction `attempt` until it does not lose a race (a deadlock, a
+    /// serialisation failure), at most [`ATTEMPTS`] times.
+    async fn retrying<T, F: Future<Output = Result<T, sqlx::Error>>>(
+        &self,
+        attempt: impl Fn() -> F,
+    ) -> Result<T, StoreError> {
+        let mut tries = 1;
+        loop {
+            match attempt().await {
+                Err(sqlx::Error::Database(db))
+                    if tries < ATTEMPTS && db.code().is_some_and(|code| D::retry(&code)) =>
+                {
+                    tries += 1;
+                }
+                result => return result.map_err(Self::error),
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{Connection as _, Pool, Transaction};
 
 use super::dialect::{Column, Value, driver, private};
-use super::stmt::Statements;
+use super::stmt::{STATE_COLUMNS, Statements};
 use super::{SqlStore, map_error, map_migrate_error, valid_identifier};
 use crate::error::StoreError;
 use crate::model::GrantId;
@@ -189,7 +189,17 @@ const STATEMENTS: Statements = Statements {
         "DELETE FROM oauth_access_tokens WHERE expires_at <= ? LIMIT ?",
         "DELETE FROM oauth_refresh_tokens WHERE expires_at <= ? LIMIT ?",
         "DELETE FROM oauth_once WHERE expires_at <= ? LIMIT ?",
+        "DELETE FROM oauth_state WHERE expires_at <= ? LIMIT ?",
     ],
+
+    put_state: "INSERT INTO oauth_state (key_hash, value, version, expires_at) \
+        VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value), \
+        version = VALUES(version), expires_at = VALUES(expires_at)",
+    get_state: "SELECT value, version, expires_at FROM oauth_state \
+        WHERE key_hash = ? AND expires_at > ?",
+    swap_state: "UPDATE oauth_state SET value = ?, version = ?, expires_at = ? \
+        WHERE key_hash = ? AND version = ? AND expires_at > ?",
+    delete_state: "DELETE FROM oauth_state WHERE key_hash = ? AND expires_at > ?",
 
     #[cfg(feature = "jwt")]
     load_keys: "SELECT kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, \
@@ -259,6 +269,37 @@ impl private::Dialect for MySql {
         let won = mysql_driver::run(&mut tx, insert, remember).await? == 1;
         tx.commit().await?;
         Ok(won)
+    }
+
+    async fn take_state(
+        pool: &Pool<sqlx::MySql>,
+        key: Vec<u8>,
+        now: i64,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        // No `DELETE ... RETURNING` in MySQL: a locking read, then the delete, in one
+        // transaction. READ COMMITTED, as for remember_once: a read that finds nothing takes
+        // no gap lock for a concurrent put to deadlock on. A concurrent take waits on the row
+        // lock, then reads the row gone.
+        let mut conn = pool.acquire().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            .execute(&mut *conn)
+            .await?;
+        let mut tx = conn.begin().await?;
+        let live = "SELECT value, version, expires_at FROM oauth_state \
+            WHERE key_hash = ? AND expires_at > ? FOR UPDATE";
+        let params = vec![Value::Bytes(key.clone()), Value::Int(Some(now))];
+        let Some(row) = mysql_driver::rows(&mut tx, live, params, STATE_COLUMNS)
+            .await?
+            .into_iter()
+            .next()
+        else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let delete = "DELETE FROM oauth_state WHERE key_hash = ?";
+        mysql_driver::run(&mut tx, delete, vec![Value::Bytes(key)]).await?;
+        tx.commit().await?;
+        Ok(Some(row))
     }
 
     /// SQLSTATEs meaning "not now": class 08 (connection exception), HYT00 (timeout), and

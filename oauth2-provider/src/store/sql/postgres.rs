@@ -9,7 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Transaction};
 
 use super::dialect::{Column, Value, driver, private};
-use super::stmt::{REMEMBER_ONCE, STANDARD, Statements};
+use super::stmt::{REMEMBER_ONCE, STANDARD, STATE_COLUMNS, Statements, TAKE_STATE};
 use super::{SqlStore, map_migrate_error, valid_identifier};
 use crate::error::StoreError;
 use crate::model::GrantId;
@@ -238,6 +238,17 @@ impl private::Dialect for Postgres {
             Value::Int(Some(now)),
         ];
         Ok(postgres_driver::run(&mut conn, REMEMBER_ONCE, params).await? == 1)
+    }
+
+    async fn take_state(
+        pool: &Pool<sqlx::Postgres>,
+        key: Vec<u8>,
+        now: i64,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let params = vec![Value::Bytes(key), Value::Int(Some(now))];
+        let rows = postgres_driver::rows(&mut conn, TAKE_STATE, params, STATE_COLUMNS).await?;
+        Ok(rows.into_iter().next())
     }
 
     /// SQLSTATEs meaning "not now": class 08 (connection exception), 53300 (too many

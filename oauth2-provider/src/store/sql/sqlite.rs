@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Pool, Transaction};
 
 use super::dialect::{Column, Value, driver, private};
-use super::stmt::{REMEMBER_ONCE, STANDARD, Statements};
+use super::stmt::{REMEMBER_ONCE, STANDARD, STATE_COLUMNS, Statements, TAKE_STATE};
 use super::{SqlStore, map_migrate_error};
 use crate::error::StoreError;
 use crate::model::GrantId;
@@ -184,6 +184,17 @@ impl private::Dialect for Sqlite {
             Value::Int(Some(now)),
         ];
         Ok(sqlite_driver::run(&mut conn, REMEMBER_ONCE, params).await? == 1)
+    }
+
+    async fn take_state(
+        pool: &Pool<sqlx::Sqlite>,
+        key: Vec<u8>,
+        now: i64,
+    ) -> Result<Option<Vec<Value>>, sqlx::Error> {
+        let mut conn = pool.acquire().await?;
+        let params = vec![Value::Bytes(key), Value::Int(Some(now))];
+        let rows = sqlite_driver::rows(&mut conn, TAKE_STATE, params, STATE_COLUMNS).await?;
+        Ok(rows.into_iter().next())
     }
 
     /// SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, in any of their

@@ -31,7 +31,16 @@ pub(crate) struct Statements {
     /// visible to the deletes after) or finds nothing to consume.
     pub(crate) revoke_grant: [&'static str; 3],
     /// `(now, batch)`: each deletes at most `batch` expired rows.
-    pub(crate) purge: [&'static str; 4],
+    pub(crate) purge: [&'static str; 5],
+
+    /// `(key, value, version, expires_at)`: inserts, or replaces every column.
+    pub(crate) put_state: &'static str,
+    /// `(key, now)`: [`STATE_COLUMNS`] of the live row.
+    pub(crate) get_state: &'static str,
+    /// `(value, version, expires_at, key, expected version, now)`.
+    pub(crate) swap_state: &'static str,
+    /// `(key, now)`: the live row.
+    pub(crate) delete_state: &'static str,
 
     #[cfg(feature = "jwt")]
     pub(crate) load_keys: &'static str,
@@ -93,6 +102,9 @@ pub(crate) const REFRESH_COLUMNS: &[Column] = &[
 
 /// `used`.
 pub(crate) const USED: &[Column] = &[Column::Bool];
+
+/// `value, version, expires_at`.
+pub(crate) const STATE_COLUMNS: &[Column] = &[Column::Bytes, Column::Int, Column::Int];
 
 /// `kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, private_key`.
 #[cfg(feature = "jwt")]
@@ -158,7 +170,18 @@ pub(crate) const STANDARD: Statements = Statements {
          (SELECT token_hash FROM oauth_refresh_tokens WHERE expires_at <= $1 LIMIT $2)",
         "DELETE FROM oauth_once WHERE key_hash IN \
          (SELECT key_hash FROM oauth_once WHERE expires_at <= $1 LIMIT $2)",
+        "DELETE FROM oauth_state WHERE key_hash IN \
+         (SELECT key_hash FROM oauth_state WHERE expires_at <= $1 LIMIT $2)",
     ],
+
+    put_state: "INSERT INTO oauth_state (key_hash, value, version, expires_at) \
+        VALUES ($1, $2, $3, $4) ON CONFLICT (key_hash) DO UPDATE SET value = excluded.value, \
+        version = excluded.version, expires_at = excluded.expires_at",
+    get_state: "SELECT value, version, expires_at FROM oauth_state \
+        WHERE key_hash = $1 AND expires_at > $2",
+    swap_state: "UPDATE oauth_state SET value = $1, version = $2, expires_at = $3 \
+        WHERE key_hash = $4 AND version = $5 AND expires_at > $6",
+    delete_state: "DELETE FROM oauth_state WHERE key_hash = $1 AND expires_at > $2",
 
     #[cfg(feature = "jwt")]
     load_keys: "SELECT kid, alg, created_at, activates_at, retired_at, retain_until, encrypted, \
@@ -178,3 +201,8 @@ pub(crate) const STANDARD: Statements = Statements {
 pub(crate) const REMEMBER_ONCE: &str = "INSERT INTO oauth_once (key_hash, expires_at) \
     VALUES ($1, $2) ON CONFLICT (key_hash) DO UPDATE SET expires_at = excluded.expires_at \
     WHERE oauth_once.expires_at <= $3";
+
+/// SQLite and PostgreSQL: the live row under a key, deleted and returned in one statement;
+/// `(key, now)`.
+pub(crate) const TAKE_STATE: &str = "DELETE FROM oauth_state WHERE key_hash = $1 \
+    AND expires_at > $2 RETURNING value, version, expires_at";

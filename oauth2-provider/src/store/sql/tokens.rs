@@ -1,6 +1,5 @@
 //! [`TokenStore`] for [`SqlStore`], written once over the dialect's primitives.
 
-use std::future::Future;
 use std::time::SystemTime;
 
 use super::dialect::private::Conn;
@@ -15,9 +14,6 @@ use crate::model::{
 use crate::scope::Scopes;
 use crate::store::row::{CodeRow, TokenRow, to_micros};
 use crate::store::{Exchange, Stored, TokenStore};
-
-/// How many times a transaction that lost a race runs, in all.
-const ATTEMPTS: u32 = 5;
 
 fn hash(hash: &TokenHash) -> Vec<Value> {
     vec![Value::Bytes(hash.as_bytes().to_vec())]
@@ -109,25 +105,6 @@ where
             Ok(Exchange::Done)
         })
         .await
-    }
-
-    /// Runs the transaction `attempt` until it does not lose a race (a deadlock, a
-    /// serialisation failure), at most [`ATTEMPTS`] times.
-    async fn retrying<T, F: Future<Output = Result<T, sqlx::Error>>>(
-        &self,
-        attempt: impl Fn() -> F,
-    ) -> Result<T, StoreError> {
-        let mut tries = 1;
-        loop {
-            match attempt().await {
-                Err(sqlx::Error::Database(db))
-                    if tries < ATTEMPTS && db.code().is_some_and(|code| D::retry(&code)) =>
-                {
-                    tries += 1;
-                }
-                result => return result.map_err(Self::error),
-            }
-        }
     }
 
     /// The rows of the query `sql` for `hash`.

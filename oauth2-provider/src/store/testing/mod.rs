@@ -1,5 +1,6 @@
 //! The conformance suite every store passes (feature `testing`): memory, SQLite, PostgreSQL,
-//! MySQL and Redis run all of it, and so can a store of your own.
+//! MySQL and Redis run all of it (token, client, state and key store cases), and so can a
+//! store of your own.
 //!
 //! Supply a [`Backend`], a way to open nodes of the store over data of one test's own, then
 //! invoke [`store_conformance!`](crate::store_conformance) in a test file; it generates one
@@ -36,6 +37,7 @@ mod keys;
 mod lifetime;
 mod outage;
 mod race;
+mod state;
 mod tokens;
 
 use std::fmt::Display;
@@ -57,6 +59,10 @@ pub use lifetime::{expiry, hashed_at_rest, purge_expired};
 pub use outage::{Proxy, host_port, via};
 pub use race::{
     concurrent_exchange, concurrent_remember_once, concurrent_rotation, nodes_share_state,
+};
+pub use state::{
+    state_delete, state_expiry, state_kinds_apart, state_overwrite, state_purge, state_round_trip,
+    state_size_cap, state_swap_once, state_take_once,
 };
 pub use tokens::{codes, tokens};
 
@@ -150,8 +156,9 @@ pub fn unique_suffix() -> String {
 /// One `#[tokio::test]` per case for the backend that `$open(test_name)` opens: an
 /// `async fn(&str) -> Option<B>`, `None` when the backend's service is missing and the test was
 /// reported skipped. `tokens` runs the token store cases; `clients` the client store cases, for
-/// a store that keeps [`TestClient`]s too; `keys` the key store cases (feature `jwt`), for a
-/// store that is a `KeyStore` too.
+/// a store that keeps [`TestClient`]s too; `state` the state store cases, for a store that is
+/// a [`StateStore`](crate::store::StateStore) too; `keys` the key store cases (feature `jwt`),
+/// for a store that is a `KeyStore` too.
 #[macro_export]
 macro_rules! store_conformance {
     (tokens, $open:path) => {
@@ -166,6 +173,12 @@ macro_rules! store_conformance {
         $crate::store_conformance!(@cases $open;
             clients, client_secrets_hashed_at_rest, client_shared_by_nodes,
             client_ids_are_never_errors,
+        );
+    };
+    (state, $open:path) => {
+        $crate::store_conformance!(@cases $open;
+            state_round_trip, state_overwrite, state_expiry, state_take_once, state_swap_once,
+            state_delete, state_kinds_apart, state_size_cap, state_purge,
         );
     };
     (keys, $open:path) => {
