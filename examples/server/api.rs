@@ -7,10 +7,13 @@
 //! | `GET /api/me` | any valid token (client credentials included) |
 //! | `GET /api/notes` | `read` |
 //! | `POST /api/notes` | `write` |
+//!
+//! The notes are bounded: the newest hundred are kept, a request body is at most 4 KiB.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::handler::Handler as _;
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -29,9 +32,13 @@ use super::model::{Client, Scope};
 pub trait ApiProvider: Provider<Clients: ClientStore<Client = Client>> {}
 impl<P: Provider<Clients: ClientStore<Client = Client>>> ApiProvider for P {}
 
+/// How many notes the demo keeps, and how large a note's request body may be.
+const MAX_NOTES: usize = 100;
+const MAX_NOTE_BODY: usize = 4 * 1024;
+
 struct Api<P> {
     server: Arc<Server<P>>,
-    notes: Arc<Mutex<Vec<String>>>,
+    notes: Arc<Mutex<VecDeque<String>>>,
 }
 
 impl<P> Clone for Api<P> {
@@ -63,6 +70,7 @@ pub fn routes<P: ApiProvider, S>(server: Arc<Server<P>>) -> Router<S> {
             "/api/notes",
             get(list_notes::<P>.layer(readers)).post(add_note::<P>),
         )
+        .layer(DefaultBodyLimit::max(MAX_NOTE_BODY))
         .with_state(api)
 }
 
@@ -92,6 +100,11 @@ async fn add_note<P: ApiProvider>(
     token.require(Scope::WRITE)?;
     let text = note["text"].as_str().unwrap_or_default();
     let entry = format!("{}: {text}", holder(&token));
-    api.notes.lock().expect("notes lock").push(entry);
+    let mut notes = api.notes.lock().expect("notes lock");
+    // The oldest go first: what the demo keeps is bounded whoever writes.
+    if notes.len() == MAX_NOTES {
+        notes.pop_front();
+    }
+    notes.push_back(entry);
     Ok(StatusCode::CREATED)
 }

@@ -15,6 +15,7 @@ mod model;
 mod pages;
 mod provider;
 mod serve;
+mod sessions;
 mod stores;
 mod upcoming;
 
@@ -24,13 +25,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use askama::Template;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Query;
-use axum::response::Html;
 use axum::routing::get;
 use clap::Parser as _;
+use http::{Response, StatusCode};
 use oauth2_provider::Server;
 use oauth2_provider::config::Config;
+use oauth2_provider::endpoint::html_page;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
@@ -219,9 +223,11 @@ impl WithStore for BuildApp<'_> {
             dummy_hash: hash_password(&generate_token()),
         };
         let server = Arc::new(Server::new(provider));
-        let router = oauth2_provider::axum::router(Arc::clone(&server))
-            .merge(api::routes(server))
-            .route("/demo/callback", get(demo_callback));
+        let mut router =
+            oauth2_provider::axum::router(Arc::clone(&server)).merge(api::routes(server));
+        if demo_secret.is_some() {
+            router = router.route("/demo/callback", get(demo_callback));
+        }
         Ok(App {
             router,
             issuer,
@@ -263,27 +269,30 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
     })
 }
 
-/// Where the demo client's browser lands: shows the code and how to exchange it.
-async fn demo_callback(Query(params): Query<HashMap<String, String>>) -> Html<String> {
-    let escape = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
+/// The demo callback page: the parameters the demo client's redirect carried.
+#[derive(Template)]
+#[template(
+    source = "<!doctype html><title>Demo callback</title><h1>Demo client callback</h1>\
+        <table>{% for (k, v) in params %}<tr><th>{{ k }}</th><td><code>{{ v }}</code></td></tr>\
+        {% endfor %}</table>",
+    ext = "html"
+)]
+struct DemoCallback {
+    params: Vec<(String, String)>,
+}
+
+/// Where the demo client's browser lands: shows the code and how to exchange it. Mounted only
+/// for the demo client (no `--fixtures`), with the headers of every page (no framing, no
+/// caching: the code is on it).
+async fn demo_callback(Query(params): Query<Vec<(String, String)>>) -> Response<Body> {
+    let page = match (DemoCallback { params }).render() {
+        Ok(body) => html_page(StatusCode::OK, body),
+        Err(_) => html_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the page could not be rendered",
+        ),
     };
-    let rows: String = params
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "<tr><th>{}</th><td><code>{}</code></td></tr>",
-                escape(k),
-                escape(v)
-            )
-        })
-        .collect();
-    Html(format!(
-        "<!doctype html><title>Demo callback</title><h1>Demo client callback</h1><table>{rows}</table>"
-    ))
+    page.map(Body::from)
 }
 
 fn print_demo(issuer: &str, secret: &str, password: bool) {

@@ -1,45 +1,30 @@
 //! Sign-in and consent pages, driven by the provider's `consent` hook.
 //!
-//! The framework never renders HTML; this module is the application's side of the hook: a
-//! session cookie (`HttpOnly`, `SameSite=Lax`), a CSRF token on both forms, remembered
-//! approvals, and a growing delay after failed sign-ins.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! The framework never renders HTML; this module is the application's side of the hook: a CSRF
+//! token on both forms, a session from sign-in on, remembered approvals (all kept as
+//! [`sessions`](super::sessions) says), and sign-in guesses counted by the provider's
+//! `throttle` hook, per account and per source address.
 
 use askama::Template;
 use bytes::Bytes;
-use cookie::{Cookie, SameSite};
-use http::header::{COOKIE, HeaderValue, LOCATION, SET_COOKIE};
+use http::header::{HeaderValue, LOCATION, RETRY_AFTER};
 use http::{Response, StatusCode};
-use oauth2_provider::endpoint::html_page;
-use oauth2_provider::secret::generate_token;
+use oauth2_provider::endpoint::{RemoteAddr, html_page};
+use oauth2_provider::limit::Attempt;
+use oauth2_provider::model::OAuthClient;
+use oauth2_provider::provider::Provider;
 use oauth2_provider::{AuthorizationRequest, Decision};
 
 use super::model::{Client, Scope};
 use super::provider::{DemoProvider, DemoStore};
+use super::sessions::{self, Cookies, SESSION, Session};
 
-const SESSION_COOKIE: &str = "oauth2_session";
-const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
 /// Form fields that belong to the pages, not to the authorization request.
 const PAGE_FIELDS: [&str; 5] = ["username", "password", "csrf_token", "action", "decision"];
 
-struct Session {
-    user: Option<String>,
-    csrf: String,
-    created: Instant,
-}
-
-/// Sessions, remembered approvals and sign-in throttling, all in memory.
-#[derive(Default)]
+/// The pages; they keep nothing themselves.
 pub struct Pages {
-    sessions: Mutex<HashMap<String, Session>>,
-    /// (username, client_id) → the union of the scopes approved so far.
-    approvals: Mutex<HashMap<(String, String), Scope>>,
-    /// username → consecutive failed sign-ins and when the last one happened.
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-    secure_cookies: bool,
+    cookies: Cookies,
 }
 
 #[derive(Template)]
@@ -71,184 +56,164 @@ struct MessagePage<'a> {
     message: &'a str,
 }
 
-/// What the current request's session says.
-struct Current {
-    id: String,
-    user: Option<String>,
-    csrf: String,
-}
+type Request<'r, 'a> = &'r AuthorizationRequest<'a, Client>;
 
 impl Pages {
-    /// Pages whose session cookie is `Secure` when the issuer is served over HTTPS.
+    /// Pages whose cookies are `Secure` and `__Host-` when the issuer is served over HTTPS.
     pub fn new(secure_cookies: bool) -> Self {
         Pages {
-            secure_cookies,
-            ..Pages::default()
+            cookies: Cookies::new(secure_cookies),
         }
     }
 
     /// The `consent` hook's answer for `request`, as the signed-in user sees it.
     pub async fn decide(
         &self,
-        request: &AuthorizationRequest<'_, Client>,
+        request: Request<'_, '_>,
         provider: &DemoProvider<impl DemoStore>,
     ) -> Decision<Scope> {
-        let Some(session) = self.current(request) else {
-            let (id, csrf) = self.open_session(None);
-            return Decision::Respond(self.with_cookie(self.login(request, &csrf, "", None), &id));
+        let store = &provider.store;
+        let session = match self.cookies.read(request.http(), SESSION) {
+            Some(id) => sessions::find(store, &id).await,
+            None => Ok(None),
         };
+        let answer = match session {
+            Ok(Some(session)) => self.signed_in(request, provider, session).await,
+            Ok(None) => self.anonymous(request, provider).await,
+            Err(error) => Err(error),
+        };
+        answer.unwrap_or_else(|_| Decision::Respond(unavailable()))
+    }
+
+    /// No session: the sign-in page, its CSRF token in a cookie rather than on the server.
+    async fn anonymous(
+        &self,
+        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
+    ) -> Result<Decision<Scope>, oauth2_provider::StoreError> {
+        let (csrf, new) = self.cookies.csrf(request.http());
+        let posted = request.is_form_post() && !new;
+        if posted && !request.is_own_form_post(&csrf) {
+            return Ok(Decision::Respond(refused()));
+        }
+        if posted && request.form_field("action", &csrf) == Some("login") {
+            return self.sign_in(request, provider, &csrf, None).await;
+        }
+        let mut page = self.login(request, &csrf, "", None, StatusCode::OK);
+        if new {
+            self.cookies.set_csrf(&mut page, &csrf);
+        }
+        Ok(Decision::Respond(page))
+    }
+
+    async fn signed_in(
+        &self,
+        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
+        session: Session,
+    ) -> Result<Decision<Scope>, oauth2_provider::StoreError> {
+        let store = &provider.store;
+        let csrf = session.csrf.as_str();
         if !request.is_form_post() {
-            return match &session.user {
-                None => Decision::Respond(self.login(request, &session.csrf, "", None)),
-                Some(user) if self.approved(user, request) => Decision::Approve {
-                    subject: user.clone(),
-                    scope: request.scope(),
-                },
-                Some(user) => Decision::Respond(self.consent(request, user, &session.csrf)),
-            };
+            return Ok(if self.approved(request, provider, &session.user).await? {
+                approve(request, &session.user)
+            } else {
+                Decision::Respond(self.consent(request, &session.user, csrf))
+            });
         }
         // Every POST carries the session's CSRF token, or nothing it asks for happens.
-        if !request.is_own_form_post(&session.csrf) {
-            return Decision::Respond(message(
-                StatusCode::FORBIDDEN,
-                "Request refused",
-                "The form was stale or not sent from this site. Go back and try again.",
-            ));
+        if !request.is_own_form_post(csrf) {
+            return Ok(Decision::Respond(refused()));
         }
         match (
-            request.form_field("action", &session.csrf),
-            request.form_field("decision", &session.csrf),
-            &session.user,
+            request.form_field("action", csrf),
+            request.form_field("decision", csrf),
         ) {
-            (Some("login"), _, _) => self.sign_in(request, provider, &session).await,
-            (_, Some("allow"), Some(user)) => {
-                self.remember(user, request);
-                Decision::Approve {
-                    subject: user.clone(),
-                    scope: request.scope(),
-                }
+            (Some("login"), _) => {
+                self.sign_in(request, provider, csrf, Some(&session.id))
+                    .await
             }
-            (_, Some("deny"), Some(_)) => Decision::Deny,
-            (_, _, Some(user)) => Decision::Respond(self.consent(request, user, &session.csrf)),
-            (_, _, None) => Decision::Respond(self.login(request, &session.csrf, "", None)),
+            (_, Some("allow")) => {
+                let client_id = &request.client().client_id;
+                sessions::remember(store, &session.user, client_id, request.scope()).await?;
+                Ok(approve(request, &session.user))
+            }
+            (_, Some("deny")) => Ok(Decision::Deny),
+            _ => Ok(Decision::Respond(self.consent(
+                request,
+                &session.user,
+                csrf,
+            ))),
         }
     }
 
+    /// Checks a sign-in, if the budgets of the account and of the source address allow a
+    /// guess now; a right one opens a new session (and ends `previous`).
     async fn sign_in(
         &self,
-        request: &AuthorizationRequest<'_, Client>,
+        request: Request<'_, '_>,
         provider: &DemoProvider<impl DemoStore>,
-        session: &Current,
-    ) -> Decision<Scope> {
-        let username = request
-            .form_field("username", &session.csrf)
-            .unwrap_or_default();
-        let password = request
-            .form_field("password", &session.csrf)
-            .unwrap_or_default();
-        let Ok(Some(user)) = provider.sign_in(username, password).await else {
-            tokio::time::sleep(self.record_failure(username)).await;
-            let page = self.login(
+        csrf: &str,
+        previous: Option<&str>,
+    ) -> Result<Decision<Scope>, oauth2_provider::StoreError> {
+        let username = request.form_field("username", csrf).unwrap_or_default();
+        let password = request.form_field("password", csrf).unwrap_or_default();
+        let source = RemoteAddr::of(&request.http().extensions);
+        if let Err(throttled) = provider
+            .throttle(&Attempt::owner_password(username, source))
+            .await
+        {
+            let wait = throttled.retry_after().as_secs().max(1);
+            let error = format!("Too many sign-in attempts. Try again in {wait} seconds.");
+            let mut page = self.login(
                 request,
-                &session.csrf,
+                csrf,
                 username,
-                Some("Wrong username or password."),
+                Some(&error),
+                StatusCode::TOO_MANY_REQUESTS,
             );
-            return Decision::Respond(page);
+            page.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait));
+            return Ok(Decision::Respond(page));
+        }
+        let Ok(Some(user)) = provider.sign_in(username, password).await else {
+            let error = Some("Wrong username or password.");
+            let page = self.login(request, csrf, username, error, StatusCode::OK);
+            return Ok(Decision::Respond(page));
         };
-        self.failures
-            .lock()
-            .expect("failures lock")
-            .remove(username);
-        // A new session id at sign-in: a session fixed before it is worth nothing after.
-        self.sessions
-            .lock()
-            .expect("sessions lock")
-            .remove(&session.id);
-        let (id, csrf) = self.open_session(Some(user.username.clone()));
-        let page = if self.approved(&user.username, request) {
+        let session = sessions::open(&provider.store, &user.username, previous).await?;
+        let mut page = if self.approved(request, provider, &user.username).await? {
             see_other(&authorize_url(request))
         } else {
-            self.consent(request, &user.username, &csrf)
+            self.consent(request, &user.username, &session.csrf)
         };
-        Decision::Respond(self.with_cookie(page, &id))
+        self.cookies.set_session(&mut page, &session);
+        Ok(Decision::Respond(page))
     }
 
-    /// The delay before answering a failed sign-in: none for the first three, then doubling
-    /// from a quarter second up to eight seconds.
-    fn record_failure(&self, username: &str) -> Duration {
-        let mut failures = self.failures.lock().expect("failures lock");
-        let entry = failures
-            .entry(username.to_owned())
-            .or_insert((0, Instant::now()));
-        if entry.1.elapsed() > Duration::from_secs(15 * 60) {
-            *entry = (0, Instant::now());
+    /// Whether `user` approved this request before. Never for a public client: anyone can
+    /// send its authorization request, with a loopback port and a PKCE challenge of their own,
+    /// so the user is asked each time (RFC 8252 §8.6, RFC 9700 §2.1).
+    async fn approved(
+        &self,
+        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
+        user: &str,
+    ) -> Result<bool, oauth2_provider::StoreError> {
+        let client = request.client();
+        if !client.is_confidential() {
+            return Ok(false);
         }
-        entry.0 += 1;
-        entry.1 = Instant::now();
-        match entry.0 {
-            0..=3 => Duration::ZERO,
-            n => Duration::from_millis(250 << (n - 4).min(5)),
-        }
-    }
-
-    fn current(&self, request: &AuthorizationRequest<'_, Client>) -> Option<Current> {
-        let headers = request.http().headers.get_all(COOKIE);
-        let id = headers
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == SESSION_COOKIE)?
-            .value()
-            .to_owned();
-        let mut sessions = self.sessions.lock().expect("sessions lock");
-        sessions.retain(|_, s| s.created.elapsed() < SESSION_TTL);
-        let session = sessions.get(&id)?;
-        Some(Current {
-            user: session.user.clone(),
-            csrf: session.csrf.clone(),
-            id,
-        })
-    }
-
-    fn open_session(&self, user: Option<String>) -> (String, String) {
-        let id = generate_token();
-        let csrf = generate_token();
-        let session = Session {
-            user,
-            csrf: csrf.clone(),
-            created: Instant::now(),
-        };
-        self.sessions
-            .lock()
-            .expect("sessions lock")
-            .insert(id.clone(), session);
-        (id, csrf)
-    }
-
-    fn approved(&self, user: &str, request: &AuthorizationRequest<'_, Client>) -> bool {
-        let key = (user.to_owned(), request.client().client_id.clone());
-        self.approvals
-            .lock()
-            .expect("approvals lock")
-            .get(&key)
-            .is_some_and(|approved| approved.contains(request.scope()))
-    }
-
-    fn remember(&self, user: &str, request: &AuthorizationRequest<'_, Client>) {
-        let key = (user.to_owned(), request.client().client_id.clone());
-        let mut approvals = self.approvals.lock().expect("approvals lock");
-        let approved = approvals.entry(key).or_insert_with(Scope::empty);
-        *approved = approved.union(request.scope());
+        sessions::approved(&provider.store, user, &client.client_id, request.scope()).await
     }
 
     fn login(
         &self,
-        request: &AuthorizationRequest<'_, Client>,
+        request: Request<'_, '_>,
         csrf: &str,
         username: &str,
         error: Option<&str>,
+        status: StatusCode,
     ) -> Response<Bytes> {
         let page = LoginPage {
             client_name: &request.client().name,
@@ -258,15 +223,10 @@ impl Pages {
             username,
             error,
         };
-        html(StatusCode::OK, page.render())
+        html(status, page.render())
     }
 
-    fn consent(
-        &self,
-        request: &AuthorizationRequest<'_, Client>,
-        user: &str,
-        csrf: &str,
-    ) -> Response<Bytes> {
+    fn consent(&self, request: Request<'_, '_>, user: &str, csrf: &str) -> Response<Bytes> {
         let page = ConsentPage {
             client_name: &request.client().name,
             username: user,
@@ -277,23 +237,39 @@ impl Pages {
         };
         html(StatusCode::OK, page.render())
     }
+}
 
-    fn with_cookie(&self, mut response: Response<Bytes>, session_id: &str) -> Response<Bytes> {
-        let cookie = Cookie::build((SESSION_COOKIE, session_id))
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(self.secure_cookies)
-            .path("/")
-            .build();
-        if let Ok(value) = HeaderValue::try_from(cookie.to_string()) {
-            response.headers_mut().append(SET_COOKIE, value);
-        }
-        response
+fn approve(request: Request<'_, '_>, user: &str) -> Decision<Scope> {
+    Decision::Approve {
+        subject: user.to_owned(),
+        scope: request.scope(),
     }
 }
 
+fn refused() -> Response<Bytes> {
+    message(
+        StatusCode::FORBIDDEN,
+        "Request refused",
+        "The form was stale or not sent from this site. Go back and try again.",
+    )
+}
+
+fn unavailable() -> Response<Bytes> {
+    let mut page = message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        "Sign-in is not possible right now. Try again in a moment.",
+    );
+    page.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    page
+}
+
+/// What a store outage asks a browser to wait, as the framework's own 503s do.
+const RETRY_AFTER_SECS: u64 = 5;
+
 /// The authorization request's own parameters, carried through the forms.
-fn hidden_fields<'a>(request: &AuthorizationRequest<'a, Client>) -> Vec<(&'a str, &'a str)> {
+fn hidden_fields<'a>(request: Request<'_, 'a>) -> Vec<(&'a str, &'a str)> {
     request
         .params()
         .filter(|(name, _)| !PAGE_FIELDS.contains(name))
@@ -301,7 +277,7 @@ fn hidden_fields<'a>(request: &AuthorizationRequest<'a, Client>) -> Vec<(&'a str
 }
 
 /// The authorization request again, as a GET.
-fn authorize_url(request: &AuthorizationRequest<'_, Client>) -> String {
+fn authorize_url(request: Request<'_, '_>) -> String {
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(hidden_fields(request))
         .finish();

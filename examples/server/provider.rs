@@ -5,16 +5,16 @@ use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
 use oauth2_provider::secret::verify_secret;
-use oauth2_provider::store::{ClientStore, TokenStore};
+use oauth2_provider::store::{ClientStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope, User};
 use super::pages::Pages;
 
 /// What the example needs of a store: clients (registered through it) and tokens, of the
-/// model types above.
-pub trait DemoStore: ClientStore<Client = Client> + TokenStore<Scope = Scope> {}
-impl<St: ClientStore<Client = Client> + TokenStore<Scope = Scope>> DemoStore for St {}
+/// model types above, and the pages' sessions and remembered approvals.
+pub trait DemoStore: ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore {}
+impl<St: ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore> DemoStore for St {}
 
 pub struct DemoProvider<St> {
     pub store: St,

@@ -1,5 +1,6 @@
 //! `--store URL`: which store the example runs on, opened and handed to generic code.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2_provider::store::{
@@ -10,7 +11,8 @@ use oauth2_provider::store::{
 use super::model::{Client, Scope};
 use super::provider::DemoStore;
 
-/// How often SQL stores delete expired codes and tokens (Redis expires them natively).
+/// How often the memory and SQL stores delete expired codes, tokens and sessions (Redis
+/// expires them natively).
 const PURGE_EVERY: Duration = Duration::from_secs(60);
 
 /// Code that runs on whichever store `--store` names.
@@ -30,12 +32,15 @@ pub async fn with_store<W: WithStore>(
     let failed =
         |e: oauth2_provider::StoreError| format!("cannot open --store {}: {e}", redacted(url));
     if url == "memory:" {
-        return Ok(with.run(MemoryStore::<Client>::new(), None).await);
+        let store = Arc::new(MemoryStore::<Client>::new());
+        let purge = PurgeTask::spawn(Arc::clone(&store), PURGE_EVERY);
+        return Ok(with.run(store, Some(purge)).await);
     }
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     {
+        private_file(path).map_err(|e| format!("cannot create --store {url}: {e}"))?;
         let store = SqliteStore::<Scope>::open(path).await.map_err(failed)?;
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
@@ -77,6 +82,24 @@ pub async fn with_store<W: WithStore>(
         "unsupported --store {:?}: use memory:, sqlite:PATH, postgres://..., mysql://... or redis://...",
         redacted(url)
     ))
+}
+
+/// Creates the SQLite file readable by its owner only (it holds client secret hashes and
+/// sessions); an existing file is left as it is.
+fn private_file(path: &str) -> std::io::Result<()> {
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// `url` as it may be shown: any password replaced by `***`.

@@ -16,5 +16,6 @@ mod interop;
 mod minimal;
 mod outage;
 mod own_clients;
+mod pages;
 mod resource_server;
 mod slow_clients;

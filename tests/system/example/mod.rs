@@ -32,16 +32,24 @@ pub fn hidden_input<'a>(html: &'a str, name: &str) -> Option<&'a str> {
     Some(&html[start..start + len])
 }
 
-/// The `oauth2_session` cookie a response sets, as a `Cookie` header value.
-pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+/// The cookie `name` a response sets (with the `__Host-` prefix over HTTPS), as a `Cookie`
+/// header value; `None` when it sets none, or removes it.
+pub fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    let plain = format!("{name}=");
+    let prefixed = format!("__Host-{name}=");
     response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("oauth2_session="))
-        .and_then(|v| v.split(';').next())
+        .filter_map(|v| v.split(';').next())
+        .find(|v| (v.starts_with(&plain) || v.starts_with(&prefixed)) && !v.ends_with('='))
         .map(str::to_owned)
+}
+
+/// The session cookie a response sets: once signed in.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    cookie(response, "oauth2_session")
 }
 
 /// A browser session that signed in on the example's sign-in page.
@@ -68,7 +76,8 @@ pub async fn sign_in(
 
     let login = http.get(authorize_url).send().await.expect("GET authorize");
     assert_eq!(login.status(), 200);
-    let cookie = session_cookie(&login).expect("a session cookie");
+    assert!(session_cookie(&login).is_none(), "a session before sign-in");
+    let cookie = cookie(&login, "oauth2_csrf").expect("a CSRF cookie");
     let page = login.text().await.expect("the sign-in page");
     let csrf = hidden_input(&page, "csrf_token")
         .expect("a CSRF token")

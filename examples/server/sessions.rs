@@ -1,0 +1,208 @@
+//! What the pages keep of a browser, and where: nothing on the server for an anonymous visitor
+//! (its CSRF token is a double-submit cookie), a session in the configured store from sign-in
+//! on, and remembered approvals in the store too. So every node behind one store shares them,
+//! and everything kept expires: a flood of anonymous visits costs no memory at all.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use cookie::{Cookie, SameSite};
+use http::Response;
+use http::header::{COOKIE, HeaderValue, SET_COOKIE};
+use http::request::Parts;
+use oauth2_provider::StoreError;
+use oauth2_provider::scope::Scopes;
+use oauth2_provider::secret::generate_token;
+use oauth2_provider::store::{StateKey, StateStore};
+use serde::{Deserialize, Serialize};
+
+use super::model::Scope;
+
+/// The session cookie, once signed in.
+pub const SESSION: &str = "oauth2_session";
+/// The anonymous visitor's CSRF token, until sign-in.
+pub const CSRF: &str = "oauth2_csrf";
+const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
+const CSRF_TTL: Duration = Duration::from_secs(3600);
+/// How long an approval is remembered.
+const APPROVAL_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A signed-in browser.
+#[derive(Serialize, Deserialize)]
+pub struct Session {
+    #[serde(skip)]
+    pub id: String,
+    pub user: String,
+    /// The CSRF token of this session's forms.
+    pub csrf: String,
+}
+
+/// The cookies of the pages: `HttpOnly`, `SameSite=Lax`, and over HTTPS `Secure` with the
+/// `__Host-` prefix, so no sibling subdomain can set or shadow them.
+#[derive(Clone, Copy)]
+pub struct Cookies {
+    secure: bool,
+}
+
+impl Cookies {
+    pub fn new(secure: bool) -> Self {
+        Cookies { secure }
+    }
+
+    fn name(self, name: &str) -> String {
+        if self.secure {
+            format!("__Host-{name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// The value of cookie `name` in the request, if it looks like one of ours: a generated
+    /// token, nothing longer or stranger reaches the store.
+    pub fn read(self, parts: &Parts, name: &str) -> Option<String> {
+        let name = self.name(name);
+        parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok)
+            .find(|c| c.name() == name)
+            .map(|c| c.value().to_owned())
+            .filter(|v| is_token(v))
+    }
+
+    /// Sets cookie `name` to `value` for `ttl` (`Duration::ZERO` removes it).
+    pub fn set(self, response: &mut Response<Bytes>, name: &str, value: &str, ttl: Duration) {
+        let max_age = cookie::time::Duration::seconds(i64::try_from(ttl.as_secs()).unwrap_or(0));
+        let cookie = Cookie::build((self.name(name), value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .path("/")
+            .max_age(max_age)
+            .build();
+        if let Ok(value) = HeaderValue::try_from(cookie.to_string()) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+
+    /// The anonymous visitor's CSRF token: the cookie's, or a new one the answer must set
+    /// (see [`Cookies::set_csrf`]).
+    pub fn csrf(self, parts: &Parts) -> (String, bool) {
+        match self.read(parts, CSRF) {
+            Some(csrf) => (csrf, false),
+            None => (generate_token(), true),
+        }
+    }
+
+    pub fn set_csrf(self, response: &mut Response<Bytes>, csrf: &str) {
+        self.set(response, CSRF, csrf, CSRF_TTL);
+    }
+
+    /// The cookies of a session just opened: its id, and the anonymous CSRF cookie gone.
+    pub fn set_session(self, response: &mut Response<Bytes>, session: &Session) {
+        self.set(response, SESSION, &session.id, SESSION_TTL);
+        self.set(response, CSRF, "", Duration::ZERO);
+    }
+}
+
+/// 43 characters of base64url: what `generate_token` makes.
+fn is_token(value: &str) -> bool {
+    value.len() == 43
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn session_key(id: &str) -> StateKey {
+    StateKey::new("example-session", id)
+}
+
+/// The session the cookie names, if it exists and has not expired.
+pub async fn find(store: &impl StateStore, id: &str) -> Result<Option<Session>, StoreError> {
+    let Some(stored) = store.get_state(&session_key(id)).await? else {
+        return Ok(None);
+    };
+    // A value this example did not write is no session.
+    Ok(serde_json::from_slice::<Session>(&stored.value)
+        .ok()
+        .map(|session| Session {
+            id: id.to_owned(),
+            ..session
+        }))
+}
+
+/// A new session for `user`, with a new id and CSRF token: a session fixed before sign-in is
+/// worth nothing after. `previous` is ended.
+pub async fn open(
+    store: &impl StateStore,
+    user: &str,
+    previous: Option<&str>,
+) -> Result<Session, StoreError> {
+    if let Some(previous) = previous {
+        store.delete_state(&session_key(previous)).await?;
+    }
+    let session = Session {
+        id: generate_token(),
+        user: user.to_owned(),
+        csrf: generate_token(),
+    };
+    let value = serde_json::to_vec(&session).map_err(|e| StoreError::Other(Box::new(e)))?;
+    store
+        .put_state(
+            &session_key(&session.id),
+            value.into(),
+            SystemTime::now() + SESSION_TTL,
+        )
+        .await?;
+    Ok(session)
+}
+
+fn approval_key(user: &str, client_id: &str) -> StateKey {
+    // Length-prefixed, so that no (user, client) pair reads as another.
+    StateKey::new(
+        "example-approval",
+        format!("{}:{user}{client_id}", user.len()),
+    )
+}
+
+/// Whether `user` approved all of `scope` for `client_id` before.
+pub async fn approved(
+    store: &impl StateStore,
+    user: &str,
+    client_id: &str,
+    scope: Scope,
+) -> Result<bool, StoreError> {
+    let stored = store.get_state(&approval_key(user, client_id)).await?;
+    Ok(stored
+        .and_then(|s| String::from_utf8(s.value.to_vec()).ok())
+        .and_then(|s| Scope::parse(&s).ok())
+        .is_some_and(|approved| approved.contains(scope)))
+}
+
+/// Remembers that `user` approved `scope` for `client_id`, besides what they approved before.
+pub async fn remember(
+    store: &impl StateStore,
+    user: &str,
+    client_id: &str,
+    scope: Scope,
+) -> Result<(), StoreError> {
+    let key = approval_key(user, client_id);
+    let before = store
+        .get_state(&key)
+        .await?
+        .and_then(|s| String::from_utf8(s.value.to_vec()).ok())
+        .and_then(|s| Scope::parse(&s).ok())
+        .unwrap_or_else(Scope::empty);
+    let approved = before.union(scope).to_scope_string();
+    store
+        .put_state(
+            &key,
+            Bytes::from(approved),
+            SystemTime::now() + APPROVAL_TTL,
+        )
+        .await
+        .map(|_| ())
+}
