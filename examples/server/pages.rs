@@ -176,7 +176,11 @@ impl Pages {
                 .insert(RETRY_AFTER, HeaderValue::from(wait));
             return Ok(Decision::Respond(page));
         }
-        let Ok(Some(user)) = provider.sign_in(username, password).await else {
+        let checked = provider.sign_in(username, password).await;
+        let Ok(Some(user)) = checked else {
+            if checked.is_err() {
+                return Ok(Decision::Respond(unavailable()));
+            }
             let error = Some("Wrong username or password.");
             let page = self.login(request, csrf, username, error, StatusCode::OK);
             return Ok(Decision::Respond(page));

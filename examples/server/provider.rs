@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
-use oauth2_provider::secret::verify_secret;
 use oauth2_provider::store::{ClientStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
@@ -43,22 +42,19 @@ impl<St: DemoStore> DemoProvider<St> {
         &self.config
     }
 
-    /// The password grant's check, and the sign-in page's.
+    /// The password grant's check, and the sign-in page's: argon2id on the configuration's
+    /// hash pool, off the async workers; a full pool is `temporarily_unavailable` at once.
     #[hook(authenticate_owner)]
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
     ) -> Result<Option<User>, OAuthError> {
-        match self.users.get(username) {
-            Some(user) if user.check_password(password) => Ok(Some(user.clone())),
-            Some(_) => Ok(None),
-            None => {
-                // As slow as a wrong password, so usernames cannot be probed by timing.
-                verify_secret(&self.dummy_hash, password);
-                Ok(None)
-            }
-        }
+        let user = self.users.get(username);
+        // An unknown username costs a check too, so usernames cannot be probed by timing.
+        let stored = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
+        let right = self.config.hashing.verify(stored, password).await?;
+        Ok(user.filter(|_| right).cloned())
     }
 
     /// Who the user is and what they approve: the sign-in and consent pages.
