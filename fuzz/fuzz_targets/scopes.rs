@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oauth2_provider::scope::{Scopes as _, ScopeError, is_scope_token};
+use oauth2_provider::scope::{ScopeError, Scopes as _, is_scope_token};
 use oauth2_provider_fuzz::FuzzScope;
 
 fuzz_target!(|data: &[u8]| {

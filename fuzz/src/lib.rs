@@ -4,7 +4,9 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -14,17 +16,17 @@ use http::header::{AUTHORIZATION, CACHE_CONTROL};
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use oauth2_provider::Server;
 use oauth2_provider::config::Config;
-use oauth2_provider::grant::GrantType;
 use oauth2_provider::error::OAuthError;
+use oauth2_provider::grant::GrantType;
 use oauth2_provider::model::{
     AccessKind, ClientRecord, CodeRecord, NewCode, NewToken, RefreshKind, ResourceOwner,
     TokenRecord,
 };
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::pkce::{ChallengeMethod, PkceChallenge};
 use oauth2_provider::provider::Provider;
 use oauth2_provider::scopes;
-use oauth2_provider::secret::hash_secret;
-use oauth2_provider::model::{GrantId, TokenHash};
+use oauth2_provider::secret::{HashPool, hash_secret};
 use oauth2_provider::store::{MemoryStore, TokenStore as _};
 
 /// A scope type from the macro: identifiers, string names, a combination, a default.
@@ -110,14 +112,28 @@ impl Provider for FuzzProvider {
     }
 }
 
-/// Runs a future that never waits: the memory store answers at once.
+/// Runs a future to its end on this thread. The memory store answers at once, but a secret
+/// check can wait on the hash pool's thread (the argon2 dummy for an unknown client): this
+/// thread sleeps until the pool wakes it, instead of spinning (and feeding the spin's coverage
+/// callbacks) on a second core.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;
         }
+        // A wake that came before this returns at once; a spurious return polls again.
+        thread::park();
+    }
+}
+
+struct Unpark(Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
     }
 }
 
@@ -134,9 +150,15 @@ fn client(id: &str, secret: Option<&str>, uris: &[&str], grants: &[&str]) -> Cli
 }
 
 /// A fresh server: three clients, one unused code, one refresh token (with its access token).
-/// The body limit is small so the fuzzer reaches the 413 branch.
+/// The body limit is small so the fuzzer reaches the 413 branch. Everything is new but the hash
+/// pool, which one process keeps for its life as a real server does: a pool per input would
+/// start and leave a thread per input (for the argon2 dummy of an unknown client).
 pub fn server() -> Server<FuzzProvider> {
-    let config = Config::builder().max_body_bytes(1024).build();
+    static POOL: OnceLock<HashPool> = OnceLock::new();
+    let config = Config::builder()
+        .max_body_bytes(1024)
+        .hashing(POOL.get_or_init(HashPool::default).clone())
+        .build();
     let store = MemoryStore::new();
     let all = [
         "authorization_code",
@@ -177,7 +199,9 @@ pub fn server() -> Server<FuzzProvider> {
     };
     block_on(store.insert_tokens(
         TokenRecord::<_, AccessKind>::of(token(TokenHash::of("seeded-access"))),
-        Some(TokenRecord::<_, RefreshKind>::of(token(TokenHash::of(SEEDED_REFRESH)))),
+        Some(TokenRecord::<_, RefreshKind>::of(token(TokenHash::of(
+            SEEDED_REFRESH,
+        )))),
     ))
     .expect("the memory store does not fail");
     Server::new(FuzzProvider { store, config })
