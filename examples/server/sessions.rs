@@ -175,11 +175,19 @@ pub async fn approved(
     client_id: &str,
     scope: Scope,
 ) -> Result<bool, StoreError> {
-    let stored = store.get_state(&approval_key(user, client_id)).await?;
+    let approved = approved_scope(store, &approval_key(user, client_id)).await?;
+    Ok(approved.is_some_and(|approved| approved.contains(scope)))
+}
+
+/// The union of what was approved under `key` so far; `None` if nothing readable is stored.
+async fn approved_scope(
+    store: &impl StateStore,
+    key: &StateKey,
+) -> Result<Option<Scope>, StoreError> {
+    let stored = store.get_state(key).await?;
     Ok(stored
         .and_then(|s| String::from_utf8(s.value.to_vec()).ok())
-        .and_then(|s| Scope::parse(&s).ok())
-        .is_some_and(|approved| approved.contains(scope)))
+        .and_then(|s| Scope::parse(&s).ok()))
 }
 
 /// Remembers that `user` approved `scope` for `client_id`, besides what they approved before.
@@ -190,11 +198,8 @@ pub async fn remember(
     scope: Scope,
 ) -> Result<(), StoreError> {
     let key = approval_key(user, client_id);
-    let before = store
-        .get_state(&key)
+    let before = approved_scope(store, &key)
         .await?
-        .and_then(|s| String::from_utf8(s.value.to_vec()).ok())
-        .and_then(|s| Scope::parse(&s).ok())
         .unwrap_or_else(Scope::empty);
     let approved = before.union(scope).to_scope_string();
     store
