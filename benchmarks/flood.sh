@@ -18,7 +18,8 @@
 #
 # Knobs (environment): FLOOD_CONNS (64), A_SECONDS (30), B_TARGET (1000000), B_MAX (120), CC_CONNS (4),
 # CC_SECONDS (10), PROBE_RATE (20), PROBE_SECONDS (5), PIN (1), SERVER_CPUS (0), WRK_CPUS (1),
-# SKIP_BUILD=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by -d, every wait
+# SKIP_BUILD=1, CARGO_TARGET_DIR (/work/target-bench), VALID_IP, SERVER_FLAGS (extra flags for the
+# server, e.g. `--page-rate-per-source 0` to flood the pages unbudgeted). Every wrk run is bounded by -d, every wait
 # is a bounded loop, and every process started here is stopped on exit.
 set -euo pipefail
 
@@ -27,8 +28,13 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-bench}
 FLOOD_CONNS=${FLOOD_CONNS:-64} A_SECONDS=${A_SECONDS:-30} B_TARGET=${B_TARGET:-1000000}
 B_MAX=${B_MAX:-120} CC_CONNS=${CC_CONNS:-4} CC_SECONDS=${CC_SECONDS:-10}
 PROBE_RATE=${PROBE_RATE:-20} PROBE_SECONDS=${PROBE_SECONDS:-5}
+SERVER_FLAGS=${SERVER_FLAGS:-}
 PIN=${PIN:-1} SERVER_CPUS=${SERVER_CPUS:-0} WRK_CPUS=${WRK_CPUS:-1}
-ADDR=127.0.0.1:9111
+# The flood and the metadata probe come from 127.0.0.1; the valid client from VALID_IP (the first
+# non-loopback address of this host), another source, as a real client is. The server listens on all.
+PORT=9111 ADDR=127.0.0.1:9111
+VALID_IP=${VALID_IP:-$(hostname -I | awk '{print $1}')}
+VALID_ADDR=${VALID_IP:-127.0.0.1}:$PORT
 WORK=$(mktemp -d /tmp/bench-flood.XXXXXX)
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -135,7 +141,7 @@ wrk_run() {
     -d"${secs}s" --timeout 5s -s "$WORK/status.lua" "${headers[@]}" "$url" >"$out.log" 2>&1 ||
     { cat "$out.log" >&2; return 1; }
 }
-valid_cc() { wrk_run "$1" "$2" "$CC_CONNS" -10 "http://$ADDR/token" POST "$CC_BODY" "$VALID" "$FORM"; }
+valid_cc() { wrk_run "$1" "$2" "$CC_CONNS" -10 "http://$VALID_ADDR/token" POST "$CC_BODY" "$VALID" "$FORM"; }
 probe() { on_wrk_cpus nice -n -10 python3 "$WORK/probe.py" "$ADDR" "$PROBE_RATE" "$1" >"$2"; }
 flood() { # flood A|B out seconds
   case $1 in
@@ -148,8 +154,8 @@ field() { awk -v n="$2" '{print $n}' "$1"; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 
 start_server() {
-  on_server_cpus "$SERVER" --listen "$ADDR" --issuer "http://$ADDR" --fixtures "$WORK/fixtures.json" \
-    --store memory: >"$WORK/server.log" 2>&1 &
+  on_server_cpus "$SERVER" --listen "0.0.0.0:$PORT" --issuer "http://$ADDR" --fixtures "$WORK/fixtures.json" \
+    --store memory: $SERVER_FLAGS >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   local i
@@ -165,7 +171,7 @@ stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/de
 ROWS=()
 for f in A B; do
   start_server
-  curl -sf -H "$VALID" -H "$FORM" -d "$CC_BODY" "http://$ADDR/token" >/dev/null ||
+  curl -sf -H "$VALID" -H "$FORM" -d "$CC_BODY" "http://$VALID_ADDR/token" >/dev/null ||
     { echo "the valid client gets no token" >&2; exit 1; }
   valid_cc "$WORK/cc0" "$CC_SECONDS"
   probe "$PROBE_SECONDS" "$WORK/meta0"

@@ -85,6 +85,17 @@ pub struct Cli {
     /// Connections open at once; beyond, a new one is closed at once.
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Requests a minute one source (an IPv4 address, an IPv6 /64) may send to the sign-in and
+    /// consent pages; 0 turns the budget off (behind a proxy, say).
+    #[arg(long, default_value_t = 1200)]
+    pub page_rate_per_source: u32,
+    /// How many of those it may send at once.
+    #[arg(long, default_value_t = 300)]
+    pub page_burst_per_source: u32,
+    /// Milliseconds every 429 waits before it is sent, so a flood is not refused as fast as it
+    /// can ask.
+    #[arg(long, default_value_t = 250)]
+    pub refusal_delay_ms: u64,
 }
 
 /// `--access-token-format`, and a client's `access_token_format`.

@@ -12,6 +12,7 @@ mod api;
 mod cli;
 mod fixtures;
 mod model;
+mod pacing;
 mod pages;
 mod provider;
 mod serve;
@@ -22,6 +23,7 @@ mod upcoming;
 use std::collections::HashMap;
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -215,6 +217,7 @@ impl WithStore for BuildApp<'_> {
                 (user.username.clone(), user)
             })
             .collect();
+        let authorize_path = config.paths.authorize.clone();
         let provider = DemoProvider {
             store,
             config,
@@ -228,6 +231,20 @@ impl WithStore for BuildApp<'_> {
         if demo_secret.is_some() {
             router = router.route("/demo/callback", get(demo_callback));
         }
+        let page_rate = NonZeroU32::new(cli.page_rate_per_source).map(|rate| {
+            (
+                rate,
+                NonZeroU32::new(cli.page_burst_per_source).unwrap_or(rate),
+            )
+        });
+        let router = pacing::layer(
+            router,
+            pacing::Pacing {
+                pages: authorize_path,
+                page_rate,
+                refusal_delay: Duration::from_millis(cli.refusal_delay_ms),
+            },
+        );
         Ok(App {
             router,
             issuer,

@@ -16,6 +16,7 @@ mod interop;
 mod minimal;
 mod outage;
 mod own_clients;
+mod pacing;
 mod pages;
 mod resource_server;
 mod slow_clients;
