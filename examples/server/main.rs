@@ -23,7 +23,6 @@ mod upcoming;
 use std::collections::HashMap;
 use std::io::IsTerminal as _;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +37,7 @@ use oauth2_provider::Server;
 use oauth2_provider::config::Config;
 use oauth2_provider::endpoint::html_page;
 use oauth2_provider::grant::GrantType;
+use oauth2_provider::limit::Rate;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
 use tracing_subscriber::EnvFilter;
@@ -231,12 +231,8 @@ impl WithStore for BuildApp<'_> {
         if demo_secret.is_some() {
             router = router.route("/demo/callback", get(demo_callback));
         }
-        let page_rate = NonZeroU32::new(cli.page_rate_per_source).map(|rate| {
-            (
-                rate,
-                NonZeroU32::new(cli.page_burst_per_source).unwrap_or(rate),
-            )
-        });
+        let page_rate = (cli.page_rate_per_source > 0)
+            .then(|| Rate::per_minute(cli.page_rate_per_source, cli.page_burst_per_source));
         let router = pacing::layer(
             router,
             pacing::Pacing {

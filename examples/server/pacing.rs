@@ -7,15 +7,12 @@
 //!   flooding connection waits instead of looping as fast as the server can refuse it: the
 //!   refusals of one source then cost little CPU, and the rest of the world is served.
 //!
-//! The budget counts in this process ([`governor`], pruned as it refills). Behind a proxy every
+//! The budget counts in this process (the runtime's [`Budget`], as its guess budgets do). Behind a proxy every
 //! request has the proxy's address: turn the budget off (`--page-rate-per-source 0`) and pace in
 //! the proxy.
 
-use std::hash::{BuildHasher, RandomState};
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -23,44 +20,33 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use http::{HeaderValue, StatusCode, header};
 use oauth2_provider::endpoint::html_page;
+use oauth2_provider::limit::{Budget, Rate, Throttled};
 
 /// The knobs: the pages' budget per source and the delay before a refusal.
 #[derive(Clone, Debug)]
 pub struct Pacing {
     /// The path of the pages (the authorization endpoint).
     pub pages: String,
-    /// Page requests a minute per source, and the burst; `None`: no budget.
-    pub page_rate: Option<(NonZeroU32, NonZeroU32)>,
+    /// Page requests per source; `None`: no budget.
+    pub page_rate: Option<Rate>,
     /// How long every 429 waits before it is sent.
     pub refusal_delay: Duration,
 }
 
 struct Paced {
-    pacing: Pacing,
-    budget: Option<DefaultKeyedRateLimiter<u64>>,
-    /// Sources are hashed with a per-process key, so no address is kept and none can be aimed
-    /// at another's bucket.
-    hasher: RandomState,
-    checks: AtomicU64,
+    pages: String,
+    budget: Option<Budget>,
+    refusal_delay: Duration,
 }
-
-/// How often the budget drops the sources whose buckets have refilled.
-const PRUNE_EVERY: u64 = 4096;
 
 /// `router` behind the pacing.
 pub fn layer(router: Router, pacing: Pacing) -> Router {
-    let budget = pacing.page_rate.map(|(per_minute, burst)| {
-        RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))
-    });
     let paced = Arc::new(Paced {
-        pacing,
-        budget,
-        hasher: RandomState::new(),
-        checks: AtomicU64::new(0),
+        pages: pacing.pages,
+        budget: pacing.page_rate.map(Budget::new),
+        refusal_delay: pacing.refusal_delay,
     });
     router.layer(middleware::from_fn_with_state(paced, pace))
 }
@@ -72,31 +58,21 @@ async fn pace(State(paced): State<Arc<Paced>>, request: Request, next: Next) -> 
         .map(|ConnectInfo(peer)| peer.ip());
     let response = match paced.page_budget(request.uri().path(), source) {
         Ok(()) => next.run(request).await,
-        Err(retry_after) => too_many(retry_after),
+        Err(throttled) => too_many(throttled),
     };
     if response.status() == StatusCode::TOO_MANY_REQUESTS {
-        tokio::time::sleep(paced.pacing.refusal_delay).await;
+        tokio::time::sleep(paced.refusal_delay).await;
     }
     response
 }
 
 impl Paced {
-    /// `Err(retry after)` when `path` is a page and `source` has spent its budget.
-    fn page_budget(&self, path: &str, source: Option<IpAddr>) -> Result<(), Duration> {
-        let (Some(budget), Some(source)) = (&self.budget, source) else {
-            return Ok(());
-        };
-        if path != self.pacing.pages {
-            return Ok(());
+    /// [`Throttled`] when `path` is a page and `source` has spent its budget.
+    fn page_budget(&self, path: &str, source: Option<IpAddr>) -> Result<(), Throttled> {
+        match (&self.budget, source) {
+            (Some(budget), Some(source)) if path == self.pages => budget.take(&prefix(source)),
+            _ => Ok(()),
         }
-        if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            budget.retain_recent();
-        }
-        let key = self.hasher.hash_one(prefix(source));
-        budget.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            wait.max(Duration::from_secs(1))
-        })
     }
 }
 
@@ -111,7 +87,7 @@ fn prefix(source: IpAddr) -> IpAddr {
     }
 }
 
-fn too_many(retry_after: Duration) -> Response {
+fn too_many(throttled: Throttled) -> Response {
     let mut response = html_page(
         StatusCode::TOO_MANY_REQUESTS,
         "<!doctype html><title>Too many requests</title>\
@@ -120,7 +96,7 @@ fn too_many(retry_after: Duration) -> Response {
     .map(Body::from);
     response.headers_mut().insert(
         header::RETRY_AFTER,
-        HeaderValue::from(retry_after.as_secs()),
+        HeaderValue::from(throttled.retry_after().as_secs()),
     );
     response
 }

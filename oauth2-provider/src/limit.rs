@@ -124,6 +124,71 @@ impl Rate {
     }
 }
 
+/// One keyed budget: `rate` attempts per key, counted in this process by a [`governor`] GCRA
+/// limiter over hashed keys, pruned as the buckets refill, so its memory follows the attempt
+/// rate, not how many keys were tried. [`Limits`] is three of them; an application can pace
+/// anything else with its own.
+///
+/// ```
+/// use oauth2_provider::limit::{Budget, Rate};
+///
+/// let pages = Budget::new(Rate::per_minute(60, 2));
+/// assert!(pages.take("203.0.113.7").is_ok());
+/// assert!(pages.take("203.0.113.7").is_ok());
+/// assert!(pages.take("203.0.113.7").is_err());
+/// assert!(pages.take("198.51.100.1").is_ok());
+/// ```
+pub struct Budget {
+    rate: Rate,
+    limiter: DefaultKeyedRateLimiter<u64>,
+    /// Keys are hashed with a per-process random key: an attacker cannot aim names at one
+    /// bucket, and no name is kept.
+    hasher: RandomState,
+    takes: AtomicU64,
+}
+
+/// How often a budget drops the keys whose buckets have refilled.
+const PRUNE_EVERY: u64 = 4096;
+
+impl Budget {
+    /// `rate` attempts per key.
+    pub fn new(rate: Rate) -> Self {
+        Budget {
+            rate,
+            limiter: RateLimiter::keyed(rate.quota()),
+            hasher: RandomState::new(),
+            takes: AtomicU64::new(0),
+        }
+    }
+
+    /// The rate it was made with.
+    pub fn rate(&self) -> Rate {
+        self.rate
+    }
+
+    /// Takes one attempt from `key`'s bucket; [`Throttled`] with the real wait (at least a
+    /// second) when it is empty.
+    pub fn take(&self, key: &(impl Hash + ?Sized)) -> Result<(), Throttled> {
+        if self.takes.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&self.hasher.hash_one(key))
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Throttled {
+                    retry_after: wait.max(Duration::from_secs(1)),
+                }
+            })
+    }
+}
+
+impl fmt::Debug for Budget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Budget").field(&self.rate).finish()
+    }
+}
+
 /// The in-process budgets: per client id and per username for what is guessed, per source for
 /// whoever guesses. Clones share the counts.
 #[derive(Clone)]
@@ -132,30 +197,19 @@ pub struct Limits {
 }
 
 struct Budgets {
-    rates: [Rate; 3],
-    per_client: DefaultKeyedRateLimiter<u64>,
-    per_account: DefaultKeyedRateLimiter<u64>,
-    per_source: DefaultKeyedRateLimiter<u64>,
-    /// Keys are hashed with a per-process random key: an attacker cannot aim names at one
-    /// bucket, and no name is kept.
-    hasher: RandomState,
-    checks: AtomicU64,
+    per_client: Budget,
+    per_account: Budget,
+    per_source: Budget,
 }
-
-/// How often the limiters drop the keys whose budgets have refilled.
-const PRUNE_EVERY: u64 = 4096;
 
 impl Limits {
     /// Budgets per client id (slow-hashed secrets only), per username, and per source.
     pub fn new(per_client: Rate, per_account: Rate, per_source: Rate) -> Self {
         Limits {
             inner: Some(Arc::new(Budgets {
-                rates: [per_client, per_account, per_source],
-                per_client: RateLimiter::keyed(per_client.quota()),
-                per_account: RateLimiter::keyed(per_account.quota()),
-                per_source: RateLimiter::keyed(per_source.quota()),
-                hasher: RandomState::new(),
-                checks: AtomicU64::new(0),
+                per_client: Budget::new(per_client),
+                per_account: Budget::new(per_account),
+                per_source: Budget::new(per_source),
             })),
         }
     }
@@ -171,35 +225,14 @@ impl Limits {
         let Some(budgets) = &self.inner else {
             return Ok(());
         };
-        if budgets.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
-            budgets.per_client.retain_recent();
-            budgets.per_account.retain_recent();
-            budgets.per_source.retain_recent();
+        match attempt.target {
+            Target::ClientSecret { client_id } => budgets.per_client.take(client_id)?,
+            Target::OwnerPassword { username } => budgets.per_account.take(username)?,
         }
-        let (limiter, key) = match attempt.target {
-            Target::ClientSecret { client_id } => (&budgets.per_client, budgets.key(client_id)),
-            Target::OwnerPassword { username } => (&budgets.per_account, budgets.key(username)),
-        };
-        budgets.take(limiter, key)?;
         if let Some(source) = attempt.source {
-            budgets.take(&budgets.per_source, budgets.key(&source))?;
+            budgets.per_source.take(&source)?;
         }
         Ok(())
-    }
-}
-
-impl Budgets {
-    fn key(&self, value: &(impl Hash + ?Sized)) -> u64 {
-        self.hasher.hash_one(value)
-    }
-
-    fn take(&self, limiter: &DefaultKeyedRateLimiter<u64>, key: u64) -> Result<(), Throttled> {
-        limiter.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            Throttled {
-                retry_after: wait.max(Duration::from_secs(1)),
-            }
-        })
     }
 }
 
@@ -221,9 +254,9 @@ impl fmt::Debug for Limits {
             None => f.write_str("Limits(unlimited)"),
             Some(b) => f
                 .debug_struct("Limits")
-                .field("per_client", &b.rates[0])
-                .field("per_account", &b.rates[1])
-                .field("per_source", &b.rates[2])
+                .field("per_client", &b.per_client.rate)
+                .field("per_account", &b.per_account.rate)
+                .field("per_source", &b.per_source.rate)
                 .finish(),
         }
     }
@@ -301,9 +334,9 @@ mod tests {
         }
         let budgets = limits.inner.as_ref().unwrap();
         assert!(
-            budgets.per_account.len() < 20_000,
+            budgets.per_account.limiter.len() < 20_000,
             "{}",
-            budgets.per_account.len()
+            budgets.per_account.limiter.len()
         );
     }
 }
