@@ -43,6 +43,19 @@ pub enum ErrorCode {
     InsufficientScope,
     /// `unsupported_token_type` (RFC 7009 §2.2.1).
     UnsupportedTokenType,
+    /// `login_required` (OpenID Connect Core §3.1.2.6): the end-user must sign in, and
+    /// `prompt=none` forbids asking, or the sign-in was not fresh enough.
+    LoginRequired,
+    /// `consent_required` (§3.1.2.6): the end-user must consent, and `prompt=none` forbids asking.
+    ConsentRequired,
+    /// `interaction_required` (§3.1.2.6): some page must be shown, and `prompt=none` forbids it.
+    InteractionRequired,
+    /// `account_selection_required` (§3.1.2.6): the end-user must choose an account.
+    AccountSelectionRequired,
+    /// `request_not_supported` (§3.1.2.6): the `request` parameter is not served.
+    RequestNotSupported,
+    /// `request_uri_not_supported` (§3.1.2.6): the `request_uri` parameter is not served.
+    RequestUriNotSupported,
 }
 
 impl ErrorCode {
@@ -62,6 +75,12 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::InsufficientScope => "insufficient_scope",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ErrorCode::LoginRequired => "login_required",
+            ErrorCode::ConsentRequired => "consent_required",
+            ErrorCode::InteractionRequired => "interaction_required",
+            ErrorCode::AccountSelectionRequired => "account_selection_required",
+            ErrorCode::RequestNotSupported => "request_not_supported",
+            ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
         }
     }
 
@@ -165,6 +184,18 @@ impl OAuthError {
     /// an unknown client and a wrong secret cannot be told apart.
     pub const fn invalid_client() -> Self {
         Self::new(ErrorCode::InvalidClient, "client authentication failed")
+    }
+
+    /// `login_required` (OpenID Connect Core §3.1.2.6), redirected to the client: what a
+    /// `consent` hook answers a `prompt=none` request from a browser nobody is signed in on.
+    pub const fn login_required() -> Self {
+        Self::new(ErrorCode::LoginRequired, "the end-user is not signed in")
+    }
+
+    /// `consent_required` (§3.1.2.6): what a `consent` hook answers a `prompt=none` request
+    /// whose scope the signed-in end-user has not approved before.
+    pub const fn consent_required() -> Self {
+        Self::new(ErrorCode::ConsentRequired, "the end-user has not consented")
     }
 
     /// `invalid_scope` (400): the requested scope is unknown, malformed or exceeds what may

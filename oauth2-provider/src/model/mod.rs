@@ -15,6 +15,7 @@
 //! from the `New*` values; a user's record may carry extra fields, which `new` fills with their
 //! `Default`.
 
+mod claims;
 mod client;
 mod code;
 mod extras;
@@ -23,6 +24,7 @@ mod metadata;
 mod owner;
 mod token;
 
+pub use claims::{Claims, STANDARD_CLAIMS};
 pub use client::{ClientRecord, OAuthClient};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use extras::{AuthContext, Confirmation, Extras};

@@ -32,8 +32,31 @@
     label = "add `#[derive(ResourceOwner)]` or implement `ResourceOwner` by hand"
 )]
 pub trait ResourceOwner: Send + Sync + 'static {
-    /// A stable identifier of the owner, stored with every code and token issued for them.
+    /// A stable identifier of the owner, stored with every code and token issued for them:
+    /// OpenID Connect's `sub`, so at most 255 ASCII characters and never reassigned (Core §2).
     fn subject(&self) -> String;
+
+    /// The owner's OpenID Connect claims (Core §5.1), all of them: the runtime releases each
+    /// only to a token whose scope releases it (§5.4). `#[derive(ResourceOwner)]` builds them
+    /// from the fields marked `#[oauth(claim = "...")]`. Default: none.
+    ///
+    /// ```
+    /// use oauth2_provider::model::{Claims, ResourceOwner};
+    ///
+    /// struct User { id: i64, email: String }
+    ///
+    /// impl ResourceOwner for User {
+    ///     fn subject(&self) -> String { self.id.to_string() }
+    ///     fn claims(&self) -> Claims {
+    ///         let mut claims = Claims::new();
+    ///         claims.set("email", &self.email).set("email_verified", true);
+    ///         claims
+    ///     }
+    /// }
+    /// ```
+    fn claims(&self) -> crate::model::Claims {
+        crate::model::Claims::new()
+    }
 }
 
 /// Who a grant or an approval is for: a resource owner (`&user`), or its subject as a string.

@@ -56,7 +56,7 @@ use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError, StoreError};
 use crate::grant::{Grant, GrantType, TokenRequest};
 use crate::limit::{Attempt, Throttled};
-use crate::model::{OAuthClient, ResourceOwner};
+use crate::model::{Claims, OAuthClient, ResourceOwner};
 use crate::store::{ClientStore, TokenStore};
 
 /// The client model of a provider.
@@ -195,6 +195,33 @@ pub trait Provider: Send + Sync + Sized + 'static {
     ) -> impl Future<Output = Result<Decision<ScopeOf<Self>>, OAuthError>> + Send {
         let _ = request;
         async { Ok(Decision::Deny) }
+    }
+
+    /// Hook `find_owner`: the resource owner whose subject is `subject`, if there still is
+    /// one: where the default [`claims`](Provider::claims) hook reads the claims from.
+    /// Default: nobody.
+    fn find_owner(
+        &self,
+        subject: &str,
+    ) -> impl Future<Output = Result<Option<Self::Owner>, OAuthError>> + Send {
+        let _ = subject;
+        async { Ok(None) }
+    }
+
+    /// Hook `claims`: the OpenID Connect claims of `subject` for a token of `scope`, which the
+    /// UserInfo endpoint answers (Core §5.3). The runtime then releases only the standard
+    /// claims a scope of the token releases (§5.4) and sets `sub` itself. Default: the
+    /// [`ResourceOwner::claims`] of [`find_owner`](Provider::find_owner), none if nobody.
+    fn claims(
+        &self,
+        subject: &str,
+        scope: ScopeOf<Self>,
+    ) -> impl Future<Output = Result<Claims, OAuthError>> + Send {
+        let _ = scope;
+        async move {
+            let owner = self.find_owner(subject).await?;
+            Ok(owner.map(|owner| owner.claims()).unwrap_or_default())
+        }
     }
 
     /// Grant handler `password` (RFC 6749 §4.3). Default: [`defaults::password`], which checks
