@@ -106,6 +106,11 @@ pub struct Config {
     /// The guess budgets the default [`throttle`](crate::Provider::throttle) hook draws on:
     /// per client id, per username, per source address. Default: [`Limits::default`].
     pub limits: Limits,
+    /// OpenID Connect: `None` (the default) serves OAuth 2.0 alone; with it, and an issuer,
+    /// requests with the `openid` scope get ID tokens, and UserInfo, the JWK Set and the
+    /// discovery document are served ([`crate::oidc`]).
+    #[cfg(feature = "jwt")]
+    pub openid: Option<crate::oidc::OpenId>,
 }
 
 /// Where each endpoint is served.
@@ -119,6 +124,11 @@ pub struct Paths {
     pub revoke: String,
     /// Introspection endpoint (RFC 7662). Default: `/introspect`.
     pub introspect: String,
+    /// UserInfo endpoint (OpenID Connect Core §5.3), served with OpenID Connect. Default:
+    /// `/userinfo`.
+    pub userinfo: String,
+    /// The JWK Set (RFC 7517 §5), served with OpenID Connect. Default: `/jwks`.
+    pub jwks: String,
 }
 
 impl Default for Paths {
@@ -128,6 +138,8 @@ impl Default for Paths {
             token: "/token".into(),
             revoke: "/revoke".into(),
             introspect: "/introspect".into(),
+            userinfo: "/userinfo".into(),
+            jwks: "/jwks".into(),
         }
     }
 }
@@ -148,6 +160,8 @@ impl Default for Config {
             paths: Paths::default(),
             hashing: HashPool::default(),
             limits: Limits::default(),
+            #[cfg(feature = "jwt")]
+            openid: None,
         }
     }
 }
@@ -241,6 +255,13 @@ impl ConfigBuilder {
     /// Where each endpoint is served.
     pub fn paths(mut self, paths: Paths) -> Self {
         self.0.paths = paths;
+        self
+    }
+
+    /// Serves OpenID Connect with these keys and settings.
+    #[cfg(feature = "jwt")]
+    pub fn openid(mut self, openid: crate::oidc::OpenId) -> Self {
+        self.0.openid = Some(openid);
         self
     }
 

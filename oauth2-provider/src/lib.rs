@@ -29,6 +29,7 @@ pub mod grant;
 pub mod jose;
 pub mod limit;
 pub mod model;
+pub mod oidc;
 mod params;
 pub mod pkce;
 pub mod provider;

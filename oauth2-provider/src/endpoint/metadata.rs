@@ -1,4 +1,6 @@
-//! Authorization server metadata (RFC 8414), advertising exactly what is accepted.
+//! Authorization server metadata (RFC 8414), advertising exactly what is accepted; with
+//! OpenID Connect, the same document is also the provider configuration (Discovery §3, §4),
+//! with its members.
 
 use bytes::Bytes;
 use http::{Response, StatusCode};
@@ -9,6 +11,8 @@ use super::client_auth::AuthMethod;
 use super::{Server, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{GrantType, is_on};
+use crate::model::STANDARD_CLAIMS;
+use crate::oidc;
 use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scopes;
 
@@ -28,6 +32,25 @@ struct Metadata<'a> {
     introspection_endpoint_auth_methods_supported: [&'static str; 2],
     code_challenge_methods_supported: Vec<&'static str>,
     authorization_response_iss_parameter_supported: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    openid: Option<OpenIdMetadata>,
+}
+
+/// Discovery §3's members. `request_parameter_supported` and `request_uri_parameter_supported`
+/// are sent although false: an absent `request_uri_parameter_supported` means `true`.
+#[derive(Serialize)]
+struct OpenIdMetadata {
+    userinfo_endpoint: String,
+    jwks_uri: String,
+    subject_types_supported: [&'static str; 1],
+    id_token_signing_alg_values_supported: [&'static str; 1],
+    claims_supported: Vec<&'static str>,
+    claim_types_supported: [&'static str; 1],
+    prompt_values_supported: [&'static str; 4],
+    display_values_supported: [&'static str; 4],
+    claims_parameter_supported: bool,
+    request_parameter_supported: bool,
+    request_uri_parameter_supported: bool,
 }
 
 const ALL_METHODS: [&str; 3] = [
@@ -43,6 +66,18 @@ impl<P: Provider> Server<P> {
         let issuer = Url::parse(self.provider.config().issuer.as_deref()?).ok()?;
         let path = issuer.path().trim_end_matches('/');
         Some(format!("/.well-known/oauth-authorization-server{path}"))
+    }
+
+    /// The path of the OpenID Connect provider configuration: the issuer's path followed by
+    /// `/.well-known/openid-configuration` (Discovery §4.1). `None` without OpenID Connect.
+    pub fn openid_configuration_path(&self) -> Option<String> {
+        let config = self.provider.config();
+        if !oidc::enabled(config) {
+            return None;
+        }
+        let issuer = Url::parse(config.issuer.as_deref()?).ok()?;
+        let path = issuer.path().trim_end_matches('/');
+        Some(format!("{path}/.well-known/openid-configuration"))
     }
 
     /// The metadata document. `404` when no issuer is configured: metadata without an issuer
@@ -104,7 +139,52 @@ impl<P: Provider> Server<P> {
                 ],
                 code_challenge_methods_supported: pkce,
                 authorization_response_iss_parameter_supported: true,
+                openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )
     }
+}
+
+/// The OpenID Connect members, when it is on. The claims listed are `sub` and those of the
+/// §5.4 scopes the provider declares.
+fn openid_metadata<S: Scopes>(
+    config: &crate::config::Config,
+    endpoint: &impl Fn(&str) -> String,
+) -> Option<OpenIdMetadata> {
+    #[cfg(feature = "jwt")]
+    let alg = config.openid.as_ref()?.id_token_alg.as_str();
+    #[cfg(not(feature = "jwt"))]
+    let alg = "RS256";
+    if !oidc::enabled(config) {
+        return None;
+    }
+    let mut claims = vec![
+        "sub",
+        "iss",
+        "aud",
+        "exp",
+        "iat",
+        "auth_time",
+        "nonce",
+        "acr",
+        "amr",
+    ];
+    for (scope, names) in STANDARD_CLAIMS {
+        if oidc::scope_named::<S>(scope).is_some() {
+            claims.extend(names);
+        }
+    }
+    Some(OpenIdMetadata {
+        userinfo_endpoint: endpoint(&config.paths.userinfo),
+        jwks_uri: endpoint(&config.paths.jwks),
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: [alg],
+        claims_supported: claims,
+        claim_types_supported: ["normal"],
+        prompt_values_supported: ["none", "login", "consent", "select_account"],
+        display_values_supported: ["page", "popup", "touch", "wap"],
+        claims_parameter_supported: false,
+        request_parameter_supported: false,
+        request_uri_parameter_supported: false,
+    })
 }

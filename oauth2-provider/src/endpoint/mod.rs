@@ -14,6 +14,8 @@ pub(crate) mod client_auth;
 mod form;
 mod introspect;
 mod metadata;
+#[cfg(feature = "jwt")]
+mod openid;
 pub(crate) mod response;
 mod revoke;
 mod token;
@@ -83,6 +85,9 @@ impl<P: Provider> Server<P> {
             paths.introspect.clone(),
         ];
         served.extend(self.metadata_path());
+        if let Some(discovery) = self.openid_configuration_path() {
+            served.extend([discovery, paths.userinfo.clone(), paths.jwks.clone()]);
+        }
         served
     }
 
@@ -99,6 +104,21 @@ impl<P: Provider> Server<P> {
         } else if self.metadata_path().is_some_and(|p| p == path) {
             Some(Endpoint::Metadata)
         } else {
+            self.openid_endpoint_at(path)
+        }
+    }
+
+    /// The OpenID Connect endpoint at `path`, when OpenID Connect is on.
+    fn openid_endpoint_at(&self, path: &str) -> Option<Endpoint> {
+        let discovery = self.openid_configuration_path()?;
+        let paths = &self.provider.config().paths;
+        if path == discovery {
+            Some(Endpoint::Metadata)
+        } else if cfg!(feature = "jwt") && path == paths.userinfo {
+            Some(Endpoint::Userinfo)
+        } else if cfg!(feature = "jwt") && path == paths.jwks {
+            Some(Endpoint::Jwks)
+        } else {
             None
         }
     }
@@ -114,13 +134,31 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Metadata) => {
                 let method = request.method().clone();
                 crate::trace::endpoint("metadata", async move {
+                    // Public documents: any origin may read them (a browser-based client).
                     match method {
-                        Method::GET | Method::HEAD => self.metadata(),
-                        _ => response::method_not_allowed("GET, HEAD"),
+                        Method::GET | Method::HEAD => response::cors(self.metadata()),
+                        Method::OPTIONS => response::cors(response::preflight("GET, HEAD")),
+                        _ => response::method_not_allowed("GET, HEAD, OPTIONS"),
                     }
                 })
                 .await
             }
+            #[cfg(feature = "jwt")]
+            Some(Endpoint::Userinfo) => self.userinfo(request).await,
+            #[cfg(feature = "jwt")]
+            Some(Endpoint::Jwks) => {
+                let method = request.method().clone();
+                crate::trace::endpoint("jwks", async move {
+                    match method {
+                        Method::GET | Method::HEAD => self.jwks(),
+                        Method::OPTIONS => response::cors(response::preflight("GET, HEAD")),
+                        _ => response::method_not_allowed("GET, HEAD, OPTIONS"),
+                    }
+                })
+                .await
+            }
+            #[cfg(not(feature = "jwt"))]
+            Some(Endpoint::Userinfo | Endpoint::Jwks) => response::empty(StatusCode::NOT_FOUND),
             None => {
                 let mut response = Response::new(Bytes::new());
                 *response.status_mut() = StatusCode::NOT_FOUND;
@@ -137,4 +175,6 @@ enum Endpoint {
     Revoke,
     Introspect,
     Metadata,
+    Userinfo,
+    Jwks,
 }

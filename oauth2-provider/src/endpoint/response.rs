@@ -4,7 +4,9 @@
 
 use bytes::Bytes;
 use http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, HeaderValue, LOCATION, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, CACHE_CONTROL, CONTENT_TYPE,
+    HeaderValue, LOCATION, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use http::{Response, StatusCode};
 use serde::Serialize;
@@ -197,4 +199,32 @@ pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
     );
     response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
     with_error_retry_after(with_retry_after(response), error)
+}
+
+/// A response any origin may read, with the challenge and `Retry-After` readable too.
+pub(crate) fn cors(mut response: Response<Bytes>) -> Response<Bytes> {
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(
+        ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("WWW-Authenticate, Retry-After"),
+    );
+    response
+}
+
+/// The answer to a CORS preflight (Fetch §3.2.2) for `methods`, with an `Authorization`
+/// header.
+pub(crate) fn preflight(methods: &'static str) -> Response<Bytes> {
+    let mut response = empty(StatusCode::NO_CONTENT);
+    let headers = response.headers_mut();
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(methods),
+    );
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Authorization, Content-Type"),
+    );
+    headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    response
 }

@@ -8,6 +8,7 @@ use http::request::Parts;
 
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::{Extras, OAuthClient};
+use crate::oidc;
 use crate::params::Params;
 use crate::pkce::PkceChallenge;
 use crate::provider::{AuthorizationRequest, ClientOf, Decision, Provider, ResponseType};
@@ -73,6 +74,7 @@ pub(crate) async fn authorize<P: Provider>(
         ResponseType::Token => None,
     };
 
+    let openid = oidc::authentication_request(provider.config(), params, scope)?;
     let consent = AuthorizationRequest {
         client,
         response_type: request.response_type,
@@ -81,20 +83,39 @@ pub(crate) async fn authorize<P: Provider>(
         state: params.get("state"),
         params,
         http: request.http,
+        openid: openid.as_ref(),
     };
-    let (subject, approved) = match provider.consent(&consent).await? {
+    let (subject, approved, auth) = match provider.consent(&consent).await? {
         Decision::Approve {
             subject,
             scope: approved,
-        } => (subject, approved.intersection(scope)),
+            auth,
+        } => (subject, approved.intersection(scope), auth),
         Decision::Deny => {
             return Err(OAuthError::new(
                 ErrorCode::AccessDenied,
                 "the resource owner denied the request",
             ));
         }
+        // Core §3.1.2.1: `prompt=none` shows no page, whatever the hook answered.
+        Decision::Respond(_) if openid.as_ref().is_some_and(|o| o.prompt().none()) => {
+            return Err(OAuthError::new(
+                ErrorCode::InteractionRequired,
+                "the request needs the end-user, and prompt=none forbids asking",
+            ));
+        }
         Decision::Respond(response) => return Ok(Outcome::Respond(response)),
     };
+    let mut extras = Extras::default();
+    if let Some(openid) = &openid {
+        openid.check(&subject, auth.as_ref())?;
+        if let Some(nonce) = openid.nonce() {
+            extras = extras.with_nonce(nonce);
+        }
+    }
+    if let Some(auth) = auth {
+        extras = extras.with_auth(auth);
+    }
 
     match request.response_type {
         ResponseType::Code => {
@@ -103,7 +124,7 @@ pub(crate) async fn authorize<P: Provider>(
                 scope: approved,
                 redirect_uri: request.requested_uri,
                 challenge,
-                extras: Extras::default(),
+                extras,
             };
             Ok(Outcome::Code(issue_code(provider, client, binding).await?))
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::OAuthError;
 use crate::model::{GrantId, NewToken, OAuthClient, TokenHash, TokenModel};
+use crate::oidc;
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
 use crate::scope::Scopes;
 use crate::secret::{Draw, encode_token};
@@ -35,12 +36,13 @@ pub struct TokenResponse {
 }
 
 /// The members §5.1 defines, which a grant's own members never replace.
-const RESERVED: [&str; 5] = [
+const RESERVED: [&str; 6] = [
     "access_token",
     "token_type",
     "expires_in",
     "refresh_token",
     "scope",
+    "id_token",
 ];
 
 impl std::fmt::Debug for TokenResponse {
@@ -103,6 +105,35 @@ impl<'a, P: Provider> Issuance<'a, P> {
             return Err(OAuthError::invalid_scope(
                 "the requested scope exceeds what the client may be granted",
             ));
+        }
+        if !oidc::refresh_allowed(self.provider.config(), grant.scope) {
+            grant.refresh_token = false;
+        }
+        Ok(())
+    }
+
+    /// Adds the ID token of an OpenID Connect grant to `minted`'s response, signed before
+    /// anything is stored: a grant whose ID token cannot be signed issues nothing.
+    pub(crate) fn add_id_token(
+        &self,
+        minted: &mut Minted<P>,
+        grant: &Grant<ScopeOf<P>>,
+        nonce: Option<&str>,
+    ) -> Result<(), OAuthError> {
+        let id_token = oidc::id_token(
+            self.provider.config(),
+            self.client.client_id(),
+            grant.subject.as_deref(),
+            grant.scope,
+            &grant.extras,
+            nonce,
+            &minted.response.access_token,
+        )?;
+        if let Some(id_token) = id_token {
+            minted
+                .response
+                .extra
+                .insert("id_token".into(), id_token.into());
         }
         Ok(())
     }

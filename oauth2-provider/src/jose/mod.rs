@@ -9,6 +9,7 @@
 //! | 7638 | JWK thumbprint, the `kid` | [`SigningKey::kid`] |
 //! | 8725 | JWT best current practice: allow-listed `alg`, explicit `typ` | [`Expectations`] |
 //! | OIDC Core §10.1.1 | rotation: publish ahead, keep after | [`KeySet::rotate`], [`RotationPolicy`] |
+//! | | the running provider's keys, kept in a [`KeyStore`](crate::store::KeyStore) | [`Keyring`] |
 //!
 //! The cryptography is aws-lc-rs (key generation, AES-256-GCM) and jsonwebtoken on aws-lc-rs
 //! (signatures), so RSA private-key operations are constant-time (RUSTSEC-2023-0071 concerns
@@ -41,6 +42,7 @@ mod error;
 mod import;
 mod jwt;
 mod key;
+mod keyring;
 mod managed;
 mod seal;
 mod set;
@@ -51,6 +53,7 @@ pub use alg::Algorithm;
 pub use error::{JwtError, KeyError};
 pub use jwt::{Expectations, sign, verify};
 pub use key::SigningKey;
+pub use keyring::{Keyring, KeyringError};
 pub use managed::ManagedKey;
 pub use seal::KeyEncryptionKey;
 pub use set::{KeySet, Rotation, RotationPolicy};

@@ -34,7 +34,8 @@ use http::request::Parts;
 use http::{Method, StatusCode};
 
 use crate::endpoint::response::html_page;
-use crate::model::{IntoSubject, OAuthClient};
+use crate::model::{AuthContext, IntoSubject, OAuthClient};
+use crate::oidc::OpenIdRequest;
 use crate::params::Params;
 use crate::secret::ct_eq;
 
@@ -67,6 +68,7 @@ pub struct AuthorizationRequest<'a, C: OAuthClient> {
     pub(crate) state: Option<&'a str>,
     pub(crate) params: &'a Params<'a>,
     pub(crate) http: &'a Parts,
+    pub(crate) openid: Option<&'a OpenIdRequest<'a>>,
 }
 
 impl<'a, C: OAuthClient> AuthorizationRequest<'a, C> {
@@ -93,6 +95,17 @@ impl<'a, C: OAuthClient> AuthorizationRequest<'a, C> {
     /// The client's `state`.
     pub fn state(&self) -> Option<&'a str> {
         self.state
+    }
+
+    /// What an OpenID Connect authentication request asks beyond OAuth (`prompt`, `max_age`,
+    /// hints, locales); `None` for a plain OAuth request. With `prompt=none` no page may be
+    /// shown: a [`Decision::Respond`] becomes `interaction_required`, so answer
+    /// [`OAuthError::login_required`](crate::OAuthError::login_required) or
+    /// [`consent_required`](crate::OAuthError::consent_required) yourself. An approval
+    /// must carry the sign-in time ([`Decision::with_auth`]) when `prompt=login` or `max_age`
+    /// asks for a fresh one.
+    pub fn openid(&self) -> Option<&'a OpenIdRequest<'a>> {
+        self.openid
     }
 
     /// Any parameter of the request, including the application's own (a consent form's
@@ -161,6 +174,9 @@ pub enum Decision<S> {
         subject: String,
         /// The scope approved.
         scope: S,
+        /// How and when the owner signed in: `auth_time`, `acr`, `amr` of the ID token and of
+        /// JWT access tokens.
+        auth: Option<AuthContext>,
     },
     /// The owner (or the application) refused: `access_denied` goes back to the client.
     Deny,
@@ -174,6 +190,30 @@ impl<S> Decision<S> {
         Decision::Approve {
             subject: owner.into_subject(),
             scope,
+            auth: None,
+        }
+    }
+
+    /// The same approval, by an owner who signed in as `auth` says; no change to another
+    /// decision.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use oauth2_provider::Decision;
+    /// use oauth2_provider::model::AuthContext;
+    ///
+    /// let signed_in = AuthContext { auth_time: Some(SystemTime::now()), amr: vec!["pwd".into()], ..Default::default() };
+    /// let decision = Decision::approve("alice", ()).with_auth(signed_in);
+    /// assert!(matches!(decision, Decision::Approve { auth: Some(_), .. }));
+    /// ```
+    pub fn with_auth(self, auth: AuthContext) -> Self {
+        match self {
+            Decision::Approve { subject, scope, .. } => Decision::Approve {
+                subject,
+                scope,
+                auth: Some(auth),
+            },
+            other => other,
         }
     }
 
@@ -188,10 +228,15 @@ impl<S> Decision<S> {
 impl<S: fmt::Debug> fmt::Debug for Decision<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Decision::Approve { subject, scope } => f
+            Decision::Approve {
+                subject,
+                scope,
+                auth,
+            } => f
                 .debug_struct("Approve")
                 .field("subject", subject)
                 .field("scope", scope)
+                .field("auth", auth)
                 .finish(),
             Decision::Deny => f.write_str("Deny"),
             Decision::Respond(r) => f.debug_tuple("Respond").field(&r.status()).finish(),

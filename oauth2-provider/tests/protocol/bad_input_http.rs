@@ -92,7 +92,8 @@ async fn wrong_methods_are_405_with_allow() {
         (
             "/.well-known/oauth-authorization-server",
             &[Method::POST, Method::PUT, Method::DELETE],
-            "GET, HEAD",
+            // OPTIONS is a CORS preflight: a browser-based client may read the document.
+            "GET, HEAD, OPTIONS",
         ),
     ];
     let custom = Method::from_bytes(b"BREW").unwrap();

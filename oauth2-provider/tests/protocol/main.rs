@@ -20,6 +20,8 @@ mod introspection;
 mod malformed_input;
 mod metadata;
 mod no_secrets_in_debug;
+#[cfg(feature = "jwt")]
+mod openid;
 mod refresh;
 mod refresh_changes;
 mod revocation;

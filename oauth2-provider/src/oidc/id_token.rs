@@ -1,0 +1,126 @@
+//! ID tokens (Core §2): made for the code grant (§3.1.3.6) and on refresh (§12.2), and read
+//! back as an `id_token_hint`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::config::Config;
+use crate::error::{ErrorCode, OAuthError};
+use crate::jose::{self, Algorithm, Expectations};
+use crate::model::AuthContext;
+
+/// The JOSE `typ` of an ID token: what tells it from an `at+jwt` access token.
+const TYP: &str = "JWT";
+
+/// What an ID token says.
+pub(crate) struct IdToken<'a> {
+    pub client_id: &'a str,
+    pub subject: &'a str,
+    pub auth: Option<&'a AuthContext>,
+    /// The request's `nonce`: on the code grant's ID token, never on a refresh's.
+    pub nonce: Option<&'a str>,
+    /// The access token issued beside it, for `at_hash`.
+    pub access_token: &'a str,
+}
+
+#[derive(Serialize)]
+struct Claims<'a> {
+    iss: &'a str,
+    sub: &'a str,
+    aud: &'a str,
+    exp: u64,
+    iat: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acr: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    amr: &'a [String],
+    at_hash: String,
+}
+
+/// Signs the ID token `token` describes. `server_error` when no key of the configured
+/// algorithm signs now: nothing may be issued without it.
+pub(crate) fn sign(config: &Config, token: &IdToken<'_>) -> Result<String, OAuthError> {
+    let failed = || OAuthError::new(ErrorCode::ServerError, "the ID token could not be signed");
+    let (Some(openid), Some(issuer)) = (config.openid.as_ref(), config.issuer.as_deref()) else {
+        return Err(failed());
+    };
+    let now = SystemTime::now();
+    let keys = openid.keys.snapshot();
+    let key = keys.signer(openid.id_token_alg, now).ok_or_else(failed)?;
+    let iat = seconds(now);
+    let claims = Claims {
+        iss: issuer,
+        sub: token.subject,
+        aud: token.client_id,
+        exp: iat + openid.id_token_ttl.as_secs(),
+        iat,
+        auth_time: token.auth.and_then(|a| a.auth_time).map(seconds),
+        nonce: token.nonce,
+        acr: token.auth.and_then(|a| a.acr.as_deref()),
+        amr: token.auth.map_or(&[], |a| &a.amr),
+        at_hash: half_hash(key.alg(), token.access_token),
+    };
+    jose::sign(key, TYP, &claims).map_err(|_| failed())
+}
+
+/// `at_hash` (Core §3.1.3.6): the left half of the hash of the token, with the hash of the
+/// signature's algorithm (SHA-512 for Ed25519, as the OpenID Foundation's suite takes it).
+fn half_hash(alg: Algorithm, token: &str) -> String {
+    let digest = match alg {
+        Algorithm::EdDSA => Sha512::digest(token.as_bytes()).to_vec(),
+        Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 => {
+            Sha256::digest(token.as_bytes()).to_vec()
+        }
+    };
+    URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2])
+}
+
+/// The `sub` of an ID token this provider signed with a key it still publishes, whatever its
+/// `exp` (an `id_token_hint` may have expired, Core §3.1.2.1).
+pub(crate) fn subject_of(config: &Config, token: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Sub {
+        sub: String,
+    }
+    let openid = config.openid.as_ref()?;
+    let expect = Expectations::new(&Algorithm::ALL)
+        .typ(TYP)
+        .issuer(config.issuer.as_deref()?)
+        .any_audience()
+        .require("sub")
+        .leeway(Duration::MAX);
+    let keys = openid.keys.snapshot();
+    jose::verify::<Sub>(token, &keys, &expect)
+        .ok()
+        .map(|c| c.sub)
+}
+
+fn seconds(at: SystemTime) -> u64 {
+    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_hash_is_the_left_half_of_the_digest() {
+        // OpenID Connect Core, Appendix A.3 (RS256 over this access token).
+        assert_eq!(
+            half_hash(
+                Algorithm::RS256,
+                "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"
+            ),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+        assert_eq!(half_hash(Algorithm::EdDSA, "x").len(), 43);
+    }
+}
