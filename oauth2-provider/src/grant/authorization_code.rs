@@ -110,7 +110,7 @@ pub(crate) async fn exchange<P: Provider>(
     let issuance = Issuance::new(provider, client, GrantType::AuthorizationCode);
     issuance.approve(&mut grant).await?;
     let grant_id = record.grant_id();
-    let mut minted = issuance.mint(grant_id, &grant, grant.scope, Draw::new().tokens);
+    let mut minted = issuance.mint(grant_id, &grant, grant.scope, Draw::new().tokens)?;
     issuance.add_id_token(&mut minted, &grant, record.extras().nonce())?;
     let outcome = store
         .exchange_code(&code_hash, minted.access, minted.refresh)

@@ -147,18 +147,28 @@ impl<'a, P: Provider> Issuance<'a, P> {
         grant: &Grant<ScopeOf<P>>,
         refresh_scope: ScopeOf<P>,
         [access_bytes, refresh_bytes]: [[u8; 32]; 2],
-    ) -> Minted<P> {
+    ) -> Result<Minted<P>, OAuthError> {
         let config = self.provider.config();
         let now = SystemTime::now();
         let client_id = self.client.client_id();
-        let access_token = encode_token(&access_bytes);
+        let scope = grant.scope.to_scope_string();
+        let expires_at = now + config.access_token_ttl;
+        let access_token = oidc::access_token(
+            config,
+            self.client,
+            encode_token(&access_bytes),
+            grant.subject.as_deref(),
+            &scope,
+            &grant.extras,
+            expires_at,
+        )?;
         let access = Access::<P>::new(NewToken {
             token_hash: TokenHash::of(&access_token),
             grant_id,
             client_id: client_id.to_owned(),
             subject: grant.subject.clone(),
             scope: grant.scope,
-            expires_at: Some(now + config.access_token_ttl),
+            expires_at: Some(expires_at),
             extras: grant.extras.clone(),
         });
         let issue_refresh = grant.refresh_token
@@ -196,7 +206,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
         } else {
             (None, None)
         };
-        Minted {
+        Ok(Minted {
             access,
             refresh,
             response: TokenResponse {
@@ -204,7 +214,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 token_type: "Bearer",
                 expires_in: config.access_token_ttl.as_secs(),
                 refresh_token,
-                scope: grant.scope.to_scope_string(),
+                scope,
                 extra: grant
                     .response
                     .iter()
@@ -212,7 +222,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                     .map(|(name, value)| (name.clone(), value.clone()))
                     .collect(),
             },
-        }
+        })
     }
 
     /// Issues tokens for a grant that consumes nothing (password, client credentials, implicit,
@@ -223,7 +233,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
     ) -> Result<TokenResponse, OAuthError> {
         self.approve(&mut grant).await?;
         let Draw { tokens, grant_id } = Draw::new();
-        let minted = self.mint(grant_id, &grant, grant.scope, tokens);
+        let minted = self.mint(grant_id, &grant, grant.scope, tokens)?;
         self.provider
             .tokens()
             .insert_tokens(minted.access, minted.refresh)

@@ -95,7 +95,7 @@ pub(crate) async fn rotate<P: Provider>(
     // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
     // parameter narrows only the access token. What `before_issue` took away goes for good.
     let refresh_scope = original.difference(scope.difference(grant.scope));
-    let mut minted = issuance.mint(grant_id, &grant, refresh_scope, Draw::new().tokens);
+    let mut minted = issuance.mint(grant_id, &grant, refresh_scope, Draw::new().tokens)?;
     // Core §12.2: the same `sub`, `aud` and `auth_time` as the first ID token, and no nonce.
     issuance.add_id_token(&mut minted, &grant, None)?;
     let Some(successor) = minted.refresh else {

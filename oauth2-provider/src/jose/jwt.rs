@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{Algorithm, JwtError, KeySet, SigningKey};
+use super::{Algorithm, JwtError, SigningKey, VerifyingKeys};
 
 /// Signs `claims` with `key`: a compact JWS whose header is `alg` (the key's), `kid` (the
 /// key's) and `typ` (`header_typ`, such as `at+jwt` for an RFC 9068 access token or `JWT`).
@@ -146,7 +146,9 @@ impl Expectations {
     }
 }
 
-/// Verifies `token` against `keys` and `expect`, and returns its claims.
+/// Verifies `token` against `keys` (the provider's own [`KeySet`](super::KeySet), or the
+/// [`PublicKeys`](super::PublicKeys) of a published JWK Set) and `expect`, and returns its
+/// claims.
 ///
 /// In order: the header parses, has no `crit`, an allowed `alg` and a `kid`; the key with
 /// that `kid` verifies at the time of judgement ([`KeySet::verifier`]) and is a key for that
@@ -175,7 +177,7 @@ impl Expectations {
 /// ```
 pub fn verify<T: DeserializeOwned>(
     token: &str,
-    keys: &KeySet,
+    keys: &impl VerifyingKeys,
     expect: &Expectations,
 ) -> Result<T, JwtError> {
     let now = expect.now.unwrap_or_else(SystemTime::now);
@@ -187,8 +189,8 @@ pub fn verify<T: DeserializeOwned>(
         .filter(|alg| expect.algorithms.contains(alg))
         .ok_or(JwtError::AlgorithmNotAllowed)?;
     let kid = header.kid.as_deref().ok_or(JwtError::MissingKeyId)?;
-    let key = keys.verifier(kid, now).ok_or(JwtError::UnknownKey)?;
-    if key.alg() != alg {
+    let (key_alg, key) = keys.verifying(kid, now).ok_or(JwtError::UnknownKey)?;
+    if key_alg != alg {
         return Err(JwtError::KeyAlgorithmMismatch);
     }
     if let Some(expected) = &expect.typ {
@@ -204,12 +206,11 @@ pub fn verify<T: DeserializeOwned>(
     validation.validate_exp = false;
     validation.validate_nbf = false;
     validation.validate_aud = false;
-    let data = jsonwebtoken::decode::<Value>(token, key.decoding(), &validation).map_err(
-        |err| match err.kind() {
+    let data =
+        jsonwebtoken::decode::<Value>(token, key, &validation).map_err(|err| match err.kind() {
             jsonwebtoken::errors::ErrorKind::InvalidSignature => JwtError::InvalidSignature,
             _ => JwtError::Malformed,
-        },
-    )?;
+        })?;
     let Value::Object(claims) = data.claims else {
         return Err(JwtError::Malformed);
     };

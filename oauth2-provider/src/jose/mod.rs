@@ -5,6 +5,7 @@
 //! |---|---|---|
 //! | 7515, 7519 | compact JWS, JWT | [`sign`], [`verify`] |
 //! | 7517 §4, §5 | JWK, JWK Set (public members only) | [`SigningKey::public_jwk`], [`KeySet::jwks`] |
+//! | | a JWK Set published elsewhere, to verify with | [`PublicKeys`] |
 //! | 7518 §3, 8037 | `RS256`, `PS256`, `ES256`, `EdDSA` | [`Algorithm`] |
 //! | 7638 | JWK thumbprint, the `kid` | [`SigningKey::kid`] |
 //! | 8725 | JWT best current practice: allow-listed `alg`, explicit `typ` | [`Expectations`] |
@@ -44,6 +45,7 @@ mod jwt;
 mod key;
 mod keyring;
 mod managed;
+mod public;
 mod seal;
 mod set;
 #[cfg(test)]
@@ -55,5 +57,6 @@ pub use jwt::{Expectations, sign, verify};
 pub use key::SigningKey;
 pub use keyring::{Keyring, KeyringError};
 pub use managed::ManagedKey;
+pub use public::{PublicKeys, VerifyingKeys};
 pub use seal::KeyEncryptionKey;
 pub use set::{KeySet, Rotation, RotationPolicy};

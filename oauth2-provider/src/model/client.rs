@@ -93,6 +93,35 @@ pub trait OAuthClient: Send + Sync + 'static {
     fn is_resource_server(&self) -> bool {
         false
     }
+
+    /// The format of this client's access tokens; `None` (the default) for the provider's
+    /// ([`OpenId::access_token_format`](crate::oidc::OpenId)).
+    fn access_token_format(&self) -> Option<TokenFormat> {
+        None
+    }
+}
+
+/// What an access token is: a random handle the store resolves, or an RFC 9068 JWT a resource
+/// server can verify by itself. Both are stored as their hash, so both can be introspected
+/// and revoked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum TokenFormat {
+    /// 256 random bits, base64url (the default).
+    #[default]
+    Opaque,
+    /// A signed JWT with `typ: at+jwt` (RFC 9068).
+    Jwt,
+}
+
+impl TokenFormat {
+    /// `opaque` or `jwt`, as the client metadata member `access_token_format` names it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "opaque" => Some(TokenFormat::Opaque),
+            "jwt" => Some(TokenFormat::Jwt),
+            _ => None,
+        }
+    }
 }
 
 /// The ready-made client record, which the SQL and Redis stores keep when they are the
@@ -162,6 +191,12 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
 
     fn is_resource_server(&self) -> bool {
         self.metadata.resource_server
+    }
+
+    /// The registered `access_token_format` member, if it names a format.
+    fn access_token_format(&self) -> Option<TokenFormat> {
+        let name = self.metadata.other.get("access_token_format")?.as_str()?;
+        TokenFormat::from_name(name)
     }
 }
 

@@ -25,7 +25,7 @@ mod owner;
 mod token;
 
 pub use claims::{Claims, STANDARD_CLAIMS};
-pub use client::{ClientRecord, OAuthClient};
+pub use client::{ClientRecord, OAuthClient, TokenFormat};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use extras::{AuthContext, Confirmation, Extras};
 pub use id::{GrantId, TokenHash};

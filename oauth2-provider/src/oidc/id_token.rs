@@ -98,7 +98,7 @@ pub(crate) fn subject_of(config: &Config, token: &str) -> Option<String> {
         .require("sub")
         .leeway(Duration::MAX);
     let keys = openid.keys.snapshot();
-    jose::verify::<Sub>(token, &keys, &expect)
+    jose::verify::<Sub>(token, &*keys, &expect)
         .ok()
         .map(|c| c.sub)
 }

@@ -34,6 +34,8 @@
 //! ```
 
 #[cfg(feature = "jwt")]
+pub(crate) mod access_token;
+#[cfg(feature = "jwt")]
 mod config;
 #[cfg(feature = "jwt")]
 pub(crate) mod id_token;
@@ -140,4 +142,31 @@ pub(crate) fn id_token<S: Scopes>(
         let _ = (client_id, subject, extras, nonce, access_token);
         Ok(None)
     }
+}
+
+/// The access token to issue: `opaque` (the encoded random bits) unless `client`'s format is
+/// JWT, then an RFC 9068 token whose `jti` is those bits.
+pub(crate) fn access_token<C: crate::model::OAuthClient>(
+    config: &Config,
+    client: &C,
+    opaque: String,
+    subject: Option<&str>,
+    scope: &str,
+    extras: &Extras,
+    expires_at: std::time::SystemTime,
+) -> Result<String, OAuthError> {
+    #[cfg(feature = "jwt")]
+    if access_token::format_of(config, client) == crate::model::TokenFormat::Jwt {
+        let claims = access_token::AccessClaims {
+            client_id: client.client_id(),
+            subject,
+            scope,
+            extras,
+            jti: &opaque,
+            expires_at,
+        };
+        return access_token::sign(config, &claims);
+    }
+    let _ = (config, client, subject, scope, extras, expires_at);
+    Ok(opaque)
 }

@@ -18,6 +18,12 @@
 //! }
 //! ```
 
+#[cfg(feature = "jwt")]
+mod jwt;
+
+#[cfg(feature = "jwt")]
+pub use jwt::{AccessTokenClaims, JwtValidator};
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;

@@ -3,5 +3,6 @@
 
 mod endpoints;
 mod flow;
+mod jwt_access;
 mod prompt;
 mod support;

@@ -10,7 +10,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode};
 use oauth2_provider::config::Config;
 use oauth2_provider::jose::{self, Algorithm, Expectations, KeySet, Keyring, RotationPolicy};
-use oauth2_provider::model::{AuthContext, Claims, ClientRecord, ResourceOwner};
+use oauth2_provider::model::{AuthContext, Claims, ClientMetadata, ClientRecord, ResourceOwner};
 use oauth2_provider::oidc::OpenId;
 use oauth2_provider::provider::{AuthorizationRequest, Decision, Provider};
 use oauth2_provider::scope::{ScopeDef, Scopes};
@@ -25,6 +25,8 @@ pub const ISSUER: &str = "https://auth.example.com";
 pub const RP: &str = "rp";
 pub const RP_SECRET: &str = "rp-secret-0d1e2f";
 pub const RP_CALLBACK: &str = "https://rp.example.com/cb";
+/// A client registered with `access_token_format: jwt`.
+pub const JWT_RP: &str = "jwt-rp";
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct OidcScope(u8);
@@ -123,11 +125,13 @@ impl Provider for OidcProvider {
 
 pub type OidcServer = Server<OidcProvider>;
 
-/// A provider with an RS256 key, and `rp` allowed every scope.
+/// A provider with an RS256 and an ES256 key, and `rp` and `jwt-rp` allowed every scope.
 pub fn oidc_server() -> OidcServer {
     let mut keys = KeySet::new();
-    keys.rotate(Algorithm::RS256, SystemTime::now(), &RotationPolicy::new())
-        .unwrap();
+    for alg in [Algorithm::RS256, Algorithm::ES256] {
+        keys.rotate(alg, SystemTime::now(), &RotationPolicy::new())
+            .unwrap();
+    }
     oidc_server_with(Keyring::new(keys))
 }
 
@@ -141,6 +145,21 @@ pub fn oidc_server_with(keys: Keyring) -> OidcServer {
         scope: OidcScope::all(),
         name: "Relying party".into(),
         metadata: Default::default(),
+    });
+    let mut metadata = ClientMetadata::default();
+    metadata
+        .other
+        .insert("access_token_format".into(), "jwt".into());
+    store.add_client(ClientRecord {
+        client_id: JWT_RP.into(),
+        secret_hash: Some(hash_secret(RP_SECRET)),
+        redirect_uris: vec![RP_CALLBACK.into()],
+        grant_types: ["authorization_code", "refresh_token", "client_credentials"]
+            .map(String::from)
+            .to_vec(),
+        scope: OidcScope::all(),
+        name: "JWT relying party".into(),
+        metadata,
     });
     let config = Config::builder()
         .issuer(ISSUER)
@@ -185,14 +204,30 @@ pub fn redirected(reply: &AuthorizeReply, name: &str) -> Option<String> {
 
 /// A code for an approved request, then the token response.
 pub async fn code_flow(server: &OidcServer, scope: &str, extra: &[(&str, &str)]) -> Value {
+    code_flow_of(server, RP, scope, extra).await
+}
+
+/// [`code_flow`] for `client`.
+pub async fn code_flow_of(
+    server: &OidcServer,
+    client: &str,
+    scope: &str,
+    extra: &[(&str, &str)],
+) -> Value {
     let mut params = vec![("who", "alice"), ("signed_in", "5")];
     params.extend_from_slice(extra);
-    let reply = authorize(server, &auth_params(scope, &params)).await;
+    let mut params = auth_params(scope, &params);
+    params[1] = ("client_id", client);
+    let reply = authorize(server, &params).await;
     let code = redirected(&reply, "code").expect("a code");
-    exchange(server, &code).await.1
+    exchange_of(server, client, &code).await.1
 }
 
 pub async fn exchange(server: &OidcServer, code: &str) -> (StatusCode, Value) {
+    exchange_of(server, RP, code).await
+}
+
+async fn exchange_of(server: &OidcServer, client: &str, code: &str) -> (StatusCode, Value) {
     post(
         server,
         "/token",
@@ -201,7 +236,7 @@ pub async fn exchange(server: &OidcServer, code: &str) -> (StatusCode, Value) {
             ("code", code),
             ("redirect_uri", RP_CALLBACK),
             ("code_verifier", VERIFIER),
-            ("client_id", RP),
+            ("client_id", client),
             ("client_secret", RP_SECRET),
         ],
     )
@@ -248,5 +283,5 @@ pub fn id_token_claims(server: &OidcServer, id_token: &str) -> Value {
         .audience(RP)
         .require("sub")
         .require("iat");
-    jose::verify(id_token, &keys, &expect).expect("a valid ID token")
+    jose::verify(id_token, &*keys, &expect).expect("a valid ID token")
 }
