@@ -84,6 +84,11 @@ pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 /// A server with the default configuration and the bench client.
 pub fn server() -> BenchServer {
+    server_with(Config::default())
+}
+
+/// A server with `config` and the bench client.
+pub fn server_with(config: Config) -> BenchServer {
     let store = MemoryStore::new();
     store.add_client(App {
         id: CLIENT.to_owned(),
@@ -91,10 +96,7 @@ pub fn server() -> BenchServer {
         callbacks: vec![CALLBACK.to_owned()],
         allowed: Scope::all(),
     });
-    Server::new(BenchProvider {
-        store,
-        config: Config::default(),
-    })
+    Server::new(BenchProvider { store, config })
 }
 
 /// Runs a store future to completion; the memory store's futures are ready at once.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use super::admin::ClientCommand;
+use super::keys::KeysCommand;
 
 /// An OAuth 2.0 authorization server (RFC 6749) with sign-in and consent pages.
 #[derive(Parser, Debug)]
@@ -108,9 +109,30 @@ pub enum TokenFormat {
     Jwt,
 }
 
+impl TokenFormat {
+    /// The client metadata member's value.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenFormat::Opaque => "opaque",
+            TokenFormat::Jwt => "jwt",
+        }
+    }
+
+    /// The framework's own.
+    pub fn format(self) -> oauth2_provider::model::TokenFormat {
+        match self {
+            TokenFormat::Opaque => oauth2_provider::model::TokenFormat::Opaque,
+            TokenFormat::Jwt => oauth2_provider::model::TokenFormat::Jwt,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Register, list, delete clients, or rotate a client's secret, in `--store`.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Rotate or list the signing keys kept in `--store`.
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }

@@ -11,9 +11,11 @@ mod admin;
 mod api;
 mod cli;
 mod fixtures;
+mod keys;
 mod model;
 mod pacing;
 mod pages;
+mod prompt;
 mod provider;
 mod serve;
 mod sessions;
@@ -38,6 +40,7 @@ use oauth2_provider::config::Config;
 use oauth2_provider::endpoint::html_page;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::limit::Rate;
+use oauth2_provider::oidc::OpenId;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
 use tracing_subscriber::EnvFilter;
@@ -66,6 +69,9 @@ async fn main() {
     let result = match &cli.command {
         Some(Command::Client(command)) => {
             admin::run(&cli.store, cli.store_namespace.as_deref(), command).await
+        }
+        Some(Command::Keys(command)) => {
+            keys::run(&cli.store, cli.store_namespace.as_deref(), command).await
         }
         None => match start(cli).await {
             Ok(running) => {
@@ -113,6 +119,7 @@ pub struct Running {
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     _purge: Option<PurgeTask>,
+    _reload: Option<keys::Reload>,
 }
 
 impl Running {
@@ -131,7 +138,7 @@ impl Running {
             self.addr
         );
         println!(
-            "metadata: {}/.well-known/oauth-authorization-server",
+            "metadata: {0}/.well-known/oauth-authorization-server\n          {0}/.well-known/openid-configuration",
             self.issuer
         );
         if let Some(secret) = &self.demo_secret {
@@ -150,6 +157,8 @@ pub struct App {
     pub demo_secret: Option<String>,
     /// The store's background purge, running while this lives.
     pub purge: Option<PurgeTask>,
+    /// The signing keys' reload from the store, running while this lives.
+    pub reload: Option<keys::Reload>,
 }
 
 /// Builds the application the flags describe on the store `--store` names; `addr` is where it
@@ -186,10 +195,18 @@ impl WithStore for BuildApp<'_> {
             }
         };
 
+        let signing = keys::signing(&cli.signing_keys, &store).await?;
         // The provider serves every grant of RFC 6749 (its `grants(...)`); the two RFC 9700
         // advises against stay off unless their flag is given.
         let mut config = Config::builder()
             .issuer(issuer.clone())
+            .openid(
+                // JWT access tokens are for `{issuer}/api` unless a resource was asked for.
+                OpenId::new(signing.keys.clone())
+                    .id_token_alg(signing.id_token_alg)
+                    .access_tokens(cli.access_token_format.format(), signing.access_token_alg)
+                    .default_audience(format!("{issuer}/api")),
+            )
             .access_token_ttl(Duration::from_secs(cli.access_token_ttl))
             .refresh_token_ttl(Some(Duration::from_secs(cli.refresh_token_ttl)))
             .code_ttl(Duration::from_secs(cli.code_ttl))
@@ -209,14 +226,12 @@ impl WithStore for BuildApp<'_> {
                 .await
                 .map_err(|e| format!("cannot save a client: {e}"))?;
         }
-        let users: HashMap<_, _> = fixtures
-            .users
-            .into_iter()
-            .map(|u| {
-                let user = u.into_user();
-                (user.username.clone(), user)
-            })
-            .collect();
+        let mut users = HashMap::new();
+        for user in fixtures.users {
+            let user = user.into_user()?;
+            users.insert(user.username.clone(), user);
+        }
+
         let authorize_path = config.paths.authorize.clone();
         let provider = DemoProvider {
             store,
@@ -226,6 +241,9 @@ impl WithStore for BuildApp<'_> {
             dummy_hash: hash_password(&generate_token()),
         };
         let server = Arc::new(Server::new(provider));
+        let reload = signing
+            .stored
+            .then(|| keys::Reload::spawn(Arc::clone(&server), signing.keys));
         let mut router =
             oauth2_provider::axum::router(Arc::clone(&server)).merge(api::routes(server));
         if demo_secret.is_some() {
@@ -246,6 +264,7 @@ impl WithStore for BuildApp<'_> {
             issuer,
             demo_secret,
             purge,
+            reload,
         })
     }
 }
@@ -263,6 +282,7 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
         issuer,
         demo_secret,
         purge,
+        reload,
     } = build(&cli, addr).await?;
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let limits = serve::Limits {
@@ -279,6 +299,7 @@ pub async fn start(cli: Cli) -> Result<Running, String> {
         shutdown,
         task,
         _purge: purge,
+        _reload: reload,
     })
 }
 

@@ -11,11 +11,13 @@ use http::header::{HeaderValue, LOCATION, RETRY_AFTER};
 use http::{Response, StatusCode};
 use oauth2_provider::endpoint::{RemoteAddr, html_page};
 use oauth2_provider::limit::Attempt;
+use oauth2_provider::model::AuthContext;
 use oauth2_provider::model::OAuthClient;
 use oauth2_provider::provider::Provider;
-use oauth2_provider::{AuthorizationRequest, Decision};
+use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope};
+use super::prompt;
 use super::provider::{DemoProvider, DemoStore};
 use super::sessions::{self, Cookies, SESSION, Session};
 
@@ -32,7 +34,7 @@ pub struct Pages {
 struct LoginPage<'a> {
     client_name: &'a str,
     action: &'a str,
-    hidden: Vec<(&'a str, &'a str)>,
+    hidden: Vec<(&'a str, String)>,
     csrf: &'a str,
     username: &'a str,
     error: Option<&'a str>,
@@ -45,7 +47,7 @@ struct ConsentPage<'a> {
     username: &'a str,
     scopes: Vec<&'static str>,
     action: &'a str,
-    hidden: Vec<(&'a str, &'a str)>,
+    hidden: Vec<(&'a str, String)>,
     csrf: &'a str,
 }
 
@@ -66,23 +68,49 @@ impl Pages {
         }
     }
 
-    /// The `consent` hook's answer for `request`, as the signed-in user sees it.
+    /// The `consent` hook's answer for `request`, as the signed-in user sees it. With
+    /// `prompt=none` it is a decision or an error, never a page.
     pub async fn decide(
         &self,
         request: Request<'_, '_>,
         provider: &DemoProvider<impl DemoStore>,
-    ) -> Decision<Scope> {
+    ) -> Result<Decision<Scope>, OAuthError> {
         let store = &provider.store;
         let session = match self.cookies.read(request.http(), SESSION) {
             Some(id) => sessions::find(store, &id).await,
             None => Ok(None),
         };
+        // A session whose user is gone from the fixtures is none.
+        let session = session.map(|s| s.filter(|s| provider.users.contains_key(&s.user)));
+        if prompt::none(request) {
+            return self.silently(request, provider, session?).await;
+        }
         let answer = match session {
             Ok(Some(session)) => self.signed_in(request, provider, session).await,
             Ok(None) => self.anonymous(request, provider).await,
             Err(error) => Err(error),
         };
-        answer.unwrap_or_else(|_| Decision::Respond(unavailable()))
+        answer.or_else(|_| Ok(Decision::Respond(unavailable())))
+    }
+
+    /// `prompt=none`: an approval the user gave before, or the error naming what is missing.
+    async fn silently(
+        &self,
+        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
+        session: Option<Session>,
+    ) -> Result<Decision<Scope>, OAuthError> {
+        let Some(session) = session else {
+            return Err(OAuthError::login_required());
+        };
+        let sub = provider.sub_of(&session.user);
+        if prompt::sign_in_again(request, &session, sub) {
+            return Err(OAuthError::login_required());
+        }
+        if !self.approved(request, provider, &session.user).await? {
+            return Err(OAuthError::consent_required());
+        }
+        Ok(approve(request, sub, &session))
     }
 
     /// No session: the sign-in page, its CSRF token in a cookie rather than on the server.
@@ -99,7 +127,7 @@ impl Pages {
         if posted && request.form_field("action", &csrf) == Some("login") {
             return self.sign_in(request, provider, &csrf, None).await;
         }
-        let mut page = self.login(request, &csrf, "", None, StatusCode::OK);
+        let mut page = self.sign_in_page(request, &csrf);
         if new {
             self.cookies.set_csrf(&mut page, &csrf);
         }
@@ -114,11 +142,18 @@ impl Pages {
     ) -> Result<Decision<Scope>, oauth2_provider::StoreError> {
         let store = &provider.store;
         let csrf = session.csrf.as_str();
+        let sub = provider.sub_of(&session.user);
+        let sign_in_again = prompt::sign_in_again(request, &session, sub);
         if !request.is_form_post() {
-            return Ok(if self.approved(request, provider, &session.user).await? {
-                approve(request, &session.user)
+            if sign_in_again {
+                return Ok(Decision::Respond(self.sign_in_page(request, csrf)));
+            }
+            let remembered = !prompt::consent(request)
+                && self.approved(request, provider, &session.user).await?;
+            return Ok(if remembered {
+                approve(request, sub, &session)
             } else {
-                Decision::Respond(self.consent(request, &session.user, csrf))
+                Decision::Respond(self.consent(request, &session.user, csrf, false))
             });
         }
         // Every POST carries the session's CSRF token, or nothing it asks for happens.
@@ -133,22 +168,27 @@ impl Pages {
                 self.sign_in(request, provider, csrf, Some(&session.id))
                     .await
             }
+            (_, Some("allow")) if sign_in_again => {
+                Ok(Decision::Respond(self.sign_in_page(request, csrf)))
+            }
             (_, Some("allow")) => {
                 let client_id = &request.client().client_id;
                 sessions::remember(store, &session.user, client_id, request.scope()).await?;
-                Ok(approve(request, &session.user))
+                Ok(approve(request, sub, &session))
             }
             (_, Some("deny")) => Ok(Decision::Deny),
             _ => Ok(Decision::Respond(self.consent(
                 request,
                 &session.user,
                 csrf,
+                false,
             ))),
         }
     }
 
     /// Checks a sign-in, if the budgets of the account and of the source address allow a
-    /// guess now; a right one opens a new session (and ends `previous`).
+    /// guess now; a right one opens a new session (and ends `previous`), and the request goes
+    /// on without the sign-in it asked for (`prompt=login`, `max_age`), which is done.
     async fn sign_in(
         &self,
         request: Request<'_, '_>,
@@ -186,10 +226,12 @@ impl Pages {
             return Ok(Decision::Respond(page));
         };
         let session = sessions::open(&provider.store, &user.username, previous).await?;
-        let mut page = if self.approved(request, provider, &user.username).await? {
+        let remembered =
+            !prompt::consent(request) && self.approved(request, provider, &user.username).await?;
+        let mut page = if remembered {
             see_other(&authorize_url(request))
         } else {
-            self.consent(request, &user.username, &session.csrf)
+            self.consent(request, &user.username, &session.csrf, true)
         };
         self.cookies.set_session(&mut page, &session);
         Ok(Decision::Respond(page))
@@ -211,6 +253,11 @@ impl Pages {
         sessions::approved(&provider.store, user, &client.client_id, request.scope()).await
     }
 
+    /// The sign-in page, empty.
+    fn sign_in_page(&self, request: Request<'_, '_>, csrf: &str) -> Response<Bytes> {
+        self.login(request, csrf, "", None, StatusCode::OK)
+    }
+
     fn login(
         &self,
         request: Request<'_, '_>,
@@ -222,7 +269,7 @@ impl Pages {
         let page = LoginPage {
             client_name: &request.client().name,
             action: request.http().uri.path(),
-            hidden: hidden_fields(request),
+            hidden: prompt::carried(request, PAGE_FIELDS, false),
             csrf,
             username,
             error,
@@ -230,24 +277,33 @@ impl Pages {
         html(status, page.render())
     }
 
-    fn consent(&self, request: Request<'_, '_>, user: &str, csrf: &str) -> Response<Bytes> {
+    /// The consent page; `signed_in_now` right after a sign-in this request asked for.
+    fn consent(
+        &self,
+        request: Request<'_, '_>,
+        user: &str,
+        csrf: &str,
+        signed_in_now: bool,
+    ) -> Response<Bytes> {
         let page = ConsentPage {
             client_name: &request.client().name,
             username: user,
             scopes: request.scope().names().collect(),
             action: request.http().uri.path(),
-            hidden: hidden_fields(request),
+            hidden: prompt::carried(request, PAGE_FIELDS, signed_in_now),
             csrf,
         };
         html(StatusCode::OK, page.render())
     }
 }
 
-fn approve(request: Request<'_, '_>, user: &str) -> Decision<Scope> {
-    Decision::Approve {
-        subject: user.to_owned(),
-        scope: request.scope(),
-    }
+/// Approval by the session's user, with when they signed in.
+fn approve(request: Request<'_, '_>, sub: &str, session: &Session) -> Decision<Scope> {
+    Decision::approve(sub, request.scope()).with_auth(AuthContext {
+        auth_time: Some(session.auth_time),
+        amr: vec!["pwd".into()],
+        ..AuthContext::default()
+    })
 }
 
 fn refused() -> Response<Bytes> {
@@ -272,18 +328,10 @@ fn unavailable() -> Response<Bytes> {
 /// What a store outage asks a browser to wait, as the framework's own 503s do.
 const RETRY_AFTER_SECS: u64 = 5;
 
-/// The authorization request's own parameters, carried through the forms.
-fn hidden_fields<'a>(request: Request<'_, 'a>) -> Vec<(&'a str, &'a str)> {
-    request
-        .params()
-        .filter(|(name, _)| !PAGE_FIELDS.contains(name))
-        .collect()
-}
-
-/// The authorization request again, as a GET.
+/// The authorization request again, as a GET, after the sign-in it asked for.
 fn authorize_url(request: Request<'_, '_>) -> String {
     let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(hidden_fields(request))
+        .extend_pairs(prompt::carried(request, PAGE_FIELDS, true))
         .finish();
     format!("{}?{query}", request.http().uri.path())
 }

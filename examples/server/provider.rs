@@ -4,16 +4,22 @@
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
-use oauth2_provider::store::{ClientStore, StateStore, TokenStore};
+use oauth2_provider::store::{ClientStore, KeyStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope, User};
 use super::pages::Pages;
 
 /// What the example needs of a store: clients (registered through it) and tokens, of the
-/// model types above, and the pages' sessions and remembered approvals.
-pub trait DemoStore: ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore {}
-impl<St: ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore> DemoStore for St {}
+/// model types above, the pages' sessions and remembered approvals, and the signing keys.
+pub trait DemoStore:
+    ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore + KeyStore
+{
+}
+impl<St> DemoStore for St where
+    St: ClientStore<Client = Client> + TokenStore<Scope = Scope> + StateStore + KeyStore
+{
+}
 
 pub struct DemoProvider<St> {
     pub store: St,
@@ -63,6 +69,22 @@ impl<St: DemoStore> DemoProvider<St> {
         &self,
         request: &AuthorizationRequest<'_, Client>,
     ) -> Result<Decision<Scope>, OAuthError> {
-        Ok(self.pages.decide(request, self).await)
+        self.pages.decide(request, self).await
+    }
+
+    /// The `sub` of the user signed in as `username`; empty if they are gone.
+    pub fn sub_of(&self, username: &str) -> &str {
+        self.users.get(username).map_or("", |u| u.sub.as_str())
+    }
+
+    /// The user `sub` names, whose fields are the claims UserInfo answers. A linear search:
+    /// the fixtures hold a handful of users.
+    #[hook(find_owner)]
+    async fn user(&self, subject: &str) -> Result<Option<User>, OAuthError> {
+        Ok(self
+            .users
+            .values()
+            .find(|user| user.sub == subject)
+            .cloned())
     }
 }

@@ -35,6 +35,24 @@ pub struct Session {
     pub user: String,
     /// The CSRF token of this session's forms.
     pub csrf: String,
+    /// When the user signed in: OpenID Connect's `auth_time`.
+    #[serde(with = "unix_seconds")]
+    pub auth_time: SystemTime,
+}
+
+/// A time as whole seconds since the epoch.
+mod unix_seconds {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &SystemTime, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_u64(at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<SystemTime, D::Error> {
+        Ok(UNIX_EPOCH + Duration::from_secs(u64::deserialize(de)?))
+    }
 }
 
 /// The cookies of the pages: `HttpOnly`, `SameSite=Lax`, and over HTTPS `Secure` with the
@@ -148,6 +166,7 @@ pub async fn open(
         id: generate_token(),
         user: user.to_owned(),
         csrf: generate_token(),
+        auth_time: SystemTime::now(),
     };
     let value = serde_json::to_vec(&session).map_err(|e| StoreError::Other(Box::new(e)))?;
     store

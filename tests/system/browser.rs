@@ -16,8 +16,8 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const SECRET: &str = "browser-app-secret";
 
 /// A ChromeDriver process and a session on it; both end when this is dropped.
-struct Browser {
-    client: Client,
+pub struct Browser {
+    pub client: Client,
     driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -29,7 +29,7 @@ impl Drop for Browser {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -89,7 +89,7 @@ async fn browser() -> Result<Browser, String> {
 }
 
 /// The browser, or `None` after announcing the skip; under CI the test fails instead.
-async fn browser_or_skip(test: &str) -> Option<Browser> {
+pub async fn browser_or_skip(test: &str) -> Option<Browser> {
     match browser().await {
         Ok(browser) => Some(browser),
         Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
@@ -155,7 +155,7 @@ fn authorize_url(issuer: &str, callback: &str, state: &str) -> String {
     format!("{issuer}/authorize?{query}")
 }
 
-async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
+pub async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
     let xpath = format!("//button[normalize-space()='{label}']");
     client
         .wait()
@@ -164,7 +164,7 @@ async fn button(client: &Client, label: &str) -> fantoccini::elements::Element {
         .expect("the button")
 }
 
-async fn sign_in(client: &Client, password: &str) {
+pub async fn sign_in(client: &Client, password: &str) {
     let username = client
         .wait()
         .for_element(Locator::Css("input[name=username]"))
@@ -181,7 +181,7 @@ async fn sign_in(client: &Client, password: &str) {
 }
 
 /// Waits until the browser has landed on `prefix`, and returns the URL it landed on.
-async fn landed_on(client: &Client, prefix: &str) -> url::Url {
+pub async fn landed_on(client: &Client, prefix: &str) -> url::Url {
     for _ in 0..100 {
         let url = client.current_url().await.unwrap();
         if url.as_str().starts_with(prefix) {
@@ -195,7 +195,7 @@ async fn landed_on(client: &Client, prefix: &str) -> url::Url {
     );
 }
 
-fn query(url: &url::Url, name: &str) -> Option<String> {
+pub fn query(url: &url::Url, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())

@@ -57,8 +57,12 @@ fn every_member() -> serde_json::Value {
 #[tokio::test]
 async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
     let file = fixtures(every_member());
-    let key = NamedTempFile::new().expect("a key file");
-    let key_path = key.path().to_str().expect("a UTF-8 path");
+    let keys = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/oauth2-provider/src/jose/tests/fixtures"
+    );
+    let rsa = format!("{keys}/rfc7517_rsa_pkcs8.pem");
+    let p256 = format!("{keys}/p256_sec1.pem");
     let server = ServerProcess::start(&[
         "--fixtures",
         file.path().to_str().expect("a UTF-8 path"),
@@ -73,7 +77,9 @@ async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
         "--access-token-format",
         "opaque",
         "--signing-key",
-        key_path,
+        &rsa,
+        "--signing-key",
+        &p256,
         "--refresh-grace-seconds",
         "30",
         "--dpop-nonce",
@@ -93,6 +99,11 @@ async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
     .await
     .expect("a token response");
     assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
+    // `access_token_format: jwt`, signed with the P-256 key given (RFC 9068, ES256).
+    let token = reply.body["access_token"]
+        .as_str()
+        .expect("an access token");
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
     // Until private_key_jwt is built, a client registered for it cannot authenticate at all,
     // and never passes for a public client.
     let reply = http
@@ -111,12 +122,9 @@ async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
         "--enable-registration",
         "--enable-cimd",
         "--resource",
-        "--signing-key",
         "--refresh-grace-seconds",
         "--dpop-nonce",
-        "member \"access_token_format\"",
         "member \"token_endpoint_auth_method\"",
-        "member \"claims\"",
     ] {
         assert!(log.contains(named), "{named} not reported in:\n{log}");
     }

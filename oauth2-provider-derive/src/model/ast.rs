@@ -2,7 +2,7 @@
 //! keeping the user's tokens.
 
 use quote::ToTokens;
-use syn::{Data, DeriveInput, Fields, Generics, Ident, Token, Type};
+use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Generics, Ident, Lit, LitStr, Token, Type};
 
 use super::role::{Derive, Role};
 use crate::internals::ctxt::Ctxt;
@@ -19,11 +19,12 @@ pub struct Input<'a> {
     pub fields: Option<Vec<Field<'a>>>,
 }
 
-/// One named field and the roles its attributes give it.
+/// One named field, the roles its attributes give it and the claims they read from it.
 pub struct Field<'a> {
     pub member: &'a Ident,
     pub ty: &'a Type,
     pub roles: Vec<RoleAttr>,
+    pub claims: Vec<LitStr>,
 }
 
 /// A role as written: the role and the identifier that named it.
@@ -41,10 +42,14 @@ impl<'a> Input<'a> {
                     named
                         .named
                         .iter()
-                        .map(|field| Field {
-                            member: field.ident.as_ref().expect("named field"),
-                            ty: &field.ty,
-                            roles: field_roles(cx, derive, &field.attrs),
+                        .map(|field| {
+                            let (roles, claims) = field_attrs(cx, derive, &field.attrs);
+                            Field {
+                                member: field.ident.as_ref().expect("named field"),
+                                ty: &field.ty,
+                                roles,
+                                claims,
+                            }
                         })
                         .collect(),
                 ),
@@ -111,11 +116,38 @@ fn container_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path>
     found
 }
 
-/// `#[oauth(role)]` on a field; several roles are kept for `validate` to reject.
-fn field_roles(cx: &mut Ctxt, derive: Derive, attrs: &[syn::Attribute]) -> Vec<RoleAttr> {
+/// `#[oauth(role)]` and `#[oauth(claim = "name")]` on a field; several roles are kept for
+/// `validate` to reject, and every claim name for it to check.
+fn field_attrs(
+    cx: &mut Ctxt,
+    derive: Derive,
+    attrs: &[syn::Attribute],
+) -> (Vec<RoleAttr>, Vec<LitStr>) {
     let mut roles = Vec::new();
+    let mut claims = Vec::new();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("oauth")) {
         let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("claim") {
+                // claim = "email"
+                if !derive.takes_claims() {
+                    return Err(meta.error(format!(
+                        "`#[oauth(claim = ...)]` is for `#[derive(ResourceOwner)]`; the roles of `#[derive({})]` are {}",
+                        derive.name(),
+                        derive.role_list()
+                    )));
+                }
+                if !meta.input.peek(Token![=]) {
+                    return Err(meta.error(CLAIM_VALUE));
+                }
+                match meta.value()?.parse::<Expr>()? {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(name),
+                        ..
+                    }) => claims.push(name),
+                    value => cx.error_spanned_by(value, CLAIM_VALUE),
+                }
+                return Ok(());
+            }
             // client_id
             let written = meta.path.to_token_stream().to_string().replace(' ', "");
             let role = meta
@@ -151,5 +183,9 @@ fn field_roles(cx: &mut Ctxt, derive: Derive, attrs: &[syn::Attribute]) -> Vec<R
             cx.syn_error(err);
         }
     }
-    roles
+    (roles, claims)
 }
+
+/// `claim` without a string literal after it.
+const CLAIM_VALUE: &str =
+    "`#[oauth(claim = ...)]` takes the claim's name as a string literal, like `claim = \"email\"`";

@@ -1,7 +1,8 @@
-//! The trait impl of a model derive, one accessor per entry of the derive's table in `role.rs`.
-//! Each role's field is read, and built by `new`, through its role's trait of the runtime's
-//! `__private::field`, called at the field's type: rustc reports a type that does not fit
-//! there, once, in the role's words.
+//! The trait impl of a model derive, one accessor per entry of the derive's table in `role.rs`,
+//! and `claims` for the fields read as claims. Each role's field is read, and built by `new`,
+//! through its role's trait of the runtime's `__private::field`, called at the field's type
+//! (each claim's field through `Claim`): rustc reports a type that does not fit there, once,
+//! in the role's words.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -32,12 +33,15 @@ pub fn expand(input: &Input, roles: &Roles) -> TokenStream {
         .derive
         .new_type(&generator.paths)
         .map(|new_type| generator.new_fn(new_type));
+    let claims = generator.claims();
     generator.finish(quote! {
         #scope_type
 
         #new
 
         #methods
+
+        #claims
     })
 }
 
@@ -209,6 +213,37 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
         quote! {
             fn #name(&self, __grant_type: &#str_) -> #output {
                 #allowed
+            }
+        }
+    }
+
+    /// `fn claims(&self) -> Claims`: each claim set from its field through the runtime's
+    /// `Claim`, at the field's type; a generic field's type bounded by `Serialize`. Nothing
+    /// without claims, which is the trait's default.
+    fn claims(&mut self) -> TokenStream {
+        let roles = self.roles;
+        if roles.claims.is_empty() {
+            return TokenStream::new();
+        }
+        let krate = self.paths.krate.clone();
+        let claims = quote!(#krate::model::Claims);
+        let mut sets = Vec::new();
+        for &(name, field) in &roles.claims {
+            if self.is_generic(field) {
+                self.bound(field, quote!(#krate::__private::serde::Serialize));
+            }
+            let (member, field_ty) = (field.member, field.ty);
+            let span = field_ty.span();
+            let claim = respan(quote!(#krate::__private::field::Claim), span);
+            sets.push(quote_spanned! {span=>
+                <#field_ty as #claim>::set_claim(&self.#member, &mut __claims, #name);
+            });
+        }
+        quote! {
+            fn claims(&self) -> #claims {
+                let mut __claims = #claims::new();
+                #(#sets)*
+                __claims
             }
         }
     }

@@ -1,5 +1,6 @@
 //! The derives, the field roles each one takes, and what each role is to the derive's trait:
-//! the accessor that reads the field, what it returns, and how it reads the field.
+//! the accessor that reads the field, what it returns, and how it reads the field; and which
+//! derives take `#[oauth(claim = "name")]`, which names no role.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -302,14 +303,27 @@ impl Derive {
         self.roles().iter().any(|accessor| accessor.role == role)
     }
 
-    /// The roles for a message: "`client_id`, `secret_hash`, ...".
+    /// `true` when the derive's fields take `#[oauth(claim = "name")]`, any number of them,
+    /// beside a role or without one: its trait has `claims`, read from each through the
+    /// runtime's `__private::field::Claim`.
+    pub fn takes_claims(self) -> bool {
+        self == Derive::ResourceOwner
+    }
+
+    /// The roles for a message: "`client_id`, `secret_hash`, ...", and the claims if the derive
+    /// takes them.
     pub fn role_list(self) -> String {
         let names: Vec<String> = self
             .roles()
             .iter()
             .map(|accessor| format!("`{}`", accessor.role.name()))
             .collect();
-        names.join(", ")
+        let claims = if self.takes_claims() {
+            ", and its fields take `claim = \"name\"`"
+        } else {
+            ""
+        };
+        format!("{}{claims}", names.join(", "))
     }
 
     /// The trait the derive implements.

@@ -1,5 +1,7 @@
 //! Checks across the fields of a model derive: every required role on exactly one field, one
-//! role per field.
+//! role per field; every claim named, not `sub`, and read from one field.
+
+use syn::LitStr;
 
 use super::ast::{Field, Input};
 use super::role::{Need, Role};
@@ -10,6 +12,8 @@ pub struct Roles<'i, 'a> {
     by_role: Vec<(Role, &'i Field<'a>)>,
     /// The fields with no role, which `new` fills with `Default::default()`.
     pub unmarked: Vec<&'i Field<'a>>,
+    /// Each claim's name and the field it is read from, in order; without the names rejected.
+    pub claims: Vec<(&'i LitStr, &'i Field<'a>)>,
 }
 
 impl<'i, 'a> Roles<'i, 'a> {
@@ -31,12 +35,16 @@ pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
     let mut roles = Roles {
         by_role: Vec::new(),
         unmarked: Vec::new(),
+        claims: Vec::new(),
     };
     let Some(fields) = &input.fields else {
         return roles;
     };
     let derive = input.derive.name();
     for field in fields {
+        for name in &field.claims {
+            check_claim(cx, &mut roles, name, field);
+        }
         let mut given = field.roles.iter();
         let Some(first) = given.next() else {
             roles.unmarked.push(field);
@@ -76,4 +84,35 @@ pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
         }
     }
     roles
+}
+
+/// A claim has a name, not `sub`, and one field; a claim that has is kept.
+fn check_claim<'i, 'a>(
+    cx: &mut Ctxt,
+    roles: &mut Roles<'i, 'a>,
+    name: &'i LitStr,
+    field: &'i Field<'a>,
+) {
+    let claim = name.value();
+    if claim.is_empty() {
+        cx.error_spanned_by(
+            name,
+            "`#[oauth(claim = \"\")]` needs the claim's name, like `claim = \"email\"`",
+        );
+    } else if claim == "sub" {
+        cx.error_spanned_by(
+            name,
+            "claim `sub` is the subject, which the runtime sets from the `#[oauth(subject)]` field; this claim needs another name",
+        );
+    } else if let Some((_, first)) = roles.claims.iter().find(|(seen, _)| seen.value() == claim) {
+        cx.error_spanned_by(
+            name,
+            format!(
+                "claim `{claim}` is already read from field `{}`; a claim is read from one field",
+                first.member
+            ),
+        );
+    } else {
+        roles.claims.push((name, field));
+    }
 }

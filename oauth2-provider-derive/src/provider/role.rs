@@ -28,6 +28,8 @@ pub enum Hook {
     TokenRevoked,
     Throttle,
     OwnerActive,
+    FindOwner,
+    Claims,
 }
 
 /// What a marked method is to the provider.
@@ -106,15 +108,11 @@ impl Standard {
 }
 
 impl Hook {
-    pub const ALL: [Hook; 8] = [
-        Hook::AuthenticateOwner,
-        Hook::Consent,
-        Hook::LookupClient,
-        Hook::BeforeIssue,
-        Hook::TokenIssued,
-        Hook::TokenRevoked,
-        Hook::Throttle,
-        Hook::OwnerActive,
+    #[rustfmt::skip]
+    pub const ALL: [Hook; 10] = [
+        Hook::AuthenticateOwner, Hook::Consent, Hook::LookupClient, Hook::BeforeIssue,
+        Hook::TokenIssued, Hook::TokenRevoked, Hook::Throttle, Hook::OwnerActive,
+        Hook::FindOwner, Hook::Claims,
     ];
 
     /// The name in `#[hook(...)]`, which is also the trait method's.
@@ -128,6 +126,8 @@ impl Hook {
             Hook::TokenRevoked => "token_revoked",
             Hook::Throttle => "throttle",
             Hook::OwnerActive => "owner_active",
+            Hook::FindOwner => "find_owner",
+            Hook::Claims => "claims",
         }
     }
 
@@ -145,11 +145,9 @@ impl Hook {
             Hook::Consent => &[Standard::AuthorizationCode, Standard::Implicit],
             // Only a refresh asks it.
             Hook::OwnerActive => &[Standard::RefreshToken],
-            Hook::LookupClient
-            | Hook::BeforeIssue
-            | Hook::TokenIssued
-            | Hook::TokenRevoked
-            | Hook::Throttle => &[],
+            // `find_owner` and `claims`: UserInfo asks them, whatever grant issued its token.
+            Hook::LookupClient | Hook::BeforeIssue | Hook::TokenIssued | Hook::TokenRevoked => &[],
+            Hook::Throttle | Hook::FindOwner | Hook::Claims => &[],
         }
     }
 
@@ -234,6 +232,8 @@ impl Role {
             Role::Hook(Hook::TokenRevoked) => "TokenRevoked",
             Role::Hook(Hook::Throttle) => "Throttle",
             Role::Hook(Hook::OwnerActive) => "OwnerActive",
+            Role::Hook(Hook::FindOwner) => "FindOwner",
+            Role::Hook(Hook::Claims) => "Claims",
             Role::Grant(Standard::ClientCredentials) => "ClientCredentialsGrant",
             Role::Grant(_) => "PasswordGrant",
             Role::Extension(_) => "ExtensionGrant",
@@ -320,6 +320,19 @@ impl Role {
                 vec![param("subject", "&str", quote!(&#std::primitive::str))],
                 "Result<bool, OAuthError>",
                 quote!(#std::result::Result<#std::primitive::bool, #oauth_error>),
+            ),
+            Role::Hook(Hook::FindOwner) => (
+                vec![param("subject", "&str", quote!(&#std::primitive::str))],
+                "Result<Option<Owner>, OAuthError>",
+                quote!(#std::result::Result<#std::option::Option<Self::Owner>, #oauth_error>),
+            ),
+            Role::Hook(Hook::Claims) => (
+                vec![
+                    param("subject", "&str", quote!(&#std::primitive::str)),
+                    param("scope", "Scope", quote!(#scope)),
+                ],
+                "Result<Claims, OAuthError>",
+                quote!(#std::result::Result<#krate::model::Claims, #oauth_error>),
             ),
             Role::Grant(_) | Role::Extension(_) => (
                 vec![

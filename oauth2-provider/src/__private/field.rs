@@ -1,5 +1,5 @@
-//! How the model derives read and build the fields they are given: one trait per role, whose
-//! impls are the types that fit it.
+//! How the model derives read and build the fields they are given: one trait per role, and one
+//! for the fields read as claims, whose impls are the types that fit it.
 //!
 //! A derive reads each role's field through its trait, at the field's type, rather than bounding
 //! the impl by predicates like `String: Borrow<str>`: a predicate on a concrete type is checked
@@ -12,6 +12,8 @@
 use std::borrow::Borrow;
 use std::ops::Deref;
 use std::time::SystemTime;
+
+use serde::Serialize;
 
 use crate::model;
 use crate::pkce::PkceChallenge;
@@ -255,6 +257,26 @@ where
     fn allows_grant_type(&self, grant_type: &str) -> bool {
         self.into_iter()
             .any(|allowed| allowed.as_ref() == grant_type)
+    }
+}
+
+/// `#[oauth(claim = "name")]` of `#[derive(ResourceOwner)]`: the field, serialized, is the
+/// claim's value. `claims` sets each claim through this trait, at the field's type, so that a
+/// type that cannot be serialized is reported there, once, in the attribute's words.
+#[diagnostic::on_unimplemented(
+    message = "`#[oauth(claim = ...)]` needs a field that implements `serde::Serialize`; this is `{Self}`",
+    label = "not `Serialize`",
+    note = "the claim's value is the field as JSON; an `Option` field that is `None` leaves the claim unset"
+)]
+pub trait Claim {
+    /// Sets claim `name` to the field.
+    fn set_claim(&self, claims: &mut model::Claims, name: &'static str);
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: Serialize + ?Sized> Claim for T {
+    fn set_claim(&self, claims: &mut model::Claims, name: &'static str) {
+        model::Claims::set(claims, name, self);
     }
 }
 

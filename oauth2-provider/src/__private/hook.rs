@@ -81,6 +81,10 @@ outputs! {
         "`#[hook(throttle)]` must return `{O}`; this one returns `{Self}`";
     OwnerActiveOutput "`#[hook(owner_active)]`"
         "`#[hook(owner_active)]` must return `{O}`; this one returns `{Self}`";
+    FindOwnerOutput "`#[hook(find_owner)]`"
+        "`#[hook(find_owner)]` must return `{O}`; this one returns `{Self}`";
+    ClaimsOutput "`#[hook(claims)]`"
+        "`#[hook(claims)]` must return `{O}`; this one returns `{Self}`";
     PasswordGrantOutput "`#[grant(password)]`"
         "`#[grant(password)]` must return `{O}`; this one returns `{Self}`";
     ClientCredentialsGrantOutput "`#[grant(client_credentials)]`"
@@ -134,6 +138,12 @@ arguments! {
         "the `attempt` argument of `#[hook(throttle)]` is `{T}`; this parameter is `{Self}`";
     OwnerActiveSubject "subject" "`#[hook(owner_active)]`"
         "the `subject` argument of `#[hook(owner_active)]` is `{T}`; this parameter is `{Self}`";
+    FindOwnerSubject "subject" "`#[hook(find_owner)]`"
+        "the `subject` argument of `#[hook(find_owner)]` is `{T}`; this parameter is `{Self}`";
+    ClaimsSubject "subject" "`#[hook(claims)]`"
+        "the `subject` argument of `#[hook(claims)]` is `{T}`; this parameter is `{Self}`";
+    ClaimsScope "scope" "`#[hook(claims)]`"
+        "the `scope` argument of `#[hook(claims)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantRequest "request" "`#[grant(password)]`"
         "the `request` argument of `#[grant(password)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantClient "client" "`#[grant(password)]`"

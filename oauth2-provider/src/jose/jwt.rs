@@ -151,8 +151,9 @@ impl Expectations {
 /// claims.
 ///
 /// In order: the header parses, has no `crit`, an allowed `alg` and a `kid`; the key with
-/// that `kid` verifies at the time of judgement ([`KeySet::verifier`]) and is a key for that
-/// `alg`; `typ` is the expected one; the signature verifies; then `exp`, `nbf`, `iss`, `aud`
+/// that `kid` verifies at the time of judgement
+/// ([`KeySet::verifier`](super::KeySet::verifier)) and is a key for that `alg`; `typ` is the
+/// expected one; the signature verifies; then `exp`, `nbf`, `iss`, `aud`
 /// and the required claims hold. Each failure is its own [`JwtError`].
 ///
 /// ```

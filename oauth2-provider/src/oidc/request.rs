@@ -176,12 +176,19 @@ impl<'a> OpenIdRequest<'a> {
     }
 
     /// The conditions an approval of `subject` with `auth` must meet (§3.1.2.3): the hint's
-    /// end-user, and a sign-in fresh enough. `login_required` otherwise.
+    /// end-user, and a sign-in fresh enough (`login_required` otherwise); and a subject that
+    /// can be a `sub`, at most 255 ASCII characters (§2; `server_error`: the application's).
     pub(crate) fn check(
         &self,
         subject: &str,
         auth: Option<&AuthContext>,
     ) -> Result<(), OAuthError> {
+        if subject.is_empty() || subject.len() > 255 || !subject.is_ascii() {
+            return Err(OAuthError::new(
+                ErrorCode::ServerError,
+                "the end-user's identifier cannot be an OpenID Connect subject",
+            ));
+        }
         if self
             .hint_subject
             .as_deref()

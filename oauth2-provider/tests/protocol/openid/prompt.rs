@@ -197,3 +197,23 @@ async fn oauth_requests_ignore_the_openid_parameters() {
     assert!(redirected(&reply, "code").is_some(), "{reply:?}");
     assert_eq!(*server.provider().seen.lock().unwrap(), None);
 }
+
+/// Core §2: `sub` is at most 255 ASCII characters; an approval for another identifier issues
+/// nothing (the application's mistake: `server_error`).
+#[tokio::test]
+async fn a_subject_that_cannot_be_a_sub_issues_nothing() {
+    let server = oidc_server();
+    let long = "a".repeat(256);
+    for who in [long.as_str(), "zoë"] {
+        let reply = authorize(&server, &auth_params("openid", &[("who", who)])).await;
+        assert_redirected_error(&reply, "server_error");
+    }
+    assert_eq!(server.provider().store.code_count(), 0);
+    let longest = "a".repeat(255);
+    let reply = authorize(
+        &server,
+        &auth_params("openid", &[("who", longest.as_str())]),
+    )
+    .await;
+    assert!(redirected(&reply, "code").is_some());
+}

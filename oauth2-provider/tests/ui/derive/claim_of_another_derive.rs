@@ -1,0 +1,21 @@
+use oauth2_provider::{OAuthClient, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+// Only a resource owner has claims.
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+    #[oauth(claim = "name")]
+    name: String,
+}
+
+fn main() {}

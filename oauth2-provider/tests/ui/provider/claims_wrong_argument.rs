@@ -1,0 +1,53 @@
+use oauth2_provider::OAuthError;
+use oauth2_provider::config::Config;
+use oauth2_provider::model::Claims;
+use oauth2_provider::store::MemoryStore;
+use oauth2_provider::{OAuthClient, ResourceOwner, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+}
+
+#[derive(ResourceOwner)]
+pub struct User {
+    #[oauth(subject)]
+    name: String,
+}
+
+pub struct MyProvider {
+    store: MemoryStore<App>,
+    config: Config,
+}
+
+// The scope `claims` is passed is the scope type itself, by value.
+#[oauth2_provider::provider(owner = User, grants(authorization_code))]
+impl MyProvider {
+    #[provider(store)]
+    fn store(&self) -> &MemoryStore<App> {
+        &self.store
+    }
+
+    #[provider(config)]
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
+    #[hook(claims)]
+    async fn claims(&self, subject: &str, scope: &Scope) -> Result<Claims, OAuthError> {
+        let _ = (subject, scope);
+        Ok(Claims::new())
+    }
+}
+
+fn main() {}
