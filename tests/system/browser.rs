@@ -111,7 +111,6 @@ async fn server_with_fixtures() -> (
 ) {
     let port = free_port();
     let callback = format!("http://127.0.0.1:{port}/demo/callback");
-    let fixtures = tempfile::NamedTempFile::new().unwrap();
     let body = json!({
         "clients": [{
             "client_id": "browser-app",
@@ -123,20 +122,7 @@ async fn server_with_fixtures() -> (
         }],
         "users": [{"username": "alice", "password": "wonderland"}],
     });
-    std::fs::write(fixtures.path(), body.to_string()).unwrap();
-    let listen = format!("127.0.0.1:{port}");
-    let path = fixtures.path().to_str().unwrap().to_owned();
-    let cli = <crate::example::server::Cli as clap::Parser>::try_parse_from([
-        "server",
-        "--listen",
-        &listen,
-        "--fixtures",
-        &path,
-    ])
-    .unwrap();
-    let running = crate::example::server::start(cli)
-        .await
-        .expect("the example server starts");
+    let (running, fixtures) = crate::example::start_with_fixtures(port, &body).await;
     (running, callback, fixtures)
 }
 

@@ -25,7 +25,6 @@ const SECRET: &str = "oidc-app-secret";
 async fn server() -> (Running, String, tempfile::NamedTempFile) {
     let port = free_port();
     let callback = format!("http://127.0.0.1:{port}/rp/callback");
-    let fixtures = tempfile::NamedTempFile::new().unwrap();
     let body = json!({
         "clients": [{
             "client_id": CLIENT, "client_secret": SECRET, "redirect_uris": [callback],
@@ -37,22 +36,7 @@ async fn server() -> (Running, String, tempfile::NamedTempFile) {
             "claims": {"name": "Alice Liddell", "email": "alice@example.com", "email_verified": true},
         }],
     });
-    std::fs::write(fixtures.path(), body.to_string()).unwrap();
-    let (listen, path) = (
-        format!("127.0.0.1:{port}"),
-        fixtures.path().display().to_string(),
-    );
-    let cli = <crate::example::server::Cli as clap::Parser>::try_parse_from([
-        "server",
-        "--listen",
-        &listen,
-        "--fixtures",
-        &path,
-    ])
-    .unwrap();
-    let running = crate::example::server::start(cli)
-        .await
-        .expect("the example server starts");
+    let (running, fixtures) = crate::example::start_with_fixtures(port, &body).await;
     (running, callback, fixtures)
 }
 

@@ -56,7 +56,6 @@ async fn openid_client_and_jose_accept_the_tokens() {
     };
     let port = free_port();
     let callback = format!("http://127.0.0.1:{port}/rp/callback");
-    let fixtures = tempfile::NamedTempFile::new().unwrap();
     let body = json!({
         "clients": [{
             "client_id": CLIENT, "client_secret": SECRET, "redirect_uris": [callback],
@@ -66,20 +65,7 @@ async fn openid_client_and_jose_accept_the_tokens() {
         "users": [{"username": "alice", "password": "wonderland",
                    "claims": {"email": "alice@example.com", "email_verified": true}}],
     });
-    std::fs::write(fixtures.path(), body.to_string()).unwrap();
-    let (listen, path) = (
-        format!("127.0.0.1:{port}"),
-        fixtures.path().display().to_string(),
-    );
-    let cli = <crate::example::server::Cli as clap::Parser>::try_parse_from([
-        "server",
-        "--listen",
-        &listen,
-        "--fixtures",
-        &path,
-    ])
-    .unwrap();
-    let running = crate::example::server::start(cli).await.unwrap();
+    let (running, _fixtures) = crate::example::start_with_fixtures(port, &body).await;
     let audience = format!("{}/api", running.issuer);
 
     let mut rp = tokio::process::Command::new("node")
