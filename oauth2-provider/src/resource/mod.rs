@@ -20,9 +20,13 @@
 
 #[cfg(feature = "jwt")]
 mod jwt;
+#[cfg(feature = "jwt")]
+mod remote;
 
 #[cfg(feature = "jwt")]
 pub use jwt::{AccessTokenClaims, JwtValidator};
+#[cfg(feature = "jwt")]
+pub use remote::{JwksSource, RemoteValidator};
 
 use std::fmt;
 use std::sync::Arc;
