@@ -74,6 +74,11 @@ pub struct Cli {
     /// within this many seconds gets a fresh pair; 0 is strict reuse detection.
     #[arg(long, default_value_t = 0)]
     pub refresh_grace_seconds: u64,
+    /// An origin (`https://host[:port]`) the consent page may show client logos (`logo_uri`)
+    /// from; repeatable. Without one, no logo is shown: a logo from anywhere is an image any
+    /// client could use to look like another.
+    #[arg(long = "logo-origin", value_name = "ORIGIN")]
+    pub logo_origins: Vec<String>,
     /// Require DPoP server nonces (RFC 9449 §8).
     #[arg(long)]
     pub dpop_nonce: bool,

@@ -12,6 +12,7 @@ mod api;
 mod cli;
 mod fixtures;
 mod keys;
+mod locale;
 mod model;
 mod pacing;
 mod pages;
@@ -21,6 +22,7 @@ mod serve;
 mod sessions;
 mod stores;
 mod upcoming;
+mod views;
 
 use std::collections::HashMap;
 use std::io::IsTerminal as _;
@@ -237,7 +239,7 @@ impl WithStore for BuildApp<'_> {
             store,
             config,
             users,
-            pages: Pages::new(issuer.starts_with("https://")),
+            pages: Pages::new(issuer.starts_with("https://"), cli.logo_origins.clone()),
             dummy_hash: hash_password(&generate_token()),
         };
         let server = Arc::new(Server::new(provider));

@@ -8,14 +8,14 @@ use serde_json::Value;
 /// What a token may do at the example's resource server, and the OpenID Connect scope values
 /// (Core §5.4, §11), which the runtime knows by name.
 #[scopes(
-    read = 1 << 0,
-    write = 1 << 1,
-    profile = 1 << 2,
-    email = 1 << 3,
-    phone = 1 << 4,
-    address = 1 << 5,
-    openid = 1 << 6,
-    offline_access = 1 << 7,
+    read = 1 << 0 => "Read your notes",
+    write = 1 << 1 => "Change your notes",
+    profile = 1 << 2 => "See your name and profile",
+    email = 1 << 3 => "See your email address",
+    phone = 1 << 4 => "See your phone number",
+    address = 1 << 5 => "See your postal address",
+    openid = 1 << 6 => "Sign you in",
+    offline_access = 1 << 7 => "Keep access while you are not signed in",
     default = read
 )]
 pub struct Scope;

@@ -5,11 +5,10 @@
 //! [`sessions`](super::sessions) says), and sign-in guesses counted by the provider's
 //! `throttle` hook, per account and per source address.
 
-use askama::Template;
 use bytes::Bytes;
 use http::header::{HeaderValue, LOCATION, RETRY_AFTER};
 use http::{Response, StatusCode};
-use oauth2_provider::endpoint::{RemoteAddr, html_page};
+use oauth2_provider::endpoint::RemoteAddr;
 use oauth2_provider::limit::Attempt;
 use oauth2_provider::model::AuthContext;
 use oauth2_provider::model::OAuthClient;
@@ -20,51 +19,23 @@ use super::model::{Client, Scope};
 use super::prompt;
 use super::provider::{DemoProvider, DemoStore};
 use super::sessions::{self, Cookies, SESSION, Session};
-
-/// Form fields that belong to the pages, not to the authorization request.
-const PAGE_FIELDS: [&str; 5] = ["username", "password", "csrf_token", "action", "decision"];
+use super::views;
 
 /// The pages; they keep nothing themselves.
 pub struct Pages {
     cookies: Cookies,
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage<'a> {
-    client_name: &'a str,
-    action: &'a str,
-    hidden: Vec<(&'a str, String)>,
-    csrf: &'a str,
-    username: &'a str,
-    error: Option<&'a str>,
-}
-
-#[derive(Template)]
-#[template(path = "consent.html")]
-struct ConsentPage<'a> {
-    client_name: &'a str,
-    username: &'a str,
-    scopes: Vec<&'static str>,
-    action: &'a str,
-    hidden: Vec<(&'a str, String)>,
-    csrf: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage<'a> {
-    title: &'a str,
-    message: &'a str,
+    /// The origins client logos may come from (`--logo-origin`).
+    logo_origins: Vec<String>,
 }
 
 type Request<'r, 'a> = &'r AuthorizationRequest<'a, Client>;
 
 impl Pages {
     /// Pages whose cookies are `Secure` and `__Host-` when the issuer is served over HTTPS.
-    pub fn new(secure_cookies: bool) -> Self {
+    pub fn new(secure_cookies: bool, logo_origins: Vec<String>) -> Self {
         Pages {
             cookies: Cookies::new(secure_cookies),
+            logo_origins,
         }
     }
 
@@ -90,7 +61,7 @@ impl Pages {
             Ok(None) => self.anonymous(request, provider).await,
             Err(error) => Err(error),
         };
-        answer.or_else(|_| Ok(Decision::Respond(unavailable())))
+        answer.or_else(|_| Ok(Decision::Respond(views::unavailable(request))))
     }
 
     /// `prompt=none`: an approval the user gave before, or the error naming what is missing.
@@ -122,7 +93,7 @@ impl Pages {
         let (csrf, new) = self.cookies.csrf(request.http());
         let posted = request.is_form_post() && !new;
         if posted && !request.is_own_form_post(&csrf) {
-            return Ok(Decision::Respond(refused()));
+            return Ok(Decision::Respond(views::refused(request)));
         }
         if posted && request.form_field("action", &csrf) == Some("login") {
             return self.sign_in(request, provider, &csrf, None).await;
@@ -153,12 +124,13 @@ impl Pages {
             return Ok(if remembered {
                 approve(request, sub, &session)
             } else {
-                Decision::Respond(self.consent(request, &session.user, csrf, false))
+                let user = &session.user;
+                Decision::Respond(self.consent(request, provider, user, csrf, false).await?)
             });
         }
         // Every POST carries the session's CSRF token, or nothing it asks for happens.
         if !request.is_own_form_post(csrf) {
-            return Ok(Decision::Respond(refused()));
+            return Ok(Decision::Respond(views::refused(request)));
         }
         match (
             request.form_field("action", csrf),
@@ -168,6 +140,7 @@ impl Pages {
                 self.sign_in(request, provider, csrf, Some(&session.id))
                     .await
             }
+            (Some("switch"), _) => self.switch_account(request, provider, &session).await,
             (_, Some("allow")) if sign_in_again => {
                 Ok(Decision::Respond(self.sign_in_page(request, csrf)))
             }
@@ -177,12 +150,12 @@ impl Pages {
                 Ok(approve(request, sub, &session))
             }
             (_, Some("deny")) => Ok(Decision::Deny),
-            _ => Ok(Decision::Respond(self.consent(
-                request,
-                &session.user,
-                csrf,
-                false,
-            ))),
+            _ => {
+                let user = &session.user;
+                Ok(Decision::Respond(
+                    self.consent(request, provider, user, csrf, false).await?,
+                ))
+            }
         }
     }
 
@@ -204,14 +177,9 @@ impl Pages {
             .await
         {
             let wait = throttled.retry_after().as_secs().max(1);
-            let error = format!("Too many sign-in attempts. Try again in {wait} seconds.");
-            let mut page = self.login(
-                request,
-                csrf,
-                username,
-                Some(&error),
-                StatusCode::TOO_MANY_REQUESTS,
-            );
+            let error = views::texts(request).too_many;
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let mut page = views::sign_in(request, csrf, username, Some(error), status);
             page.headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(wait));
             return Ok(Decision::Respond(page));
@@ -219,10 +187,10 @@ impl Pages {
         let checked = provider.sign_in(username, password).await;
         let Ok(Some(user)) = checked else {
             if checked.is_err() {
-                return Ok(Decision::Respond(unavailable()));
+                return Ok(Decision::Respond(views::unavailable(request)));
             }
-            let error = Some("Wrong username or password.");
-            let page = self.login(request, csrf, username, error, StatusCode::OK);
+            let error = Some(views::texts(request).wrong_password);
+            let page = views::sign_in(request, csrf, username, error, StatusCode::OK);
             return Ok(Decision::Respond(page));
         };
         let session = sessions::open(&provider.store, &user.username, previous).await?;
@@ -231,7 +199,8 @@ impl Pages {
         let mut page = if remembered {
             see_other(&authorize_url(request))
         } else {
-            self.consent(request, &user.username, &session.csrf, true)
+            let (user, csrf) = (&user.username, &session.csrf);
+            self.consent(request, provider, user, csrf, true).await?
         };
         self.cookies.set_session(&mut page, &session);
         Ok(Decision::Respond(page))
@@ -255,45 +224,43 @@ impl Pages {
 
     /// The sign-in page, empty.
     fn sign_in_page(&self, request: Request<'_, '_>, csrf: &str) -> Response<Bytes> {
-        self.login(request, csrf, "", None, StatusCode::OK)
+        views::sign_in(request, csrf, "", None, StatusCode::OK)
     }
 
-    fn login(
+    /// The consent page, with what `user` approved this client before.
+    async fn consent(
         &self,
         request: Request<'_, '_>,
-        csrf: &str,
-        username: &str,
-        error: Option<&str>,
-        status: StatusCode,
-    ) -> Response<Bytes> {
-        let page = LoginPage {
-            client_name: &request.client().name,
-            action: request.http().uri.path(),
-            hidden: prompt::carried(request, PAGE_FIELDS, false),
-            csrf,
-            username,
-            error,
-        };
-        html(status, page.render())
-    }
-
-    /// The consent page; `signed_in_now` right after a sign-in this request asked for.
-    fn consent(
-        &self,
-        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
         user: &str,
         csrf: &str,
         signed_in_now: bool,
-    ) -> Response<Bytes> {
-        let page = ConsentPage {
-            client_name: &request.client().name,
-            username: user,
-            scopes: request.scope().names().collect(),
-            action: request.http().uri.path(),
-            hidden: prompt::carried(request, PAGE_FIELDS, signed_in_now),
+    ) -> Result<Response<Bytes>, oauth2_provider::StoreError> {
+        let client_id = &request.client().client_id;
+        let before = sessions::approved_before(&provider.store, user, client_id).await?;
+        let facts = views::ConsentFacts {
+            user,
             csrf,
+            signed_in_now,
+            approved: before,
+            logo_origins: &self.logo_origins,
         };
-        html(StatusCode::OK, page.render())
+        Ok(views::consent(request, &facts))
+    }
+
+    /// "Not you?": the session ends, and the sign-in page comes back, with a new anonymous
+    /// CSRF cookie.
+    async fn switch_account(
+        &self,
+        request: Request<'_, '_>,
+        provider: &DemoProvider<impl DemoStore>,
+        session: &Session,
+    ) -> Result<Decision<Scope>, oauth2_provider::StoreError> {
+        sessions::close(&provider.store, &session.id).await?;
+        let csrf = oauth2_provider::secret::generate_token();
+        let mut page = self.sign_in_page(request, &csrf);
+        self.cookies.set_signed_out(&mut page, &csrf);
+        Ok(Decision::Respond(page))
     }
 }
 
@@ -306,32 +273,10 @@ fn approve(request: Request<'_, '_>, sub: &str, session: &Session) -> Decision<S
     })
 }
 
-fn refused() -> Response<Bytes> {
-    message(
-        StatusCode::FORBIDDEN,
-        "Request refused",
-        "The form was stale or not sent from this site. Go back and try again.",
-    )
-}
-
-fn unavailable() -> Response<Bytes> {
-    let mut page = message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Temporarily unavailable",
-        "Sign-in is not possible right now. Try again in a moment.",
-    );
-    page.headers_mut()
-        .insert(RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
-    page
-}
-
-/// What a store outage asks a browser to wait, as the framework's own 503s do.
-const RETRY_AFTER_SECS: u64 = 5;
-
 /// The authorization request again, as a GET, after the sign-in it asked for.
 fn authorize_url(request: Request<'_, '_>) -> String {
     let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(prompt::carried(request, PAGE_FIELDS, true))
+        .extend_pairs(prompt::carried(request, views::PAGE_FIELDS, true))
         .finish();
     format!("{}?{query}", request.http().uri.path())
 }
@@ -343,20 +288,4 @@ fn see_other(location: &str) -> Response<Bytes> {
         response.headers_mut().insert(LOCATION, location);
     }
     response
-}
-
-/// A rendered page, with the headers the framework gives every page (no framing, no caching).
-fn html(status: StatusCode, body: askama::Result<String>) -> Response<Bytes> {
-    match body {
-        Ok(body) => html_page(status, body),
-        Err(_) => html_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the page could not be rendered",
-        ),
-    }
-}
-
-/// A short HTML message page.
-pub fn message(status: StatusCode, title: &str, message: &str) -> Response<Bytes> {
-    html(status, MessagePage { title, message }.render())
 }

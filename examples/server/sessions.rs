@@ -119,6 +119,12 @@ impl Cookies {
         self.set(response, CSRF, csrf, CSRF_TTL);
     }
 
+    /// The cookies after signing out: the session's gone, a new anonymous CSRF token.
+    pub fn set_signed_out(self, response: &mut Response<Bytes>, csrf: &str) {
+        self.set(response, SESSION, "", Duration::ZERO);
+        self.set(response, CSRF, csrf, CSRF_TTL);
+    }
+
     /// The cookies of a session just opened: its id, and the anonymous CSRF cookie gone.
     pub fn set_session(self, response: &mut Response<Bytes>, session: &Session) {
         self.set(response, SESSION, &session.id, SESSION_TTL);
@@ -179,6 +185,11 @@ pub async fn open(
     Ok(session)
 }
 
+/// Ends the session `id` (signing out).
+pub async fn close(store: &impl StateStore, id: &str) -> Result<(), StoreError> {
+    store.delete_state(&session_key(id)).await.map(|_| ())
+}
+
 fn approval_key(user: &str, client_id: &str) -> StateKey {
     // Length-prefixed, so that no (user, client) pair reads as another.
     StateKey::new(
@@ -196,6 +207,16 @@ pub async fn approved(
 ) -> Result<bool, StoreError> {
     let approved = approved_scope(store, &approval_key(user, client_id)).await?;
     Ok(approved.is_some_and(|approved| approved.contains(scope)))
+}
+
+/// What `user` approved for `client_id` so far (nothing if nothing).
+pub async fn approved_before(
+    store: &impl StateStore,
+    user: &str,
+    client_id: &str,
+) -> Result<Scope, StoreError> {
+    let approved = approved_scope(store, &approval_key(user, client_id)).await?;
+    Ok(approved.unwrap_or_else(Scope::empty))
 }
 
 /// The union of what was approved under `key` so far; `None` if nothing readable is stored.

@@ -162,6 +162,29 @@ pub fn is_registrable(uri: &str) -> bool {
     check_registrable(uri).is_ok()
 }
 
+/// `true` for a loopback redirect URI (RFC 8252 §7.3): `http` to `127.0.0.1`, `[::1]` or
+/// `localhost`, any port. What a consent page warns about when a client has no other: such a
+/// client runs on the user's own device, and anyone can claim to be it.
+///
+/// ```
+/// use oauth2_provider::redirect_uri::is_loopback;
+/// assert!(is_loopback("http://127.0.0.1:8400/cb"));
+/// assert!(is_loopback("http://[::1]/cb"));
+/// assert!(!is_loopback("https://app.example.com/cb"));
+/// assert!(!is_loopback("http://127.0.0.1.evil.example/cb"));
+/// ```
+pub fn is_loopback(uri: &str) -> bool {
+    url::Url::parse(uri).is_ok_and(|url| {
+        url.scheme() == "http"
+            && match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+                None => false,
+            }
+    })
+}
+
 /// Finds the redirect URI for an authorization request: the requested one if it matches a
 /// registered one, else the only registered one when none was requested (§3.1.2.3).
 pub(crate) fn resolve<'a>(registered: &'a [String], requested: Option<&'a str>) -> Option<&'a str> {

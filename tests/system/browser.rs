@@ -122,7 +122,7 @@ async fn server_with_fixtures() -> (
         }],
         "users": [{"username": "alice", "password": "wonderland"}],
     });
-    let (running, fixtures) = crate::example::start_with_fixtures(port, &body).await;
+    let (running, fixtures) = crate::example::start_with_fixtures(port, &body, &[]).await;
     (running, callback, fixtures)
 }
 

@@ -7,6 +7,7 @@ mod process;
 #[path = "process/sign_in.rs"]
 mod sign_in;
 
+mod accessibility;
 mod admin;
 mod browser;
 mod cluster;
@@ -15,6 +16,7 @@ mod interface;
 mod interop;
 mod keys;
 mod minimal;
+mod npm;
 mod openid;
 mod openid_client;
 mod outage;

@@ -36,7 +36,7 @@ async fn server() -> (Running, String, tempfile::NamedTempFile) {
             "claims": {"name": "Alice Liddell", "email": "alice@example.com", "email_verified": true},
         }],
     });
-    let (running, fixtures) = crate::example::start_with_fixtures(port, &body).await;
+    let (running, fixtures) = crate::example::start_with_fixtures(port, &body, &[]).await;
     (running, callback, fixtures)
 }
 

@@ -3,10 +3,9 @@
 //! RFC 9068 access token independently (§4: `typ`, signature by the published key, `iss`,
 //! `aud`, `exp`) and refuses the ID token in its place.
 //!
-//! `.ci/run` installs the packages (`npm ci` in `tests/system/openid-client`). Without them,
+//! `.ci/run` installs the packages (`npm ci` in `tests/system/npm`). Without them,
 //! or without Node.js, the test says so and passes; under `CI=true` it fails instead.
 
-use std::path::Path;
 use std::process::Stdio;
 
 use serde_json::{Value, json};
@@ -17,38 +16,10 @@ use crate::browser::{browser_or_skip, button, free_port, landed_on, sign_in};
 const CLIENT: &str = "node-rp";
 const SECRET: &str = "node-rp-secret";
 
-fn packages_or_skip(test: &str) -> Option<&'static Path> {
-    let dir = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/system/openid-client"
-    ));
-    let installed = dir.join("node_modules/openid-client").is_dir()
-        && std::process::Command::new("node")
-            .arg("--version")
-            .output()
-            .is_ok();
-    match installed {
-        true => Some(dir),
-        false if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!(
-                "{test}: Node.js and `npm ci` in {} are required under CI=true",
-                dir.display()
-            )
-        }
-        false => {
-            eprintln!(
-                "SKIPPED: {test} — run `npm ci` in {} (Node.js needed)",
-                dir.display()
-            );
-            None
-        }
-    }
-}
-
 #[tokio::test]
 async fn openid_client_and_jose_accept_the_tokens() {
     let test = "openid_client_and_jose_accept_the_tokens";
-    let Some(dir) = packages_or_skip(test) else {
+    let Some(dir) = crate::npm::packages_or_skip(test) else {
         return;
     };
     let Some(browser) = browser_or_skip(test).await else {
@@ -65,7 +36,7 @@ async fn openid_client_and_jose_accept_the_tokens() {
         "users": [{"username": "alice", "password": "wonderland",
                    "claims": {"email": "alice@example.com", "email_verified": true}}],
     });
-    let (running, _fixtures) = crate::example::start_with_fixtures(port, &body).await;
+    let (running, _fixtures) = crate::example::start_with_fixtures(port, &body, &[]).await;
     let audience = format!("{}/api", running.issuer);
 
     let mut rp = tokio::process::Command::new("node")

@@ -266,3 +266,109 @@ async fn the_demo_routes_are_bounded_and_mounted_only_for_the_demo() {
     assert_eq!(callback.status(), StatusCode::NOT_FOUND);
     running.stop().await.expect("the server stops");
 }
+
+/// "Signed in as … — not you?" (issue 18): the consent page's switch ends the session on the
+/// server, clears its cookie and shows the sign-in page with a fresh anonymous CSRF token;
+/// the old session cookie no longer signs anyone in. A switch without the session's CSRF
+/// token changes nothing.
+#[tokio::test]
+async fn not_you_ends_the_session_and_signs_in_again() {
+    let running = example::start(&[]).await;
+    let url = demo_app(&running.issuer);
+    let http = example::http();
+    let signed = sign_in(&http, &url, "alice", "wonderland").await;
+    let session = signed.cookie.clone();
+    let page = signed.response.text().await.expect("the consent page");
+    assert!(
+        page.contains("Not you?") && page.contains("Read your notes"),
+        "{page}"
+    );
+    let csrf = hidden_input(&page, "csrf_token")
+        .expect("a CSRF token")
+        .to_owned();
+    let endpoint = format!("{}/authorize", running.issuer);
+    let mut form: Vec<(String, String)> = url::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let forged = [form.clone(), vec![("action".into(), "switch".into())]].concat();
+    let refused = http
+        .post(&endpoint)
+        .header(header::COOKIE, &session)
+        .form(&forged)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    form.extend([
+        ("csrf_token".into(), csrf),
+        ("action".into(), "switch".into()),
+    ]);
+    let switched = http
+        .post(&endpoint)
+        .header(header::COOKIE, &session)
+        .form(&form)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(switched.status(), 200);
+    assert!(
+        session_cookie(&switched).is_none(),
+        "the session cookie is cleared"
+    );
+    assert!(
+        cookie(&switched, "oauth2_csrf").is_some(),
+        "a new anonymous CSRF cookie"
+    );
+    let page = switched.text().await.expect("the sign-in page");
+    assert!(page.contains("name=\"password\""), "{page}");
+    let again = get_with(&http, &url, &session).await;
+    let page = again.text().await.expect("a page");
+    assert!(
+        page.contains("name=\"password\""),
+        "the old session still signs in: {page}"
+    );
+    running.stop().await.expect("the server stops");
+}
+
+/// A client's `logo_uri` is shown only when its origin is one of `--logo-origin`, and the page's
+/// policy then lets images come from that origin alone.
+#[tokio::test]
+async fn a_logo_is_shown_only_from_an_allowed_origin() {
+    let http = example::http();
+    for (flags, shown) in [
+        (&["--logo-origin", "https://cdn.example.com"][..], true),
+        (&["--logo-origin", "https://other.example.com"][..], false),
+        (&[][..], false),
+    ] {
+        let port = crate::browser::free_port();
+        let callback = format!("http://127.0.0.1:{port}/cb");
+        let fixtures = serde_json::json!({
+            "clients": [{"client_id": "app", "client_secret": "app-secret", "redirect_uris": [callback],
+                         "grant_types": ["authorization_code"], "scope": "read",
+                         "logo_uri": "https://cdn.example.com/app.png"}],
+            "users": [{"username": "alice", "password": "wonderland"}],
+        });
+        let (running, _file) = example::start_with_fixtures(port, &fixtures, flags).await;
+        let url = authorize_url(&running.issuer, "app", &callback);
+        let signed = sign_in(&http, &url, "alice", "wonderland").await;
+        let csp = signed.response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let page = signed.response.text().await.unwrap();
+        assert_eq!(
+            page.contains("src=\"https://cdn.example.com/app.png\""),
+            shown,
+            "{flags:?}: {page}"
+        );
+        assert_eq!(
+            csp.contains("img-src https://cdn.example.com;"),
+            shown,
+            "{flags:?}: {csp}"
+        );
+        assert!(csp.starts_with("default-src 'none';"), "{csp}");
+        running.stop().await.unwrap();
+    }
+}

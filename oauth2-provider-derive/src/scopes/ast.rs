@@ -24,18 +24,35 @@ pub struct Args {
     pub defaults: Vec<DefaultDecl>,
 }
 
-/// `default = a | b`.
+/// `default = a | b`; a description after it is kept for `validate` to refuse.
 pub struct DefaultDecl {
     pub key: kw::default,
     pub names: Vec<Name>,
+    pub description: Option<DescriptionDecl>,
 }
 
 /// `name = 1 << 3`, `"user:email" = 1 << 4`, `read_write = read | write`, optionally with the
-/// constant's name: `"user:email" as EMAIL = 1 << 4`.
+/// constant's name, `"user:email" as EMAIL = 1 << 4`, and a description,
+/// `read = 1 << 3 => "Read your notes"`.
 pub struct ScopeDecl {
     pub name: Name,
     pub const_name: Option<Ident>,
     pub value: Value,
+    pub description: Option<DescriptionDecl>,
+}
+
+/// `=> "Read your notes"`, whatever follows the arrow.
+pub struct DescriptionDecl {
+    pub arrow: Token![=>],
+    pub text: Description,
+}
+
+/// What follows `=>`.
+pub enum Description {
+    /// A string literal, as a description is written.
+    Str(LitStr),
+    /// Anything else, kept for `validate` to point at: `=> Read`, `=> 42`, or nothing.
+    Other(TokenStream),
 }
 
 /// A scope name as written: an identifier or a string literal.
@@ -114,6 +131,16 @@ impl ToTokens for Name {
     }
 }
 
+impl ToTokens for DescriptionDecl {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.arrow.to_tokens(tokens);
+        match &self.text {
+            Description::Str(lit) => lit.to_tokens(tokens),
+            Description::Other(other) => other.to_tokens(tokens),
+        }
+    }
+}
+
 impl Parse for Name {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let lookahead = input.lookahead1();
@@ -147,9 +174,15 @@ impl Parse for Entry {
             let key = input.parse()?;
             input.parse::<Token![=]>()?;
             let names = parse_names(input)?;
-            Ok(Entry::Default(DefaultDecl { key, names }))
+            let description = parse_description(input)?;
+            Ok(Entry::Default(DefaultDecl {
+                key,
+                names,
+                description,
+            }))
         } else if lookahead.peek(Ident) || lookahead.peek(LitStr) {
-            // name = <bit expr> | name = a | "b" | c, with an optional `as CONST_NAME` after the name
+            // name = <bit expr> | name = a | "b" | c, with an optional `as CONST_NAME` after the
+            // name and an optional `=> "description"` after the value
             let name = input.parse()?;
             let const_name = if input.peek(Token![as]) {
                 input.parse::<Token![as]>()?;
@@ -159,10 +192,12 @@ impl Parse for Entry {
             };
             input.parse::<Token![=]>()?;
             let value = parse_value(input)?;
+            let description = parse_description(input)?;
             Ok(Entry::Scope(Box::new(ScopeDecl {
                 name,
                 const_name,
                 value,
+                description,
             })))
         } else {
             Err(lookahead.error())
@@ -180,11 +215,12 @@ fn parse_names(input: ParseStream) -> syn::Result<Vec<Name>> {
     Ok(names)
 }
 
-/// A combination when the whole value is names joined by `|`; otherwise a bit expression.
+/// A combination when the whole value, up to a description, is names joined by `|`;
+/// otherwise a bit expression.
 fn parse_value(input: ParseStream) -> syn::Result<Value> {
     let fork = input.fork();
     if let Ok(names) = parse_names(&fork)
-        && fork.is_empty()
+        && (fork.is_empty() || fork.peek(Token![=>]))
     {
         use syn::parse::discouraged::Speculative;
         input.advance_to(&fork);
@@ -194,6 +230,22 @@ fn parse_value(input: ParseStream) -> syn::Result<Value> {
     let mut suffix = None;
     let eval = eval(&expr, &mut suffix);
     Ok(Value::Bit(BitExpr { expr, eval, suffix }))
+}
+
+/// `=> "text"` at the end of an entry, or nothing. Whatever follows the arrow is the
+/// description; one that is not a string literal is `validate`'s to report, so that the scope
+/// is still declared.
+fn parse_description(input: ParseStream) -> syn::Result<Option<DescriptionDecl>> {
+    if !input.peek(Token![=>]) {
+        return Ok(None);
+    }
+    let arrow = input.parse()?;
+    let rest: TokenStream = input.parse()?;
+    let text = match syn::parse2::<LitStr>(rest.clone()) {
+        Ok(lit) => Description::Str(lit),
+        Err(_) => Description::Other(rest),
+    };
+    Ok(Some(DescriptionDecl { arrow, text }))
 }
 
 impl Args {

@@ -1,16 +1,14 @@
 //! The scope type a valid `#[scopes(...)]` declaration stands for: the newtype, its constants
 //! and `const fn`s, the `Scopes` impl with the table of names, the standard and serde impls, and
-//! the `const` assertions on the bits the macro could not read.
+//! the `const` assertions on the bits the macro could not read (`assertions`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, Visibility};
 
-use super::bits::Eval;
-use super::ops;
 use super::valid::{Kind, Scopes};
-use crate::internals::span::respan;
+use super::{assertions, ops};
 
 /// The parts in which the scope type and the fallback's stand-in for it differ.
 pub struct Contents {
@@ -39,7 +37,7 @@ pub fn expand(scopes: &Scopes) -> TokenStream {
     let consts = decls
         .iter()
         .map(|decl| {
-            let (doc, value) = match &decl.kind {
+            let (mut doc, value) = match &decl.kind {
                 Kind::Bit { expr, .. } => (
                     format!("The `{}` scope.", decl.wire.value()),
                     quote_spanned!(expr.span()=> Self(#expr)),
@@ -59,6 +57,10 @@ pub fn expand(scopes: &Scopes) -> TokenStream {
                     )
                 }
             };
+            if let Some(description) = &decl.description {
+                doc.push_str("\n\n");
+                doc.push_str(&description.value());
+            }
             constant(&item.vis, &decl.const_ident, &doc, value)
         })
         .collect();
@@ -72,7 +74,11 @@ pub fn expand(scopes: &Scopes) -> TokenStream {
                 Kind::Bit { .. } => format_ident!("single"),
                 Kind::Combination(_) => format_ident!("combined"),
             };
-            quote!(#krate::scope::ScopeDef::#constructor(#wire, Self::#const_ident.0))
+            let def = quote!(#krate::scope::ScopeDef::#constructor(#wire, Self::#const_ident.0));
+            match &decl.description {
+                Some(description) => quote!(#def.described(#description)),
+                None => def,
+            }
         })
         .collect();
     let default_bits = or_bits(default.iter().map(|&index| {
@@ -86,7 +92,7 @@ pub fn expand(scopes: &Scopes) -> TokenStream {
             consts,
             defs,
             default_bits,
-            assertions: assertions(scopes, &paths.std),
+            assertions: assertions::assertions(scopes, &paths.std),
         },
     )
 }
@@ -242,6 +248,30 @@ pub fn scope_type(scopes: &Scopes, contents: Contents) -> TokenStream {
             #vis fn names(&self) -> #krate::scope::Names<Self> {
                 <Self as #scope_trait>::names(self)
             }
+
+            /// The description of the scope named `name`, single or combination.
+            #vis fn description_of(
+                name: &#std::primitive::str,
+            ) -> #std::option::Option<&'static #std::primitive::str> {
+                <Self as #scope_trait>::description_of(name)
+            }
+
+            /// Each single scope of the set, in declaration order, with its description.
+            #vis fn descriptions(
+                &self,
+            ) -> impl #std::iter::Iterator<
+                Item = (
+                    &'static #std::primitive::str,
+                    #std::option::Option<&'static #std::primitive::str>,
+                ),
+            > + use<> {
+                <Self as #scope_trait>::descriptions(self)
+            }
+
+            /// The description of the set, when it is exactly what one declared scope stands for.
+            #vis fn description(&self) -> #std::option::Option<&'static #std::primitive::str> {
+                <Self as #scope_trait>::description(self)
+            }
         }
 
         #assertions
@@ -317,60 +347,6 @@ pub fn scope_type(scopes: &Scopes, contents: Contents) -> TokenStream {
 
         #ops
     }
-}
-
-/// `const` assertions for the bits the macro could not read: each single scope is one bit, and
-/// no two share one. Each is its own item, so rustc reports every failing one, at the user's
-/// expression.
-fn assertions(scopes: &Scopes, std: &TokenStream) -> TokenStream {
-    let ident = &scopes.item.ident;
-    let singles: Vec<_> = scopes
-        .decls
-        .iter()
-        .filter_map(|decl| match &decl.kind {
-            Kind::Bit { expr, eval } => Some((decl, expr, *eval)),
-            Kind::Combination(_) => None,
-        })
-        .collect();
-    let mut out = TokenStream::new();
-    for &(decl, expr, eval) in &singles {
-        if eval != Eval::Unknown {
-            continue;
-        }
-        let this = &decl.const_ident;
-        let message = format!("scope `{}` must be exactly one bit", decl.written);
-        out.extend(respan(
-            quote! {
-                const _: () = #std::assert!(#ident::#this.0.count_ones() == 1, #message);
-            },
-            expr.span(),
-        ));
-    }
-    for (j, &(decl, expr, eval)) in singles.iter().enumerate() {
-        for &(earlier, _, earlier_eval) in &singles[..j] {
-            if eval != Eval::Unknown && earlier_eval != Eval::Unknown {
-                continue;
-            }
-            let this = &decl.const_ident;
-            let other = &earlier.const_ident;
-            let message = format!(
-                "scopes `{}` and `{}` share a bit",
-                earlier.written, decl.written
-            );
-            out.extend(respan(
-                quote! {
-                    const _: () = #std::assert!(
-                        #ident::#this.0.count_ones() != 1
-                            || #ident::#other.0.count_ones() != 1
-                            || #ident::#this.0 & #ident::#other.0 == 0,
-                        #message
-                    );
-                },
-                expr.span(),
-            ));
-        }
-    }
-    out
 }
 
 /// `a | b | c`, or `0` for none.

@@ -1,8 +1,11 @@
 //! `#[scopes(...)]`: parse the attribute and the item, validate, expand, or stand the fallback
 //! beside the errors.
 
+mod assertions;
 mod ast;
 mod bits;
+mod description;
+mod entry;
 mod expand;
 mod fallback;
 mod name;

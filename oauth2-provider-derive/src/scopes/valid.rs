@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::{Expr, Ident, LitStr};
 
-use super::ast::{Args, BitExpr, DefaultDecl, Item, Name, ScopeDecl, Shape, Value};
+use super::ast::{Args, BitExpr, DefaultDecl, Item, Name, ScopeDecl, Value};
 use super::bits::{Eval, Width, typed_literals};
-use super::name::{const_name, scope_token_fault};
+use super::entry::{
+    check_const_name, check_default_undescribed, check_description, check_item, check_one_bit,
+    check_scope_token, unknown_scope,
+};
 use crate::internals::ctxt::Ctxt;
 use crate::internals::krate::{CrateArg, Paths};
 
@@ -33,6 +36,8 @@ pub struct Decl {
     /// The associated constant, `READ` for `read`.
     pub const_ident: Ident,
     pub kind: Kind,
+    /// What a consent page shows for it, when declared and valid.
+    pub description: Option<LitStr>,
 }
 
 pub enum Kind {
@@ -57,9 +62,11 @@ pub fn validate(cx: &mut Ctxt, args: Args, item: Item) -> Scopes {
     }
 
     let mut defaults = args.defaults.into_iter();
-    let default = defaults
-        .next()
-        .map_or_else(Vec::new, |decl| table.check_default_names(cx, &decl));
+    let default = defaults.next().map_or_else(Vec::new, |decl| {
+        let default = table.check_default_names(cx, &decl);
+        check_default_undescribed(cx, &decl);
+        default
+    });
     check_one_default(cx, defaults);
 
     let width = table.width();
@@ -113,34 +120,54 @@ impl Table {
         }
     }
 
-    /// Checks the declaration at `position` against each rule, in order, and adds it, unless a
-    /// broken rule leaves it no name or no constant to stand for.
-    fn declare(&mut self, cx: &mut Ctxt, position: usize, decl: ScopeDecl) {
-        let wire = decl.name.wire();
+    /// Checks the declaration at `position` against each rule, in the order of its parts, and
+    /// adds it, unless a broken rule leaves it no name or no constant to stand for.
+    fn declare(&mut self, cx: &mut Ctxt, position: usize, mut decl: ScopeDecl) {
+        let description = decl.description.take();
         let written = decl.name.written();
-        check_scope_token(cx, &decl.name, &wire, &written);
-        if !self.check_unique_name(cx, &decl.name, &wire, &written) {
-            return;
+        let added = self.add(cx, position, decl, &written);
+        let description = description
+            .as_ref()
+            .and_then(|description| check_description(cx, description, &written));
+        if let Some(index) = added {
+            self.decls[index].description = description;
         }
-        let Some(const_ident) = check_const_name(cx, &decl, &wire, &written) else {
-            return;
-        };
-        if !self.check_unique_const(cx, &decl.name, &const_ident, &written) {
-            return;
+    }
+
+    /// The name and value of a declaration checked, and added without a description; its
+    /// index in `decls` when it is added.
+    fn add(
+        &mut self,
+        cx: &mut Ctxt,
+        position: usize,
+        decl: ScopeDecl,
+        written: &str,
+    ) -> Option<usize> {
+        let wire = decl.name.wire();
+        check_scope_token(cx, &decl.name, &wire, written);
+        if !self.check_unique_name(cx, &decl.name, &wire, written) {
+            return None;
+        }
+        let const_ident = check_const_name(cx, &decl, &wire, written)?;
+        if !self.check_unique_const(cx, &decl.name, &const_ident, written) {
+            return None;
         }
         let kind = match decl.value {
-            Value::Bit(bit) => self.single(cx, bit, &written),
+            Value::Bit(bit) => self.single(cx, bit, written),
             Value::Combination(names) => {
-                Kind::Combination(self.check_combination(cx, position, &names, &written))
+                Kind::Combination(self.check_combination(cx, position, &names, written))
             }
         };
-        self.by_wire.insert(wire.clone(), self.decls.len());
+        let index = self.decls.len();
+        self.by_wire.insert(wire.clone(), index);
         self.decls.push(Decl {
             wire: LitStr::new(&wire, decl.name.span()),
-            written,
+            written: written.to_owned(),
             const_ident,
             kind,
+            description: None,
         });
+        Some(index)
     }
 
     /// No two scopes have one name; `false` for a later one.
@@ -309,87 +336,5 @@ fn check_one_crate(cx: &mut Ctxt, extra: impl Iterator<Item = CrateArg>) {
 fn check_one_default(cx: &mut Ctxt, extra: impl Iterator<Item = DefaultDecl>) {
     for extra in extra {
         cx.error_spanned_by(extra.key, "duplicate `default`");
-    }
-}
-
-/// A name is an RFC 6749 §3.3 scope-token.
-fn check_scope_token(cx: &mut Ctxt, name: &Name, wire: &str, written: &str) {
-    if let Some(fault) = scope_token_fault(wire) {
-        cx.error_at(
-            name.span(),
-            format!("`{written}` is not an RFC 6749 §3.3 scope-token: {fault}"),
-        );
-    }
-}
-
-/// A scope has a constant: the one given with `as`, or one made from its name.
-fn check_const_name(cx: &mut Ctxt, decl: &ScopeDecl, wire: &str, written: &str) -> Option<Ident> {
-    if let Some(ident) = &decl.const_name {
-        return Some(ident.clone());
-    }
-    let Some(name) = const_name(wire) else {
-        cx.error_at(
-            decl.name.span(),
-            format!(
-                "cannot make a constant name from `{written}`; give one with `{written} as NAME = ...`"
-            ),
-        );
-        return None;
-    };
-    Some(Ident::new(&name, decl.name.span()))
-}
-
-/// A single scope's bit, as far as the macro reads it, is within `u128` and exactly one bit;
-/// the bit's index when it is.
-fn check_one_bit(cx: &mut Ctxt, bit: &BitExpr, written: &str) -> Option<u32> {
-    match bit.eval {
-        Eval::Unknown => None,
-        Eval::TooWide { bit: index } => {
-            cx.error_spanned_by(
-                &bit.expr,
-                format!(
-                    "scope `{written}` is bit {index}, past `u128`, the widest backing integer"
-                ),
-            );
-            None
-        }
-        Eval::Value(value) if value.count_ones() != 1 => {
-            cx.error_spanned_by(
-                &bit.expr,
-                format!(
-                    "scope `{written}` must be exactly one bit, like `1 << 3`; a set of scopes is written `{written} = a | b`"
-                ),
-            );
-            None
-        }
-        Eval::Value(value) => Some(value.trailing_zeros()),
-    }
-}
-
-/// The attribute is on a unit struct without generics.
-fn check_item(cx: &mut Ctxt, item: &Item) {
-    match &item.shape {
-        Shape::UnitStruct => {}
-        Shape::StructWithFields(tokens) | Shape::NotStruct(tokens) => cx.error_spanned_by(
-            tokens,
-            "`#[scopes]` goes on a unit struct, like `pub struct Scope;`",
-        ),
-        Shape::Generic(generics) => {
-            cx.error_spanned_by(generics, "`#[scopes]` takes a struct without generics")
-        }
-    }
-}
-
-fn unknown_scope(name: &Name, context: &str) -> String {
-    let written = name.written();
-    let looks_like_a_constant = matches!(name, Name::Ident(_))
-        && written.chars().any(|c| c.is_ascii_uppercase())
-        && !written.chars().any(|c| c.is_ascii_lowercase());
-    if looks_like_a_constant {
-        format!(
-            "unknown scope `{written}`{context}; a bit value that is a constant goes in braces: `{{ {written} }}`"
-        )
-    } else {
-        format!("unknown scope `{written}`{context}")
     }
 }

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use http::{Method, Request, Response};
 use url::Url;
 
+use super::error_page::error_page;
 use super::form::{Rejection, form_body};
 use super::{Server, client_auth, response};
 use crate::error::{ErrorCode, OAuthError};
@@ -27,6 +28,8 @@ struct Reply<'a> {
     fragment: bool,
     state: Option<&'a str>,
     after_post: bool,
+    /// The request's headers, for an error shown instead (`Accept`).
+    headers: &'a http::HeaderMap,
 }
 
 impl<P: Provider> Server<P> {
@@ -60,7 +63,7 @@ impl<P: Provider> Server<P> {
                 located = locating_params(input);
                 match Params::parse(&located) {
                     Ok(params) => (params, Some(error)),
-                    Err(_) => return response::error_page(&error),
+                    Err(_) => return error_page(&error, &parts.headers),
                 }
             }
         };
@@ -70,14 +73,14 @@ impl<P: Provider> Server<P> {
             .get("state")
             .is_some_and(|state| state.len() > self.provider.config().max_state_bytes)
         {
-            return response::error_page(&OAuthError::invalid_request(
-                "the state parameter is too long",
-            ));
+            return error_page(
+                &OAuthError::invalid_request("the state parameter is too long"),
+                &parts.headers,
+            );
         }
         let Some(client_id) = params.get("client_id") else {
-            return response::error_page(malformed.as_ref().unwrap_or(
-                &OAuthError::invalid_request("the client_id parameter is missing"),
-            ));
+            let missing = OAuthError::invalid_request("the client_id parameter is missing");
+            return error_page(malformed.as_ref().unwrap_or(&missing), &parts.headers);
         };
         let client = match client_auth::lookup(&self.provider, client_id).await {
             Ok(Some(client)) => {
@@ -85,16 +88,18 @@ impl<P: Provider> Server<P> {
                 client
             }
             Ok(None) => {
-                return response::error_page(&OAuthError::invalid_request("the client is unknown"));
+                let unknown = OAuthError::invalid_request("the client is unknown");
+                return error_page(&unknown, &parts.headers);
             }
-            Err(error) => return response::error_page(&error.into()),
+            Err(error) => return error_page(&error.into(), &parts.headers),
         };
         let requested_uri = params.get("redirect_uri");
         let Some(redirect_uri) = redirect_uri::resolve(client.redirect_uris(), requested_uri)
         else {
-            return response::error_page(&OAuthError::invalid_request(
+            let unregistered = OAuthError::invalid_request(
                 "the redirect_uri is missing or not registered for this client",
-            ));
+            );
+            return error_page(&unregistered, &parts.headers);
         };
         let response_type = match params.get("response_type") {
             Some("code") => Ok(ResponseType::Code),
@@ -112,6 +117,7 @@ impl<P: Provider> Server<P> {
             fragment: response_type == Ok(ResponseType::Token),
             state: params.get("state"),
             after_post: parts.method == Method::POST,
+            headers: &parts.headers,
         };
         let outcome = match (malformed, response_type) {
             (Some(error), _) | (None, Err(error)) => Err(error),
@@ -156,10 +162,9 @@ impl<P: Provider> Server<P> {
 
     fn redirect(&self, reply: &Reply<'_>, pairs: &[(&'static str, String)]) -> Response<Bytes> {
         let Ok(mut url) = Url::parse(reply.redirect_uri) else {
-            return response::error_page(&OAuthError::new(
-                ErrorCode::ServerError,
-                "the redirect_uri cannot be used",
-            ));
+            let unusable =
+                OAuthError::new(ErrorCode::ServerError, "the redirect_uri cannot be used");
+            return error_page(&unusable, reply.headers);
         };
         let extra = reply.state.map(|s| ("state", s)).into_iter().chain(
             self.provider

@@ -11,6 +11,7 @@
 mod authorize;
 pub mod bearer;
 pub(crate) mod client_auth;
+mod error_page;
 mod form;
 mod introspect;
 mod metadata;
@@ -20,7 +21,7 @@ pub(crate) mod response;
 mod revoke;
 mod token;
 
-pub use response::html_page;
+pub use response::{allow_images_from, html_page};
 
 use std::net::IpAddr;
 

@@ -86,7 +86,10 @@ pub(crate) fn error_with_status(error: &OAuthError, status: StatusCode) -> Respo
 }
 
 /// A throttled error's own wait, over the default `Retry-After`.
-fn with_error_retry_after(mut response: Response<Bytes>, error: &OAuthError) -> Response<Bytes> {
+pub(super) fn with_error_retry_after(
+    mut response: Response<Bytes>,
+    error: &OAuthError,
+) -> Response<Bytes> {
     if let Some(seconds) = error.retry_after() {
         response
             .headers_mut()
@@ -150,6 +153,13 @@ pub(crate) fn too_large() -> Response<Bytes> {
     )
 }
 
+/// The pages' policy after `default-src 'none'`: inline style only, no framing, no `<base>`.
+macro_rules! page_policy_rest {
+    () => {
+        "style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+    };
+}
+
 /// An HTML page with the headers every page of an authorization server carries: no caching,
 /// no framing (clickjacking, RFC 6749 §10.13), no script or external resource, no referrer
 /// (the query of an authorization request never leaks to another site).
@@ -173,10 +183,7 @@ pub fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> 
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     headers.insert(
         "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; \
-             base-uri 'none'",
-        ),
+        HeaderValue::from_static(concat!("default-src 'none'; ", page_policy_rest!())),
     );
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     headers.insert(
@@ -186,19 +193,42 @@ pub fn html_page(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> 
     response
 }
 
-/// An error shown to the user agent instead of redirecting to an unverified URI
-/// (RFC 6749 §4.1.2.1).
-pub(crate) fn error_page(error: &OAuthError) -> Response<Bytes> {
-    crate::trace::failed(error);
-    let body = format!("{}: {}\n", error.code().as_str(), error.description());
-    let mut response = Response::new(Bytes::from(body));
-    *response.status_mut() = error.status();
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
+/// Lets a page made by [`html_page`] show images from `origins` (`img-src`), such as a client's
+/// logo from the origins the application trusts, and nothing else. An origin is
+/// `https://host[:port]` exactly (no path, no wildcard); any other entry is left out, so a
+/// registered value can never widen the policy.
+///
+/// ```
+/// use http::StatusCode;
+/// use oauth2_provider::endpoint::{allow_images_from, html_page};
+///
+/// let mut page = html_page(StatusCode::OK, "<img src=\"https://cdn.example.com/logo.png\" alt=\"\">");
+/// allow_images_from(&mut page, &["https://cdn.example.com", "https://evil.example/x; script-src *"]);
+/// let csp = page.headers()["content-security-policy"].to_str().unwrap();
+/// assert!(csp.contains("img-src https://cdn.example.com;"));
+/// assert!(!csp.contains("evil"));
+/// ```
+pub fn allow_images_from(page: &mut Response<Bytes>, origins: &[&str]) {
+    let allowed: Vec<&str> = origins
+        .iter()
+        .copied()
+        .filter(|origin| {
+            url::Url::parse(origin).is_ok_and(|url| {
+                url.scheme() == "https" && url.origin().ascii_serialization() == *origin
+            })
+        })
+        .collect();
+    if allowed.is_empty() {
+        return;
+    }
+    let csp = format!(
+        "default-src 'none'; img-src {}; {}",
+        allowed.join(" "),
+        page_policy_rest!()
     );
-    response.headers_mut().insert(CACHE_CONTROL, NO_STORE);
-    with_error_retry_after(with_retry_after(response), error)
+    if let Ok(csp) = HeaderValue::try_from(csp) {
+        page.headers_mut().insert("content-security-policy", csp);
+    }
 }
 
 /// A response any origin may read, with the challenge and `Retry-After` readable too.

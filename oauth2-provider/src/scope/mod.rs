@@ -2,8 +2,9 @@
 //!
 //! A scope type is a `Copy` newtype over an unsigned integer whose bits are the named scopes.
 //! The `#[scopes]` macro generates one from a declaration; [`Scopes`] is the trait it implements,
-//! and everything a scope can do (parse, format, containment, set algebra) is generic code here,
-//! so a hand-written scope type behaves exactly like a generated one.
+//! and everything a scope can do (parse, format, containment, set algebra, the descriptions a
+//! consent page shows) is generic code here, so a hand-written scope type behaves exactly like a
+//! generated one.
 //!
 //! Written by hand, a scope type is a table and two conversions:
 //!
@@ -16,9 +17,9 @@
 //! impl Scopes for MyScope {
 //!     type Bits = u8;
 //!     const DEFS: &'static [ScopeDef<u8>] = &[
-//!         ScopeDef::single("read", 1 << 1),
+//!         ScopeDef::single("read", 1 << 1).described("Read your notes"),
 //!         ScopeDef::single("write", 1 << 2),
-//!         ScopeDef::combined("read_write", 1 << 1 | 1 << 2),
+//!         ScopeDef::combined("read_write", 1 << 1 | 1 << 2).described("Read and change your notes"),
 //!     ];
 //!     const DEFAULT: u8 = 1 << 1;
 //!     fn from_bits_retain(bits: u8) -> Self { MyScope(bits) }
@@ -29,14 +30,21 @@
 //! assert_eq!(s.to_scope_string(), "read write");
 //! assert!(s.contains(MyScope::parse("read").unwrap()));
 //! assert!(MyScope::parse("admin").is_err());
+//!
+//! // What a consent page lists: each single scope, with its description if it has one.
+//! let listed: Vec<_> = s.descriptions().collect();
+//! assert_eq!(listed, [("read", Some("Read your notes")), ("write", None)]);
+//! assert_eq!(s.description(), Some("Read and change your notes"));
 //! ```
 
+mod def;
 pub(crate) mod string;
 
 use std::fmt;
 use std::hash::Hash;
 use std::ops::{BitAnd, BitOr, BitXor, Not};
 
+pub use def::ScopeDef;
 #[doc(hidden)]
 pub use string::private;
 pub use string::{Names, is_scope_token};
@@ -64,38 +72,6 @@ macro_rules! impl_bits {
     ($($t:ty),*) => { $(impl Bits for $t { const EMPTY: Self = 0; })* };
 }
 impl_bits!(u8, u16, u32, u64, u128);
-
-/// One named entry of a scope table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ScopeDef<B> {
-    /// The scope-token as it appears on the wire.
-    pub name: &'static str,
-    /// The bits the name stands for.
-    pub bits: B,
-    /// `true` for a single scope (one bit); `false` for a named combination of singles, which is
-    /// accepted when parsing but never emitted when formatting.
-    pub single: bool,
-}
-
-impl<B> ScopeDef<B> {
-    /// A single scope: one bit, emitted when formatting.
-    pub const fn single(name: &'static str, bits: B) -> Self {
-        ScopeDef {
-            name,
-            bits,
-            single: true,
-        }
-    }
-
-    /// A combination: an alias for several single scopes, accepted when parsing.
-    pub const fn combined(name: &'static str, bits: B) -> Self {
-        ScopeDef {
-            name,
-            bits,
-            single: false,
-        }
-    }
-}
 
 /// A scope string that did not parse: an unknown name or a malformed string.
 ///
@@ -226,6 +202,74 @@ pub trait Scopes: Copy + Eq + Hash + fmt::Debug + Send + Sync + 'static {
             bits = bits | scope.bits();
         }
         Ok(Self::from_bits_retain(bits))
+    }
+
+    /// The description of the scope named `name`, single or combination: `None` for a name
+    /// the table does not define, or defines without one.
+    ///
+    /// ```
+    /// use oauth2_provider::{Scopes, scopes};
+    ///
+    /// #[scopes(read = 1 << 0 => "Read your notes", write = 1 << 1)]
+    /// pub struct Scope;
+    ///
+    /// assert_eq!(Scope::description_of("read"), Some("Read your notes"));
+    /// assert_eq!(Scope::description_of("write"), None);
+    /// assert_eq!(Scope::description_of("admin"), None);
+    /// ```
+    fn description_of(name: &str) -> Option<&'static str> {
+        Self::DEFS
+            .iter()
+            .find(|def| def.name == name)
+            .and_then(|def| def.description)
+    }
+
+    /// Each single scope of the set, in declaration order, with its description: what a
+    /// consent page lists.
+    ///
+    /// ```
+    /// use oauth2_provider::{Scopes, scopes};
+    ///
+    /// #[scopes(read = 1 << 0 => "Read your notes", write = 1 << 1, both = read | write)]
+    /// pub struct Scope;
+    ///
+    /// let listed: Vec<_> = Scope::BOTH.descriptions().collect();
+    /// assert_eq!(listed, [("read", Some("Read your notes")), ("write", None)]);
+    /// ```
+    fn descriptions(
+        &self,
+    ) -> impl Iterator<Item = (&'static str, Option<&'static str>)> + use<Self> {
+        let mut singles = self.names();
+        std::iter::from_fn(move || singles.next_def().map(|def| (def.name, def.description)))
+    }
+
+    /// The description of the set, when it is exactly what one entry of the table stands for,
+    /// single or combination; when several do, the first of them that has a description.
+    ///
+    /// ```
+    /// use oauth2_provider::{Scopes, scopes};
+    ///
+    /// #[scopes(
+    ///     read = 1 << 0 => "Read your notes",
+    ///     write = 1 << 1,
+    ///     read_write = read | write => "Read and change your notes",
+    /// )]
+    /// pub struct Scope;
+    ///
+    /// assert_eq!(Scope::READ_WRITE.description(), Some("Read and change your notes"));
+    /// assert_eq!(Scope::READ.description(), Some("Read your notes"));
+    /// assert_eq!(Scope::WRITE.description(), None);
+    /// assert_eq!(Scope::empty().description(), None);
+    /// ```
+    fn description(&self) -> Option<&'static str> {
+        let bits = self.bits();
+        if bits == Self::Bits::EMPTY {
+            return None;
+        }
+        Self::DEFS
+            .iter()
+            .filter(|def| def.bits == bits)
+            .find_map(|def| def.description)
     }
 
     /// The names of the single scopes in the set, in declaration order.

@@ -12,19 +12,25 @@ impl<S: Scopes> Names<S> {
     pub(super) fn new(bits: S::Bits, defs: &'static [ScopeDef<S::Bits>]) -> Self {
         Names { bits, defs }
     }
+
+    /// The next single scope of the set, whole: what both the names and the descriptions
+    /// read.
+    pub(super) fn next_def(&mut self) -> Option<&'static ScopeDef<S::Bits>> {
+        while let Some((def, rest)) = self.defs.split_first() {
+            self.defs = rest;
+            if def.single && def.bits != S::Bits::EMPTY && self.bits & def.bits == def.bits {
+                return Some(def);
+            }
+        }
+        None
+    }
 }
 
 impl<S: Scopes> Iterator for Names<S> {
     type Item = &'static str;
 
     fn next(&mut self) -> Option<&'static str> {
-        while let Some((def, rest)) = self.defs.split_first() {
-            self.defs = rest;
-            if def.single && def.bits != S::Bits::EMPTY && self.bits & def.bits == def.bits {
-                return Some(def.name);
-            }
-        }
-        None
+        self.next_def().map(|def| def.name)
     }
 }
 

@@ -1,4 +1,5 @@
-//! Behaviour of a `#[scopes]`-generated type: parse and format, set algebra, serde, `const` use.
+//! Behaviour of a `#[scopes]`-generated type: parse and format, set algebra, serde, `const` use,
+//! descriptions.
 
 use oauth2_provider::scope::{ScopeDef, ScopeError, Scopes as _};
 use oauth2_provider::scopes;
@@ -6,12 +7,12 @@ use proptest::prelude::*;
 
 /// The scopes of the tests.
 #[scopes(
-    read = 1 << 1,
+    read = 1 << 1 => "Read your notes",
     write = 1 << 2,
-    "user:email" = 1 << 3,
+    "user:email" = 1 << 3 => "See your email address",
     "https://api.example.com/read" = 1 << 4,
-    admin = 1 << 0,
-    read_write = read | write,
+    admin = 1 << 0 => r#"Manage the "admin" area"#,
+    read_write = read | write => "Read and change your notes",
     default = read | "user:email",
 )]
 #[derive(PartialOrd, Ord)]
@@ -22,7 +23,7 @@ pub struct Scope;
 pub(crate) struct Wide;
 
 /// A scope type whose bits are constants the macro cannot read.
-#[scopes(first = { FIRST }, second = { FIRST << 1 }, both = first | second)]
+#[scopes(first = { FIRST } => "The first", second = { FIRST << 1 }, both = first | second)]
 struct Computed;
 
 const FIRST: u128 = 1 << 70;
@@ -92,12 +93,13 @@ fn table_lists_singles_and_combinations_in_declaration_order() {
     assert_eq!(
         <Scope as oauth2_provider::Scopes>::DEFS,
         &[
-            ScopeDef::single("read", 1 << 1),
+            ScopeDef::single("read", 1 << 1).described("Read your notes"),
             ScopeDef::single("write", 1 << 2),
-            ScopeDef::single("user:email", 1 << 3),
+            ScopeDef::single("user:email", 1 << 3).described("See your email address"),
             ScopeDef::single("https://api.example.com/read", 1 << 4),
-            ScopeDef::single("admin", 1 << 0),
-            ScopeDef::combined("read_write", 1 << 1 | 1 << 2),
+            ScopeDef::single("admin", 1 << 0).described("Manage the \"admin\" area"),
+            ScopeDef::combined("read_write", 1 << 1 | 1 << 2)
+                .described("Read and change your notes"),
         ]
     );
     assert_eq!(<Scope as oauth2_provider::Scopes>::DEFAULT, 1 << 1 | 1 << 3);
@@ -211,6 +213,90 @@ fn computed_bits_work_like_literal_ones() {
     assert_eq!(Computed::parse("second first"), Ok(Computed::BOTH));
     assert_eq!(Computed::SECOND.bits(), 1 << 71);
     assert_eq!(Computed::BOTH.to_string(), "first second");
+}
+
+#[test]
+fn description_of_names_a_single_or_a_combination() {
+    assert_eq!(Scope::description_of("read"), Some("Read your notes"));
+    assert_eq!(
+        Scope::description_of("user:email"),
+        Some("See your email address")
+    );
+    assert_eq!(
+        Scope::description_of("read_write"),
+        Some("Read and change your notes")
+    );
+    assert_eq!(
+        Scope::description_of("admin"),
+        Some(r#"Manage the "admin" area"#)
+    );
+    // Declared without one, and not declared at all.
+    assert_eq!(Scope::description_of("write"), None);
+    assert_eq!(Scope::description_of("delete"), None);
+    assert_eq!(Computed::description_of("first"), Some("The first"));
+    assert_eq!(Computed::description_of("both"), None);
+}
+
+#[test]
+fn descriptions_list_the_singles_of_a_set_in_declaration_order() {
+    let consent = Scope::parse("user:email write admin read").unwrap();
+    assert_eq!(
+        consent.descriptions().collect::<Vec<_>>(),
+        [
+            ("read", Some("Read your notes")),
+            ("write", None),
+            ("user:email", Some("See your email address")),
+            ("admin", Some(r#"Manage the "admin" area"#)),
+        ]
+    );
+    // A combination lists as its singles, like `names`.
+    assert_eq!(
+        Scope::READ_WRITE.descriptions().collect::<Vec<_>>(),
+        [("read", Some("Read your notes")), ("write", None)]
+    );
+    assert_eq!(Scope::empty().descriptions().count(), 0);
+    // Bits no scope stands for list nothing.
+    assert_eq!(
+        Scope::from_bits_retain(1 << 2 | 1 << 7)
+            .descriptions()
+            .collect::<Vec<_>>(),
+        [("write", None)]
+    );
+    // The iterator does not borrow the set it came from.
+    fn listed<S: oauth2_provider::Scopes>(
+        set: S,
+    ) -> impl Iterator<Item = (&'static str, Option<&'static str>)> {
+        oauth2_provider::Scopes::descriptions(&set)
+    }
+    let inherent = {
+        let set = Scope::USER_EMAIL;
+        set.descriptions()
+    };
+    assert!(inherent.eq(listed(Scope::USER_EMAIL)));
+    // The trait's and the inherent methods agree.
+    assert!(oauth2_provider::Scopes::descriptions(&consent).eq(consent.descriptions()));
+}
+
+#[test]
+fn description_of_a_set_is_that_of_the_one_entry_it_is() {
+    assert_eq!(
+        Scope::READ_WRITE.description(),
+        Some("Read and change your notes")
+    );
+    assert_eq!(
+        (Scope::READ | Scope::WRITE).description(),
+        Scope::READ_WRITE.description()
+    );
+    assert_eq!(
+        Scope::USER_EMAIL.description(),
+        Some("See your email address")
+    );
+    // An entry declared without one, a set no entry stands for, the empty set.
+    assert_eq!(Scope::WRITE.description(), None);
+    assert_eq!((Scope::READ | Scope::ADMIN).description(), None);
+    assert_eq!(Scope::empty().description(), None);
+    assert_eq!(Computed::BOTH.description(), None);
+    assert_eq!(Computed::FIRST.description(), Some("The first"));
 }
 
 fn subset() -> impl Strategy<Value = Scope> {

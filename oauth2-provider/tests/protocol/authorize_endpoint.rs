@@ -663,3 +663,51 @@ async fn a_consent_hook_error_is_redirected() {
     assert_redirected_error(&reply, WEB_CALLBACK, "invalid_request", None);
     assert_eq!(counts(&server), EMPTY);
 }
+
+/// An error that must not be redirected is a page for a browser (`Accept: text/html`): the
+/// status and code as for any client, the fixed description, none of the request's values,
+/// the headers of every page; JSON for anything else.
+#[tokio::test]
+async fn a_browser_is_shown_an_html_error_page() {
+    let server = server();
+    let evil = "https://evil.example.com/<script>";
+    let params = [
+        ("response_type", "code"),
+        ("client_id", WEB),
+        ("redirect_uri", evil),
+        ("state", "<b>state</b>"),
+    ];
+    let mut request = authorize_request(&params, Some(ALICE));
+    request.headers_mut().insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static("text/html,application/xhtml+xml,*/*;q=0.8"),
+    );
+    let reply = AuthorizeReply::from_response(server.authorize(request).await);
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.headers.get(http::header::LOCATION).is_none());
+    assert!(
+        reply.headers[http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(
+        reply.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next(),
+        Some("default-src 'none'")
+    );
+    assert_eq!(reply.headers["x-frame-options"], "DENY");
+    assert_eq!(reply.headers[http::header::CACHE_CONTROL], "no-store");
+    let page = std::str::from_utf8(&reply.body).unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("name=\"viewport\""));
+    assert!(page.contains("<code>invalid_request</code>: the redirect_uri is missing or not registered for this client."), "{page}");
+    for sent in ["evil.example.com", "script", "state"] {
+        assert!(!page.contains(sent), "{sent} reflected: {page}");
+    }
+    // The same request from a program: JSON.
+    let reply = authorize(&server, &params, Some(ALICE)).await;
+    reply.assert_shown(StatusCode::BAD_REQUEST, "invalid_request");
+}

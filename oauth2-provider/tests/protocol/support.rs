@@ -723,8 +723,10 @@ impl AuthorizeReply {
             self.headers.get(LOCATION).is_none(),
             "an error about the client or redirect URI must not redirect: {self:?}"
         );
-        let body = std::str::from_utf8(&self.body).unwrap();
-        assert!(body.starts_with(code), "{body:?}");
+        // RFC 6749 §5.2 JSON for a client without `Accept: text/html`.
+        let body: Value = serde_json::from_slice(&self.body).expect("a JSON error body");
+        assert_eq!(body["error"], code, "{body}");
+        assert_eq!(self.headers[CACHE_CONTROL], "no-store");
     }
 }
 

@@ -16,18 +16,19 @@ pub async fn start(flags: &[&str]) -> server::Running {
     server::start(cli).await.expect("the example server starts")
 }
 
-/// Starts the example server on `127.0.0.1:port` with these fixtures; the file lives as long
-/// as the returned handle.
+/// Starts the example server on `127.0.0.1:port` with these fixtures and `flags`; the file
+/// lives as long as the returned handle.
 pub async fn start_with_fixtures(
     port: u16,
     fixtures: &serde_json::Value,
+    flags: &[&str],
 ) -> (server::Running, tempfile::NamedTempFile) {
     let file = tempfile::NamedTempFile::new().expect("a fixtures file");
     std::fs::write(file.path(), fixtures.to_string()).expect("the fixtures written");
     let listen = format!("127.0.0.1:{port}");
     let path = file.path().display().to_string();
     let args = ["server", "--listen", &listen, "--fixtures", &path];
-    let cli = server::Cli::try_parse_from(args).expect("valid flags");
+    let cli = server::Cli::try_parse_from(args.iter().chain(flags)).expect("valid flags");
     let running = server::start(cli).await.expect("the example server starts");
     (running, file)
 }
