@@ -2,10 +2,11 @@
 //! provider's keys. The store keeps its hash like an opaque token's, so introspection,
 //! revocation and the framework's own validation treat both alike.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::Serialize;
 
+use super::seconds;
 use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError};
 use crate::jose;
@@ -106,8 +107,4 @@ pub(crate) fn sign(config: &Config, token: &AccessClaims<'_>) -> Result<String, 
         cnf: token.extras.confirmation(),
     };
     jose::sign(key, TYP, &claims).map_err(|_| failed())
-}
-
-fn seconds(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -1,13 +1,14 @@
 //! ID tokens (Core §2): made for the code grant (§3.1.3.6) and on refresh (§12.2), and read
 //! back as an `id_token_hint`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use sha2::{Digest, Sha256, Sha512};
 
+use super::seconds;
 use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError};
 use crate::jose::{self, Algorithm, Expectations};
@@ -101,10 +102,6 @@ pub(crate) fn subject_of(config: &Config, token: &str) -> Option<String> {
     jose::verify::<Sub>(token, &*keys, &expect)
         .ok()
         .map(|c| c.sub)
-}
-
-fn seconds(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

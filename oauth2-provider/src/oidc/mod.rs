@@ -51,6 +51,12 @@ use crate::model::Extras;
 use crate::params::Params;
 use crate::scope::Scopes;
 
+/// A time as a NumericDate (RFC 7519 §2): whole seconds since the epoch.
+pub(crate) fn seconds(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// The scope value `name` of `S`, if its declaration has one.
 pub(crate) fn scope_named<S: Scopes>(name: &str) -> Option<S> {
     S::parse(name).ok().filter(|scope| !scope.is_empty())

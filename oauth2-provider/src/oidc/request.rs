@@ -3,8 +3,9 @@
 //! fosite's post-conditions): `prompt=login` wants a sign-in during this request, `max_age` a
 //! recent enough one, `id_token_hint` the same end-user.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
+use super::seconds;
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::AuthContext;
 use crate::params::Params;
@@ -281,8 +282,4 @@ fn words(value: Option<&str>) -> impl Iterator<Item = &str> {
         .unwrap_or_default()
         .split(' ')
         .filter(|w| !w.is_empty())
-}
-
-fn seconds(at: SystemTime) -> u64 {
-    at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
