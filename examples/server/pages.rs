@@ -16,10 +16,10 @@ use oauth2_provider::provider::Provider;
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
 use super::model::{Client, Scope};
-use super::prompt;
 use super::provider::{DemoProvider, DemoStore};
 use super::sessions::{self, Cookies, SESSION, Session};
 use super::views;
+use super::{locale, prompt};
 
 /// The pages; they keep nothing themselves.
 pub struct Pages {
@@ -177,7 +177,7 @@ impl Pages {
             .await
         {
             let wait = throttled.retry_after().as_secs().max(1);
-            let error = views::texts(request).too_many;
+            let error = locale::texts(request).too_many;
             let status = StatusCode::TOO_MANY_REQUESTS;
             let mut page = views::sign_in(request, csrf, username, Some(error), status);
             page.headers_mut()
@@ -189,7 +189,7 @@ impl Pages {
             if checked.is_err() {
                 return Ok(Decision::Respond(views::unavailable(request)));
             }
-            let error = Some(views::texts(request).wrong_password);
+            let error = Some(locale::texts(request).wrong_password);
             let page = views::sign_in(request, csrf, username, error, StatusCode::OK);
             return Ok(Decision::Respond(page));
         };
@@ -276,7 +276,7 @@ fn approve(request: Request<'_, '_>, sub: &str, session: &Session) -> Decision<S
 /// The authorization request again, as a GET, after the sign-in it asked for.
 fn authorize_url(request: Request<'_, '_>) -> String {
     let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(prompt::carried(request, views::PAGE_FIELDS, true))
+        .extend_pairs(prompt::carried(request, true))
         .finish();
     format!("{}?{query}", request.http().uri.path())
 }

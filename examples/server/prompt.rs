@@ -33,17 +33,16 @@ pub fn sign_in_again(request: Request<'_, '_>, session: &Session, sub: &str) -> 
         || openid.hint_subject().is_some_and(|hint| hint != sub)
 }
 
-/// The request's own parameters, without the pages' `fields`, as the forms and redirects
-/// carry them. `signed_in_now`: the sign-in the request asked for is done, so `login` and
+/// Form fields that belong to the pages, not to the authorization request.
+const PAGE_FIELDS: [&str; 5] = ["username", "password", "csrf_token", "action", "decision"];
+
+/// The request's own parameters, without the pages' fields, as the forms and redirects carry
+/// them. `signed_in_now`: the sign-in the request asked for is done, so `login` and
 /// `select_account` leave `prompt`, and `max_age` goes.
-pub fn carried<'a>(
-    request: Request<'_, 'a>,
-    fields: [&str; 5],
-    signed_in_now: bool,
-) -> Vec<(&'a str, String)> {
+pub fn carried<'a>(request: Request<'_, 'a>, signed_in_now: bool) -> Vec<(&'a str, String)> {
     request
         .params()
-        .filter(|(name, _)| !fields.contains(name))
+        .filter(|(name, _)| !PAGE_FIELDS.contains(name))
         .filter(|(name, _)| !(signed_in_now && *name == "max_age"))
         .filter_map(|(name, value)| match name {
             "prompt" if signed_in_now => {

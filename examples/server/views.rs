@@ -13,9 +13,6 @@ use super::locale::{self, Texts};
 use super::model::{Client, Scope};
 use super::prompt;
 
-/// Form fields that belong to the pages, not to the authorization request.
-pub const PAGE_FIELDS: [&str; 5] = ["username", "password", "csrf_token", "action", "decision"];
-
 type Request<'r, 'a> = &'r oauth2_provider::AuthorizationRequest<'a, Client>;
 
 #[derive(Template)]
@@ -72,17 +69,12 @@ pub fn sign_in(
         t: locale::texts(request),
         client_name: &request.client().name,
         action: request.http().uri.path(),
-        hidden: prompt::carried(request, PAGE_FIELDS, false),
+        hidden: prompt::carried(request, false),
         csrf,
         username,
         error,
     };
     html(status, page.render())
-}
-
-/// The texts of the request's language, for a message the flow composes (`too_many`).
-pub fn texts(request: Request<'_, '_>) -> &'static Texts {
-    locale::texts(request)
 }
 
 /// What the consent page shows beside the request.
@@ -139,7 +131,7 @@ pub fn consent(request: Request<'_, '_>, facts: &ConsentFacts<'_>) -> Response<B
                 .all(|uri| redirect_uri::is_loopback(uri)),
         logo,
         action: request.http().uri.path(),
-        hidden: prompt::carried(request, PAGE_FIELDS, signed_in_now),
+        hidden: prompt::carried(request, signed_in_now),
         csrf,
     };
     let mut response = html(StatusCode::OK, page.render());

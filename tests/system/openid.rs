@@ -40,13 +40,6 @@ async fn server() -> (Running, String, tempfile::NamedTempFile) {
     (running, callback, fixtures)
 }
 
-fn rp_http() -> openidconnect::reqwest::Client {
-    openidconnect::reqwest::ClientBuilder::new()
-        .redirect(openidconnect::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// `oidcc-server` with a Rust relying party: discovery, code + PKCE + nonce through the
 /// pages, the ID token verified (signature by the published key, `iss`, `aud`, `exp`,
 /// `nonce`, `at_hash`), and UserInfo's `sub` and claims.
@@ -57,7 +50,7 @@ async fn openidconnect_crate_signs_in_through_a_browser() {
         return;
     };
     let (running, callback, _fixtures) = server().await;
-    let http = rp_http();
+    let http = crate::example::http();
     let issuer = IssuerUrl::new(running.issuer.clone()).unwrap();
     let metadata = CoreProviderMetadata::discover_async(issuer, &http)
         .await
@@ -156,10 +149,10 @@ fn authorize_url(running: &Running, callback: &str, extra: &[(&str, &str)]) -> S
 
 /// The authorization endpoint's answer for `url`, with the session `cookie`.
 async fn visit(
-    http: &openidconnect::reqwest::Client,
+    http: &oauth2::reqwest::Client,
     url: &str,
     cookie: Option<&str>,
-) -> openidconnect::reqwest::Response {
+) -> oauth2::reqwest::Response {
     let mut request = http.get(url);
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
@@ -167,10 +160,8 @@ async fn visit(
     request.send().await.unwrap()
 }
 
-fn redirect_param(response: &openidconnect::reqwest::Response, name: &str) -> Option<String> {
-    let location = response.headers().get("location")?.to_str().ok()?;
-    let url = url::Url::parse(location).ok()?;
-    query(&url, name)
+fn redirect_param(response: &oauth2::reqwest::Response, name: &str) -> Option<String> {
+    query(&crate::example::location(response), name)
 }
 
 /// `oidcc-prompt-none-not-logged-in`, `oidcc-prompt-none-logged-in`, `oidcc-prompt-login`,
@@ -179,11 +170,10 @@ fn redirect_param(response: &openidconnect::reqwest::Response, name: &str) -> Op
 async fn prompt_and_max_age_on_the_example_pages() {
     let (running, callback, _fixtures) = server().await;
     let http = crate::example::http();
-    let rp = rp_http();
 
     // Nobody signed in: login_required, by redirect, with state and iss.
     let none = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("prompt", "none")]),
         None,
     )
@@ -204,7 +194,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
     let signed_in = crate::example::sign_in(&http, &plain, "alice", "wonderland").await;
     let cookie = signed_in.cookie.clone();
     let none = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("prompt", "none")]),
         Some(&cookie),
     )
@@ -218,7 +208,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
     let approved = signed_in.decide(&http, "allow").await;
     assert!(query(&approved, "code").is_some(), "{approved}");
     let none = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("prompt", "none")]),
         Some(&cookie),
     )
@@ -229,7 +219,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
     );
     // max_age=10000: the session is recent enough, a code at once.
     let recent = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("max_age", "10000")]),
         Some(&cookie),
     )
@@ -238,7 +228,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
 
     // prompt=login, and max_age=1 two seconds on: the sign-in page again.
     let login = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("prompt", "login")]),
         Some(&cookie),
     )
@@ -247,7 +237,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
     assert!(login.text().await.unwrap().contains("name=\"password\""));
     tokio::time::sleep(Duration::from_secs(2)).await;
     let old = visit(
-        &rp,
+        &http,
         &authorize_url(&running, &callback, &[("max_age", "1")]),
         Some(&cookie),
     )
@@ -256,7 +246,7 @@ async fn prompt_and_max_age_on_the_example_pages() {
     assert!(old.text().await.unwrap().contains("name=\"password\""));
     // ... and with prompt=none it cannot ask: login_required.
     let old_none = authorize_url(&running, &callback, &[("max_age", "1"), ("prompt", "none")]);
-    let old_none = visit(&rp, &old_none, Some(&cookie)).await;
+    let old_none = visit(&http, &old_none, Some(&cookie)).await;
     assert_eq!(
         redirect_param(&old_none, "error").as_deref(),
         Some("login_required")

@@ -9,12 +9,37 @@ use url::Url;
 
 use super::client_auth::AuthMethod;
 use super::{Server, response};
+use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{GrantType, is_on};
 use crate::model::STANDARD_CLAIMS;
 use crate::oidc;
 use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scopes;
+
+/// The well-known paths of a configuration, worked out once: a router asks on every request.
+pub(super) struct WellKnown {
+    pub metadata: Option<String>,
+    pub openid: Option<String>,
+}
+
+impl WellKnown {
+    pub(super) fn of(config: &Config) -> Self {
+        let issuer_path = config
+            .issuer
+            .as_deref()
+            .and_then(|issuer| Url::parse(issuer).ok())
+            .map(|issuer| issuer.path().trim_end_matches('/').to_owned());
+        WellKnown {
+            metadata: issuer_path
+                .as_ref()
+                .map(|path| format!("/.well-known/oauth-authorization-server{path}")),
+            openid: issuer_path
+                .filter(|_| oidc::enabled(config))
+                .map(|path| format!("{path}/.well-known/openid-configuration")),
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct Metadata<'a> {
@@ -63,21 +88,13 @@ impl<P: Provider> Server<P> {
     /// The path the metadata document is served at: `/.well-known/oauth-authorization-server`
     /// followed by the issuer's path, if any (RFC 8414 §3.1). `None` without an issuer.
     pub fn metadata_path(&self) -> Option<String> {
-        let issuer = Url::parse(self.provider.config().issuer.as_deref()?).ok()?;
-        let path = issuer.path().trim_end_matches('/');
-        Some(format!("/.well-known/oauth-authorization-server{path}"))
+        self.well_known.metadata.clone()
     }
 
     /// The path of the OpenID Connect provider configuration: the issuer's path followed by
     /// `/.well-known/openid-configuration` (Discovery §4.1). `None` without OpenID Connect.
     pub fn openid_configuration_path(&self) -> Option<String> {
-        let config = self.provider.config();
-        if !oidc::enabled(config) {
-            return None;
-        }
-        let issuer = Url::parse(config.issuer.as_deref()?).ok()?;
-        let path = issuer.path().trim_end_matches('/');
-        Some(format!("{path}/.well-known/openid-configuration"))
+        self.well_known.openid.clone()
     }
 
     /// The metadata document. `404` when no issuer is configured: metadata without an issuer
@@ -148,7 +165,7 @@ impl<P: Provider> Server<P> {
 /// The OpenID Connect members, when it is on. The claims listed are `sub` and those of the
 /// §5.4 scopes the provider declares.
 fn openid_metadata<S: Scopes>(
-    config: &crate::config::Config,
+    config: &Config,
     endpoint: &impl Fn(&str) -> String,
 ) -> Option<OpenIdMetadata> {
     #[cfg(feature = "jwt")]

@@ -56,12 +56,17 @@ impl RemoteAddr {
 /// A provider behind its endpoints.
 pub struct Server<P> {
     provider: P,
+    well_known: metadata::WellKnown,
 }
 
 impl<P: Provider> Server<P> {
     /// Serves `provider`.
     pub fn new(provider: P) -> Self {
-        Server { provider }
+        let well_known = metadata::WellKnown::of(provider.config());
+        Server {
+            provider,
+            well_known,
+        }
     }
 
     /// The provider.
@@ -102,7 +107,7 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Revoke)
         } else if path == paths.introspect {
             Some(Endpoint::Introspect)
-        } else if self.metadata_path().is_some_and(|p| p == path) {
+        } else if self.well_known.metadata.as_deref() == Some(path) {
             Some(Endpoint::Metadata)
         } else {
             self.openid_endpoint_at(path)
@@ -111,7 +116,7 @@ impl<P: Provider> Server<P> {
 
     /// The OpenID Connect endpoint at `path`, when OpenID Connect is on.
     fn openid_endpoint_at(&self, path: &str) -> Option<Endpoint> {
-        let discovery = self.openid_configuration_path()?;
+        let discovery = self.well_known.openid.as_deref()?;
         let paths = &self.provider.config().paths;
         if path == discovery {
             Some(Endpoint::Metadata)

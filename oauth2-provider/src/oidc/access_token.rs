@@ -7,9 +7,9 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use super::seconds;
+use super::signing::{self, AuthClaims};
 use crate::config::Config;
-use crate::error::{ErrorCode, OAuthError};
-use crate::jose;
+use crate::error::OAuthError;
 use crate::model::{Confirmation, Extras, OAuthClient, TokenFormat};
 
 /// The JOSE `typ` of an RFC 9068 access token (§2.1).
@@ -42,24 +42,20 @@ struct Claims<'a> {
     iss: &'a str,
     exp: u64,
     #[serde(serialize_with = "one_or_many")]
-    aud: &'a [String],
+    aud: Vec<&'a str>,
     sub: &'a str,
     client_id: &'a str,
     iat: u64,
     jti: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_time: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    acr: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    amr: &'a [String],
+    #[serde(flatten)]
+    auth: AuthClaims<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<&'a Confirmation>,
 }
 
-fn one_or_many<S: serde::Serializer>(aud: &&[String], ser: S) -> Result<S::Ok, S::Error> {
+fn one_or_many<S: serde::Serializer>(aud: &[&str], ser: S) -> Result<S::Ok, S::Error> {
     match aud {
         [one] => ser.serialize_str(one),
         many => many.serialize(ser),
@@ -69,42 +65,29 @@ fn one_or_many<S: serde::Serializer>(aud: &&[String], ser: S) -> Result<S::Ok, S
 /// Signs the access token `token` describes (§2.2): `sub` is the owner, or the client for
 /// its own token; `aud` the token's audience, else the configured default, else the issuer.
 pub(crate) fn sign(config: &Config, token: &AccessClaims<'_>) -> Result<String, OAuthError> {
-    let failed = || {
-        OAuthError::new(
-            ErrorCode::ServerError,
-            "the access token could not be signed",
-        )
-    };
-    let (Some(openid), Some(issuer)) = (config.openid.as_ref(), config.issuer.as_deref()) else {
-        return Err(failed());
-    };
-    let fallback = [openid
-        .default_audience
-        .clone()
-        .unwrap_or_else(|| issuer.to_owned())];
-    let audience = match token.extras.audience() {
-        [] => &fallback[..],
-        some => some,
-    };
-    let now = SystemTime::now();
-    let keys = openid.keys.snapshot();
-    let key = keys
-        .signer(openid.access_token_alg, now)
-        .ok_or_else(failed)?;
-    let auth = token.extras.auth();
-    let claims = Claims {
-        iss: issuer,
-        exp: seconds(token.expires_at),
-        aud: audience,
-        sub: token.subject.unwrap_or(token.client_id),
-        client_id: token.client_id,
-        iat: seconds(now),
-        jti: token.jti,
-        scope: token.scope,
-        auth_time: auth.and_then(|a| a.auth_time).map(seconds),
-        acr: auth.and_then(|a| a.acr.as_deref()),
-        amr: auth.map_or(&[], |a| &a.amr),
-        cnf: token.extras.confirmation(),
-    };
-    jose::sign(key, TYP, &claims).map_err(|_| failed())
+    let failed = "the access token could not be signed";
+    signing::sign(
+        config,
+        |o| o.access_token_alg,
+        TYP,
+        failed,
+        |openid, issuer, _| {
+            let audience = match token.extras.audience() {
+                [] => vec![openid.default_audience.as_deref().unwrap_or(issuer)],
+                some => some.iter().map(String::as_str).collect(),
+            };
+            Claims {
+                iss: issuer,
+                exp: seconds(token.expires_at),
+                aud: audience,
+                sub: token.subject.unwrap_or(token.client_id),
+                client_id: token.client_id,
+                iat: seconds(SystemTime::now()),
+                jti: token.jti,
+                scope: token.scope,
+                auth: AuthClaims::of(token.extras.auth()),
+                cnf: token.extras.confirmation(),
+            }
+        },
+    )
 }

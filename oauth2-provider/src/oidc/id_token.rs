@@ -9,8 +9,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256, Sha512};
 
 use super::seconds;
+use super::signing::{self, AuthClaims};
 use crate::config::Config;
-use crate::error::{ErrorCode, OAuthError};
+use crate::error::OAuthError;
 use crate::jose::{self, Algorithm, Expectations};
 use crate::model::AuthContext;
 
@@ -35,41 +36,36 @@ struct Claims<'a> {
     aud: &'a str,
     exp: u64,
     iat: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_time: Option<u64>,
+    #[serde(flatten)]
+    auth: AuthClaims<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     nonce: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    acr: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    amr: &'a [String],
     at_hash: String,
 }
 
 /// Signs the ID token `token` describes. `server_error` when no key of the configured
 /// algorithm signs now: nothing may be issued without it.
 pub(crate) fn sign(config: &Config, token: &IdToken<'_>) -> Result<String, OAuthError> {
-    let failed = || OAuthError::new(ErrorCode::ServerError, "the ID token could not be signed");
-    let (Some(openid), Some(issuer)) = (config.openid.as_ref(), config.issuer.as_deref()) else {
-        return Err(failed());
-    };
-    let now = SystemTime::now();
-    let keys = openid.keys.snapshot();
-    let key = keys.signer(openid.id_token_alg, now).ok_or_else(failed)?;
-    let iat = seconds(now);
-    let claims = Claims {
-        iss: issuer,
-        sub: token.subject,
-        aud: token.client_id,
-        exp: iat + openid.id_token_ttl.as_secs(),
-        iat,
-        auth_time: token.auth.and_then(|a| a.auth_time).map(seconds),
-        nonce: token.nonce,
-        acr: token.auth.and_then(|a| a.acr.as_deref()),
-        amr: token.auth.map_or(&[], |a| &a.amr),
-        at_hash: half_hash(key.alg(), token.access_token),
-    };
-    jose::sign(key, TYP, &claims).map_err(|_| failed())
+    let failed = "the ID token could not be signed";
+    signing::sign(
+        config,
+        |o| o.id_token_alg,
+        TYP,
+        failed,
+        |openid, issuer, alg| {
+            let iat = seconds(SystemTime::now());
+            Claims {
+                iss: issuer,
+                sub: token.subject,
+                aud: token.client_id,
+                exp: iat + openid.id_token_ttl.as_secs(),
+                iat,
+                auth: AuthClaims::of(token.auth),
+                nonce: token.nonce,
+                at_hash: half_hash(alg, token.access_token),
+            }
+        },
+    )
 }
 
 /// `at_hash` (Core §3.1.3.6): the left half of the hash of the token, with the hash of the

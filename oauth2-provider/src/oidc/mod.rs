@@ -40,6 +40,8 @@ mod config;
 #[cfg(feature = "jwt")]
 pub(crate) mod id_token;
 mod request;
+#[cfg(feature = "jwt")]
+mod signing;
 
 #[cfg(feature = "jwt")]
 pub use config::OpenId;

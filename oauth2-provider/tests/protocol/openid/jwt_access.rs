@@ -6,14 +6,8 @@ use http::StatusCode;
 use oauth2_provider::jose::{Algorithm, RotationPolicy};
 use oauth2_provider::jose::{JwtError, KeySet, Keyring, PublicKeys};
 use oauth2_provider::resource::JwtValidator;
-use serde_json::Value;
 
 use super::support::*;
-
-fn part(token: &str, index: usize) -> Value {
-    let part = token.split('.').nth(index).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
 
 async fn validator(server: &OidcServer, audience: &str) -> JwtValidator {
     let jwks = json(&get(server, "/jwks", None).await);
@@ -27,13 +21,13 @@ async fn a_jwt_client_gets_rfc_9068_access_tokens() {
     let server = oidc_server();
     let body = code_flow_of(&server, JWT_RP, "openid email", &[]).await;
     let token = body["access_token"].as_str().unwrap();
-    let header = part(token, 0);
+    let header = jwt_part(token, 0);
     assert_eq!(
         (header["typ"].as_str(), header["alg"].as_str()),
         (Some("at+jwt"), Some("ES256"))
     );
     assert!(header["kid"].as_str().is_some());
-    let claims = part(token, 1);
+    let claims = jwt_part(token, 1);
     assert_eq!(claims["iss"], ISSUER);
     assert_eq!(claims["aud"], ISSUER, "no resource, no default: the issuer");
     assert_eq!(
@@ -59,7 +53,7 @@ async fn a_jwt_client_gets_rfc_9068_access_tokens() {
     assert_eq!(elsewhere.validate(token), Err(JwtError::WrongAudience));
     // The ID token beside it hashes this token.
     use sha2::{Digest, Sha256};
-    let id = part(body["id_token"].as_str().unwrap(), 1);
+    let id = jwt_part(body["id_token"].as_str().unwrap(), 1);
     let digest = Sha256::digest(token.as_bytes());
     assert_eq!(
         (id["aud"].as_str(), id["at_hash"].as_str()),
@@ -116,7 +110,7 @@ async fn client_credentials_tokens_name_the_client() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let claims = part(body["access_token"].as_str().unwrap(), 1);
+    let claims = jwt_part(body["access_token"].as_str().unwrap(), 1);
     assert_eq!(
         (claims["sub"].as_str(), claims["client_id"].as_str()),
         (Some(JWT_RP), Some(JWT_RP))

@@ -91,12 +91,9 @@ async fn oidcc_max_age_1() {
     let body = code_flow(&server, "openid", &[("max_age", "10000")]).await;
     let claims = id_token_claims(&server, body["id_token"].as_str().unwrap());
     assert!(claims["auth_time"].as_u64().is_some());
-    for bad in ["-1", "1.5", "ten", ""] {
+    for bad in ["-1", "1.5", "ten", "99999999999"] {
         let params = auth_params("openid", &[("max_age", bad), ("who", "alice")]);
-        let reply = authorize(&server, &params).await;
-        if !bad.is_empty() {
-            assert_redirected_error(&reply, "invalid_request");
-        }
+        assert_redirected_error(&authorize(&server, &params).await, "invalid_request");
     }
 }
 
