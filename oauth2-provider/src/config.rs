@@ -27,6 +27,7 @@
 
 use std::time::Duration;
 
+pub use crate::endpoint::Cors;
 use crate::grant::GrantType;
 use crate::limit::Limits;
 use crate::secret::HashPool;
@@ -106,6 +107,9 @@ pub struct Config {
     /// The guess budgets the default [`throttle`](crate::Provider::throttle) hook draws on:
     /// per client id, per username, per source address. Default: [`Limits::default`].
     pub limits: Limits,
+    /// The web origins that may read the token, revocation, registration and UserInfo
+    /// endpoints' answers (CORS). Default: every origin ([`Cors::AnyOrigin`]).
+    pub cors: Cors,
     /// OpenID Connect: `None` (the default) serves OAuth 2.0 alone; with it, and an issuer,
     /// requests with the `openid` scope get ID tokens, and UserInfo, the JWK Set and the
     /// discovery document are served ([`crate::oidc`]).
@@ -160,6 +164,7 @@ impl Default for Config {
             paths: Paths::default(),
             hashing: HashPool::default(),
             limits: Limits::default(),
+            cors: Cors::default(),
             #[cfg(feature = "jwt")]
             openid: None,
         }
@@ -255,6 +260,12 @@ impl ConfigBuilder {
     /// Where each endpoint is served.
     pub fn paths(mut self, paths: Paths) -> Self {
         self.0.paths = paths;
+        self
+    }
+
+    /// The web origins that may read the endpoints' answers (CORS).
+    pub fn cors(mut self, cors: Cors) -> Self {
+        self.0.cors = cors;
         self
     }
 

@@ -43,6 +43,9 @@ pub enum ErrorCode {
     InsufficientScope,
     /// `unsupported_token_type` (RFC 7009 §2.2.1).
     UnsupportedTokenType,
+    /// `invalid_target` (RFC 8707 §2): a `resource` is malformed, unknown, or not for this
+    /// client.
+    InvalidTarget,
     /// `login_required` (OpenID Connect Core §3.1.2.6): the end-user must sign in, and
     /// `prompt=none` forbids asking, or the sign-in was not fresh enough.
     LoginRequired,
@@ -75,6 +78,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::InsufficientScope => "insufficient_scope",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::LoginRequired => "login_required",
             ErrorCode::ConsentRequired => "consent_required",
             ErrorCode::InteractionRequired => "interaction_required",

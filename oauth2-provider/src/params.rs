@@ -4,7 +4,8 @@
 //! Decoding is `form_urlencoded`'s; this module adds the rules OAuth puts on top: a parameter
 //! sent without a value is treated as omitted, a repeated parameter is `invalid_request`, and
 //! input that `form_urlencoded` would repair (a stray `%`, bytes that are not UTF-8) is refused
-//! instead of being guessed at.
+//! instead of being guessed at. The one exception is `resource` (RFC 8707 §2), which may repeat:
+//! [`Params::all`] reads every value.
 //!
 //! `a=1&a=2` is refused; `state=` is as if `state` were not sent; `a=%zz` is refused.
 
@@ -12,7 +13,11 @@ use std::borrow::Cow;
 
 use crate::error::OAuthError;
 
-/// Decoded parameters; each name at most once, empty values dropped.
+/// The parameters that may be sent more than once: a resource indicator per target resource
+/// (RFC 8707 §2).
+const REPEATABLE: [&str; 1] = ["resource"];
+
+/// Decoded parameters; each name at most once (but [`REPEATABLE`]), empty values dropped.
 #[derive(Clone, Default)]
 pub struct Params<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
@@ -45,6 +50,15 @@ impl<'a> Params<'a> {
             .map(|(_, v)| v.as_ref())
     }
 
+    /// Every value of `name`, in request order: for the one parameter that may repeat,
+    /// `resource`.
+    pub fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_ref())
+    }
+
     /// `true` if `name` was sent with a value.
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
@@ -69,13 +83,17 @@ impl std::fmt::Debug for Params<'_> {
 /// body of many distinct names must not cost quadratic time.
 fn has_repeated_name(pairs: &[(Cow<'_, str>, Cow<'_, str>)]) -> bool {
     const PAIRWISE_UP_TO: usize = 16;
+    let single = |name: &str| !REPEATABLE.contains(&name);
     if pairs.len() <= PAIRWISE_UP_TO {
-        return pairs
-            .iter()
-            .enumerate()
-            .any(|(i, (name, _))| pairs[i + 1..].iter().any(|(other, _)| other == name));
+        return pairs.iter().enumerate().any(|(i, (name, _))| {
+            single(name) && pairs[i + 1..].iter().any(|(other, _)| other == name)
+        });
     }
-    let mut names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_ref()).collect();
+    let mut names: Vec<&str> = pairs
+        .iter()
+        .map(|(n, _)| n.as_ref())
+        .filter(|n| single(n))
+        .collect();
     names.sort_unstable();
     names.windows(2).any(|w| w[0] == w[1])
 }
@@ -140,6 +158,12 @@ mod tests {
         // The first of equal names in sorted order is found wherever it sits.
         assert!(Params::parse(b"z=1&a=1&m=1&a%20=1&a=2").is_err());
         assert!(Params::parse(b"a=1&a+=1&%61%20=2").is_err());
+        // RFC 8707 §2: one `resource` per target, in order; nothing else may repeat with it.
+        let params = Params::parse(b"resource=https%3A%2F%2Fa&x=1&resource=https%3A%2F%2Fb").unwrap();
+        assert_eq!(params.all("resource").collect::<Vec<_>>(), ["https://a", "https://b"]);
+        assert!(Params::parse(b"resource=a&x=1&resource=b&x=2").is_err());
+        let many: Vec<String> = (0..20).map(|i| format!("resource=r{i}")).collect();
+        assert_eq!(Params::parse(many.join("&").as_bytes()).unwrap().all("resource").count(), 20);
     }
 
     #[test]

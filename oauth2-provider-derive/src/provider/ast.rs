@@ -20,6 +20,7 @@ mod kw {
     syn::custom_keyword!(clients);
     syn::custom_keyword!(tokens);
     syn::custom_keyword!(config);
+    syn::custom_keyword!(resources);
 }
 
 /// What the attribute says.
@@ -319,12 +320,16 @@ fn marker(attr: &Attribute, input: ParseStream) -> syn::Result<(Role, TokenStrea
             // #[provider(config)]
             let key: kw::config = input.parse()?;
             Ok((Role::Config, key.into_token_stream()))
+        } else if lookahead.peek(kw::resources) {
+            // #[provider(resources)]
+            let key: kw::resources = input.parse()?;
+            Ok((Role::Resources, key.into_token_stream()))
         } else if input.peek(Ident::peek_any) {
             let ident = Ident::parse_any(input)?;
             Err(syn::Error::new(
                 ident.span(),
                 format!(
-                    "unknown `#[provider({ident})]` on a method; it takes `#[provider(store)]`, `#[provider(clients)]`, `#[provider(tokens)]` or `#[provider(config)]`"
+                    "unknown `#[provider({ident})]` on a method; it takes `#[provider(store)]`, `#[provider(clients)]`, `#[provider(tokens)]`, `#[provider(config)]` or `#[provider(resources)]`"
                 ),
             ))
         } else {

@@ -44,6 +44,8 @@ pub enum Role {
     Tokens,
     /// `#[provider(config)]`: returns `&Config`.
     Config,
+    /// `#[provider(resources)]`: returns `Option<&ResourceServers<Scope>>` (RFC 8707).
+    Resources,
     /// `#[hook(name)]`.
     Hook(Hook),
     /// `#[grant(password)]`, `#[grant(client_credentials)]`: replaces the default handler.
@@ -183,6 +185,7 @@ impl Role {
             Role::Clients => "`#[provider(clients)]`".to_owned(),
             Role::Tokens => "`#[provider(tokens)]`".to_owned(),
             Role::Config => "`#[provider(config)]`".to_owned(),
+            Role::Resources => "`#[provider(resources)]`".to_owned(),
             Role::Hook(hook) => format!("`#[hook({})]`", hook.name()),
             Role::Grant(grant) => format!("`#[grant({})]`", grant.name()),
             Role::Extension(uri) => format!("`#[grant({:?})]`", uri.value()),
@@ -196,7 +199,8 @@ impl Role {
             (Role::Store, Role::Store)
             | (Role::Clients, Role::Clients)
             | (Role::Tokens, Role::Tokens)
-            | (Role::Config, Role::Config) => true,
+            | (Role::Config, Role::Config)
+            | (Role::Resources, Role::Resources) => true,
             (Role::Hook(a), Role::Hook(b)) => a == b,
             (Role::Grant(a), Role::Grant(b)) => a == b,
             (Role::Extension(a), Role::Extension(b)) => a.value() == b.value(),
@@ -211,6 +215,7 @@ impl Role {
             Role::Store | Role::Clients => "clients",
             Role::Tokens => "tokens",
             Role::Config => "config",
+            Role::Resources => "resources",
             Role::Hook(hook) => hook.name(),
             Role::Grant(Standard::ClientCredentials) => "client_credentials_grant",
             Role::Grant(_) => "password_grant",
@@ -220,10 +225,12 @@ impl Role {
 
     /// The name the runtime's `__private::hook` gives the trait method's hook, as in
     /// `AuthenticateOwner`: its output's marker, and the prefix of its arguments' and output's
-    /// traits. `None` for the stores and `config`, which are not hooks.
+    /// traits. `None` for the stores, `config` and `resources`, which are not hooks.
     pub fn hook_name(&self) -> Option<&'static str> {
         Some(match self {
-            Role::Store | Role::Clients | Role::Tokens | Role::Config => return None,
+            Role::Store | Role::Clients | Role::Tokens | Role::Config | Role::Resources => {
+                return None;
+            }
             Role::Hook(Hook::LookupClient) => "LookupClient",
             Role::Hook(Hook::AuthenticateOwner) => "AuthenticateOwner",
             Role::Hook(Hook::Consent) => "Consent",
@@ -251,6 +258,11 @@ impl Role {
             Role::Store | Role::Clients => (vec![], "&Clients", quote!(&Self::Clients)),
             Role::Tokens => (vec![], "&Tokens", quote!(&Self::Tokens)),
             Role::Config => (vec![], "&Config", quote!(&#krate::config::Config)),
+            Role::Resources => (
+                vec![],
+                "Option<&ResourceServers<Scope>>",
+                quote!(#std::option::Option<&#krate::resource::ResourceServers<#scope>>),
+            ),
             Role::Hook(Hook::LookupClient) => (
                 vec![param("client_id", "&str", quote!(&#std::primitive::str))],
                 "Result<Option<Arc<Client>>, StoreError>",
@@ -353,7 +365,7 @@ impl Role {
             output,
             is_async: !matches!(
                 self,
-                Role::Store | Role::Clients | Role::Tokens | Role::Config
+                Role::Store | Role::Clients | Role::Tokens | Role::Config | Role::Resources
             ),
         }
     }

@@ -104,6 +104,8 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
             Role::Clients => provider.clients = store_type(cx, method).map(|ty| (method, ty)),
             Role::Tokens => provider.tokens = store_type(cx, method).map(|ty| (method, ty)),
             Role::Config => provider.config = Some(method),
+            // Called like a hook: delegated as written, with its signature checked.
+            Role::Resources => provider.hooks.push(method),
             Role::Hook(hook) => {
                 let runs_for = hook.runs_for();
                 if args.grants.is_some()

@@ -27,6 +27,7 @@ use crate::scope::Scopes;
 pub struct BearerRejection {
     error: Option<OAuthError>,
     scope: Option<String>,
+    resource_metadata: Option<String>,
 }
 
 impl std::fmt::Display for BearerRejection {
@@ -70,6 +71,11 @@ impl BearerRejection {
         if let Some(scope) = &self.scope {
             challenge.push_str(&format!(", scope=\"{scope}\""));
         }
+        // A URL from the resource's own configuration; one with a `"` would end the
+        // quoted-string early, so such a URL is left out rather than sent broken.
+        if let Some(url) = self.resource_metadata.as_deref().filter(|u| !u.contains('"')) {
+            challenge.push_str(&format!(", resource_metadata=\"{url}\""));
+        }
         let mut response = Response::new(Bytes::new());
         *response.status_mut() = self.status();
         // Descriptions and scope tokens exclude `"` and `\` and control characters by
@@ -87,6 +93,7 @@ impl BearerRejection {
         BearerRejection {
             error: Some(OAuthError::new(code, description)),
             scope: None,
+            resource_metadata: None,
         }
     }
 
@@ -107,6 +114,7 @@ impl BearerRejection {
                 "the access token lacks a required scope",
             )),
             scope: Some(required.to_scope_string()),
+            resource_metadata: None,
         }
     }
 
@@ -117,8 +125,24 @@ impl BearerRejection {
             other => BearerRejection {
                 error: Some(other.to_oauth_error()),
                 scope: None,
+                resource_metadata: None,
             },
         }
+    }
+
+    /// The rejection as the protected resource of `requirements` answers it (RFC 9728 §5.1):
+    /// naming its metadata and, in a 401, the scope a token needs.
+    pub fn for_requirements<S: Scopes>(mut self, requirements: &Requirements<S>) -> Self {
+        let Some(url) = requirements.resource_metadata() else {
+            return self;
+        };
+        self.resource_metadata = Some(url.to_owned());
+        let required = requirements.required_scope();
+        if self.status() == StatusCode::UNAUTHORIZED && self.scope.is_none() && !required.is_empty()
+        {
+            self.scope = Some(required.to_scope_string());
+        }
+        self
     }
 
     /// `invalid_request` (400): an `Authorization` header that is not a bearer token.
@@ -165,6 +189,7 @@ pub fn extract(headers: &HeaderMap) -> Result<&str, BearerRejection> {
         (None, _) => Err(BearerRejection {
             error: None,
             scope: None,
+            resource_metadata: None,
         }),
         (Some(value), None) => {
             bearer_token(value.as_bytes()).ok_or_else(BearerRejection::malformed)
@@ -193,10 +218,13 @@ impl<P: Provider> Server<P> {
         headers: &HeaderMap,
         requirements: &Requirements<ScopeOf<P>>,
     ) -> Result<Validated<P>, BearerRejection> {
-        let token = extract(headers)?;
+        let token = extract(headers).map_err(|r| r.for_requirements(requirements))?;
         resource::validate(self.provider(), token, requirements)
             .await
-            .map_err(|error| BearerRejection::refusing(&error, requirements.required_scope()))
+            .map_err(|error| {
+                BearerRejection::refusing(&error, requirements.required_scope())
+                    .for_requirements(requirements)
+            })
     }
 
     /// Validates `token` (its raw value) against `requirements`, outside any HTTP request: the

@@ -32,6 +32,12 @@ struct Introspection {
     sub: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     iss: Option<String>,
+    /// RFC 8707: the resources the token is for.
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "crate::model::one_or_many"
+    )]
+    aud: Vec<String>,
 }
 
 impl Introspection {
@@ -49,6 +55,7 @@ impl Introspection {
             exp: record.expires_at().and_then(unix),
             sub: record.subject().map(str::to_owned),
             iss,
+            aud: record.extras().audience().to_vec(),
         }
     }
 }

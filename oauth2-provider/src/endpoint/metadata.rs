@@ -57,6 +57,9 @@ struct Metadata<'a> {
     introspection_endpoint_auth_methods_supported: [&'static str; 2],
     code_challenge_methods_supported: Vec<&'static str>,
     authorization_response_iss_parameter_supported: bool,
+    /// RFC 9728 §4: the resource servers tokens are issued for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    protected_resources: Vec<&'a str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     openid: Option<OpenIdMetadata>,
 }
@@ -156,6 +159,10 @@ impl<P: Provider> Server<P> {
                 ],
                 code_challenge_methods_supported: pkce,
                 authorization_response_iss_parameter_supported: true,
+                protected_resources: provider
+                    .resources()
+                    .map(|servers| servers.iter().map(|s| s.uri()).collect())
+                    .unwrap_or_default(),
                 openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )

@@ -11,6 +11,7 @@
 mod authorize;
 pub mod bearer;
 pub(crate) mod client_auth;
+mod cors;
 mod error_page;
 mod form;
 mod introspect;
@@ -21,6 +22,7 @@ pub(crate) mod response;
 mod revoke;
 mod token;
 
+pub use cors::Cors;
 pub use response::{allow_images_from, html_page};
 
 use std::net::IpAddr;

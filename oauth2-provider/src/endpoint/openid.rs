@@ -1,7 +1,7 @@
 //! The endpoints OpenID Connect adds (feature `jwt`): UserInfo (Core §5.3) and the JWK Set
-//! (RFC 7517 §5, Core §10.1.1). Both answer any origin (CORS): they authenticate with a
-//! bearer token or not at all, never with a cookie, so a browser-based relying party may
-//! call them.
+//! (RFC 7517 §5, Core §10.1.1). The JWK Set answers any origin; UserInfo the origins of
+//! [`Config::cors`](crate::config::Config::cors): it authenticates with a bearer token, never
+//! with a cookie, so a browser-based relying party may call it.
 
 use std::time::SystemTime;
 
@@ -11,7 +11,7 @@ use http::{Method, Request, Response, StatusCode};
 
 use super::Server;
 use super::bearer::BearerRejection;
-use super::response::{self, cors, preflight};
+use super::response::{self, cors};
 use crate::error::{ErrorCode, OAuthError};
 use crate::oidc;
 use crate::provider::{Provider, ScopeOf};
@@ -24,11 +24,18 @@ impl<P: Provider> Server<P> {
     /// token gets the RFC 6750 §3 challenge in `WWW-Authenticate`.
     pub async fn userinfo<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         crate::trace::endpoint("userinfo", async {
-            cors(match *request.method() {
-                Method::GET | Method::POST => self.userinfo_answer(request.headers()).await,
-                Method::OPTIONS => preflight("GET, POST"),
-                _ => response::method_not_allowed("GET, POST, OPTIONS"),
-            })
+            let cors = &self.provider.config().cors;
+            let (method, headers) = (request.method(), request.headers());
+            if let Some(preflight) = cors.preflight(method, headers, "GET, POST") {
+                return preflight;
+            }
+            cors.apply(
+                headers,
+                match *method {
+                    Method::GET | Method::POST => self.userinfo_answer(headers).await,
+                    _ => response::method_not_allowed("GET, POST, OPTIONS"),
+                },
+            )
         })
         .await
     }

@@ -22,7 +22,15 @@ impl<P: Provider> Server<P> {
 
     async fn revoke_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let params = match self.form_params(&parts, body.as_ref()) {
+        let cors = &self.provider.config().cors;
+        if let Some(preflight) = cors.preflight(&parts.method, &parts.headers, "POST") {
+            return preflight;
+        }
+        cors.apply(&parts.headers, self.revoke_answer(&parts, body.as_ref()).await)
+    }
+
+    async fn revoke_answer(&self, parts: &http::request::Parts, body: &[u8]) -> Response<Bytes> {
+        let params = match self.form_params(parts, body) {
             Ok(params) => params,
             Err(response) => return *response,
         };

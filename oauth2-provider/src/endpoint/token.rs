@@ -29,7 +29,15 @@ impl<P: Provider> Server<P> {
 
     async fn token_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let params = match self.form_params(&parts, body.as_ref()) {
+        let cors = &self.provider.config().cors;
+        if let Some(preflight) = cors.preflight(&parts.method, &parts.headers, "POST") {
+            return preflight;
+        }
+        cors.apply(&parts.headers, self.token_answer(&parts, body.as_ref()).await)
+    }
+
+    async fn token_answer(&self, parts: &http::request::Parts, body: &[u8]) -> Response<Bytes> {
+        let params = match self.form_params(parts, body) {
             Ok(params) => params,
             Err(response) => return *response,
         };
@@ -44,7 +52,7 @@ impl<P: Provider> Server<P> {
                 Err(error) => return response::error(&error),
             }
         }
-        match self.token_flow(&parts, &params).await {
+        match self.token_flow(parts, &params).await {
             Ok(token) => response::json(StatusCode::OK, &token),
             Err(error) => response::error(&error),
         }

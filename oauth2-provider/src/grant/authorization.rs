@@ -15,7 +15,7 @@ use crate::provider::{AuthorizationRequest, ClientOf, Decision, Provider, Respon
 use crate::scope::Scopes;
 
 use super::authorization_code::{CodeBinding, issue_code};
-use super::{GrantType, TokenResponse, implicit, is_on, resolve_scope};
+use super::{GrantType, TokenResponse, implicit, is_on, resolve_scope, resource};
 
 /// An authorization request whose client exists and whose redirect URI is registered for it:
 /// from here on, every error goes back to the client.
@@ -74,12 +74,14 @@ pub(crate) async fn authorize<P: Provider>(
         ResponseType::Token => None,
     };
 
+    let audience = resource::requested(provider, client, params, scope)?;
     let openid = oidc::authentication_request(provider.config(), params, scope)?;
     let consent = AuthorizationRequest {
         client,
         response_type: request.response_type,
         redirect_uri: request.redirect_uri,
         scope,
+        resources: &audience,
         state: params.get("state"),
         params,
         http: request.http,
@@ -107,6 +109,9 @@ pub(crate) async fn authorize<P: Provider>(
         Decision::Respond(response) => return Ok(Outcome::Respond(response)),
     };
     let mut extras = Extras::default();
+    if !audience.is_empty() {
+        extras = extras.with_audience(audience);
+    }
     if let Some(openid) = &openid {
         openid.check(&subject, auth.as_ref())?;
         if let Some(nonce) = openid.nonce() {
@@ -129,7 +134,7 @@ pub(crate) async fn authorize<P: Provider>(
             Ok(Outcome::Code(issue_code(provider, client, binding).await?))
         }
         ResponseType::Token => {
-            let token = implicit::issue_token(provider, client, subject, approved).await?;
+            let token = implicit::issue_token(provider, client, subject, approved, extras).await?;
             Ok(Outcome::Token(token))
         }
     }

@@ -11,8 +11,8 @@ use crate::redirect_uri;
 use crate::secret::{Draw, ct_eq, encode_token};
 use crate::store::TokenStore;
 
-use super::issue::{Consumable, Issuance};
-use super::{Grant, GrantType, TokenRequest, TokenResponse};
+use super::issue::{Consumable, Issuance, Kept};
+use super::{Grant, GrantType, TokenRequest, TokenResponse, resource};
 
 /// What an approved authorization request binds its code to.
 pub(crate) struct CodeBinding<'a, S> {
@@ -105,12 +105,21 @@ pub(crate) async fn exchange<P: Provider>(
         (None, None) => {}
     }
 
-    let mut grant =
-        Grant::for_owner(record.subject(), record.scope()).with_extras(record.extras().inherited());
+    let granted = record.extras().audience();
+    let audience = resource::narrowed(provider, client, granted, request.params, record.scope())?;
+    let mut extras = record.extras().inherited();
+    if audience != granted {
+        extras = extras.with_audience(audience);
+    }
+    let mut grant = Grant::for_owner(record.subject(), record.scope()).with_extras(extras);
     let issuance = Issuance::new(provider, client, GrantType::AuthorizationCode);
     issuance.approve(&mut grant).await?;
     let grant_id = record.grant_id();
-    let mut minted = issuance.mint(grant_id, &grant, grant.scope, Draw::new().tokens)?;
+    let kept = Kept {
+        scope: grant.scope,
+        audience: granted,
+    };
+    let mut minted = issuance.mint(grant_id, &grant, kept, Draw::new().tokens)?;
     issuance.add_id_token(&mut minted, &grant, record.extras().nonce())?;
     let outcome = store
         .exchange_code(&code_hash, minted.access, minted.refresh)

@@ -2,6 +2,7 @@
 //! refresh token, ever (§4.2.2).
 
 use crate::error::OAuthError;
+use crate::model::Extras;
 use crate::provider::{ClientOf, Provider, ScopeOf};
 
 use super::issue::Issuance;
@@ -13,8 +14,11 @@ pub(crate) async fn issue_token<P: Provider>(
     client: &ClientOf<P>,
     subject: String,
     scope: ScopeOf<P>,
+    extras: Extras,
 ) -> Result<TokenResponse, OAuthError> {
-    let grant = Grant::for_owner(subject, scope).without_refresh_token();
+    let grant = Grant::for_owner(subject, scope)
+        .without_refresh_token()
+        .with_extras(extras);
     Issuance::new(provider, client, GrantType::Implicit)
         .issue(grant)
         .await

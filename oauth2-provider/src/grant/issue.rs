@@ -71,6 +71,13 @@ pub(crate) struct Minted<P: Provider> {
     pub response: TokenResponse,
 }
 
+/// What the refresh token of an issuance keeps of its grant where the token request narrowed
+/// the access token: the scope (RFC 6749 §6) and the audience (RFC 8707 §2.2).
+pub(crate) struct Kept<'a, S> {
+    pub scope: S,
+    pub audience: &'a [String],
+}
+
 /// How a replay of a consumed code or refresh token is reported.
 pub(crate) struct Consumable {
     pub replay: RevokeReason,
@@ -138,14 +145,14 @@ impl<'a, P: Provider> Issuance<'a, P> {
         Ok(())
     }
 
-    /// Mints an access token for `grant.scope`, and a refresh token for `refresh_scope` when
+    /// Mints an access token for `grant`, and a refresh token for what it `kept` when
     /// `grant.refresh_token` and the provider and client allow the refresh grant, from the two
     /// random `tokens` of a [`Draw`].
     pub(crate) fn mint(
         &self,
         grant_id: GrantId,
         grant: &Grant<ScopeOf<P>>,
-        refresh_scope: ScopeOf<P>,
+        kept: Kept<'_, ScopeOf<P>>,
         [access_bytes, refresh_bytes]: [[u8; 32]; 2],
     ) -> Result<Minted<P>, OAuthError> {
         let config = self.provider.config();
@@ -178,17 +185,16 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 .allows_grant_type(GrantType::RefreshToken.as_str());
         let (refresh, refresh_token) = if issue_refresh {
             let token = encode_token(&refresh_bytes);
+            let mut extras = grant.extras.clone();
+            if extras.audience() != kept.audience {
+                extras = extras.with_audience(kept.audience.to_vec());
+            }
             // A bounded family remembers when it began; no refresh token outlives its end.
-            let (extras, family_end) = match config.grant_lifetime {
-                Some(lifetime) => {
-                    let began = grant.extras.granted_at().unwrap_or(now);
-                    (
-                        grant.extras.clone().with_granted_at(began),
-                        Some(began + lifetime),
-                    )
-                }
-                None => (grant.extras.clone(), None),
-            };
+            let family_end = config.grant_lifetime.map(|lifetime| {
+                let began = grant.extras.granted_at().unwrap_or(now);
+                extras = std::mem::take(&mut extras).with_granted_at(began);
+                began + lifetime
+            });
             let expires_at = match (config.refresh_token_ttl.map(|ttl| now + ttl), family_end) {
                 (Some(ttl), Some(end)) => Some(ttl.min(end)),
                 (ttl, end) => ttl.or(end),
@@ -198,7 +204,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 grant_id,
                 client_id: client_id.to_owned(),
                 subject: grant.subject.clone(),
-                scope: refresh_scope,
+                scope: kept.scope,
                 expires_at,
                 extras,
             });
@@ -233,7 +239,11 @@ impl<'a, P: Provider> Issuance<'a, P> {
     ) -> Result<TokenResponse, OAuthError> {
         self.approve(&mut grant).await?;
         let Draw { tokens, grant_id } = Draw::new();
-        let minted = self.mint(grant_id, &grant, grant.scope, tokens)?;
+        let kept = Kept {
+            scope: grant.scope,
+            audience: grant.extras.audience(),
+        };
+        let minted = self.mint(grant_id, &grant, kept, tokens)?;
         self.provider
             .tokens()
             .insert_tokens(minted.access, minted.refresh)

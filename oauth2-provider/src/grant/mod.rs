@@ -13,6 +13,7 @@ mod grant_type;
 mod implicit;
 mod issue;
 mod refresh_token;
+mod resource;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -175,6 +176,13 @@ impl<'a> TokenRequest<'a> {
         ))
     }
 
+    /// The `resource` parameters (RFC 8707 §2), in order. A handler that leaves its grant's
+    /// audience empty gets the audience they name, checked against
+    /// [`Provider::resources`](crate::Provider::resources).
+    pub fn resources(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.params.all("resource")
+    }
+
     /// The request headers.
     pub fn headers(&self) -> &'a HeaderMap {
         self.headers
@@ -257,7 +265,7 @@ pub(crate) async fn exchange<P: Provider>(
             "the client may not use this grant type",
         ));
     }
-    let granted = match grant_type {
+    let mut granted = match grant_type {
         GrantType::AuthorizationCode => {
             return authorization_code::exchange(provider, request, client).await;
         }
@@ -268,6 +276,13 @@ pub(crate) async fn exchange<P: Provider>(
         // The implicit grant has no token request (RFC 6749 §4.2).
         GrantType::Implicit => return Err(unsupported()),
     };
+    // RFC 8707 §2: what a handler did not bind, the request's resource indicators do.
+    if granted.extras.audience().is_empty() {
+        let audience = resource::requested(provider, client, request.params, granted.scope)?;
+        if !audience.is_empty() {
+            granted.extras = std::mem::take(&mut granted.extras).with_audience(audience);
+        }
+    }
     issue::Issuance::new(provider, client, grant_type)
         .issue(granted)
         .await

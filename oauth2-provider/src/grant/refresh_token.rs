@@ -10,8 +10,8 @@ use crate::scope::Scopes;
 use crate::secret::Draw;
 use crate::store::TokenStore;
 
-use super::issue::{Consumable, Issuance};
-use super::{Grant, GrantType, TokenRequest, TokenResponse};
+use super::issue::{Consumable, Issuance, Kept};
+use super::{Grant, GrantType, TokenRequest, TokenResponse, resource};
 
 /// Rotates a refresh token: the scope may narrow, never widen; a rotated token presented again
 /// revokes its whole family.
@@ -82,11 +82,19 @@ pub(crate) async fn rotate<P: Provider>(
         }
     };
 
+    // RFC 8707 §2.2: the access token may be for part of the granted audience; the successor
+    // keeps all of it.
+    let granted = record.extras().audience();
+    let audience = resource::narrowed(provider, client, granted, request.params, scope)?;
+    let mut extras = record.extras().clone();
+    if audience != granted {
+        extras = extras.with_audience(audience);
+    }
     let mut grant = match record.subject() {
         Some(subject) => Grant::for_owner(subject, scope),
         None => Grant::for_client(scope).with_refresh_token(),
     }
-    .with_extras(record.extras().clone());
+    .with_extras(extras);
     let issuance = Issuance::new(provider, client, GrantType::RefreshToken);
     issuance.approve(&mut grant).await?;
     // Rotation always hands back a successor, or the client would lose the grant.
@@ -94,8 +102,11 @@ pub(crate) async fn rotate<P: Provider>(
     let grant_id = record.grant_id();
     // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
     // parameter narrows only the access token. What `before_issue` took away goes for good.
-    let refresh_scope = original.difference(scope.difference(grant.scope));
-    let mut minted = issuance.mint(grant_id, &grant, refresh_scope, Draw::new().tokens)?;
+    let kept = Kept {
+        scope: original.difference(scope.difference(grant.scope)),
+        audience: granted,
+    };
+    let mut minted = issuance.mint(grant_id, &grant, kept, Draw::new().tokens)?;
     // Core §12.2: the same `sub`, `aud` and `auth_time` as the first ID token, and no nonce.
     issuance.add_id_token(&mut minted, &grant, None)?;
     let Some(successor) = minted.refresh else {

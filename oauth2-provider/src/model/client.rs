@@ -99,6 +99,14 @@ pub trait OAuthClient: Send + Sync + 'static {
     fn access_token_format(&self) -> Option<TokenFormat> {
         None
     }
+
+    /// Whether this client may ask for tokens for `resource`, one of the provider's resource
+    /// servers ([`ResourceServer::uri`](crate::resource::ResourceServer::uri)); `false` is
+    /// `invalid_target` (RFC 8707 §2). The default allows every resource server.
+    fn allows_resource(&self, resource: &str) -> bool {
+        let _ = resource;
+        true
+    }
 }
 
 /// What an access token is: a random handle the store resolves, or an RFC 9068 JWT a resource

@@ -28,6 +28,7 @@ pub use claims::{Claims, STANDARD_CLAIMS};
 pub use client::{ClientRecord, OAuthClient, TokenFormat};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub use extras::{AuthContext, Confirmation, Extras};
+pub(crate) use extras::one_or_many;
 pub use id::{GrantId, TokenHash};
 pub use metadata::ClientMetadata;
 pub use owner::{IntoSubject, ResourceOwner};

@@ -41,7 +41,7 @@ pub(crate) struct AccessClaims<'a> {
 struct Claims<'a> {
     iss: &'a str,
     exp: u64,
-    #[serde(serialize_with = "one_or_many")]
+    #[serde(serialize_with = "crate::model::one_or_many")]
     aud: Vec<&'a str>,
     sub: &'a str,
     client_id: &'a str,
@@ -53,13 +53,6 @@ struct Claims<'a> {
     auth: AuthClaims<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<&'a Confirmation>,
-}
-
-fn one_or_many<S: serde::Serializer>(aud: &[&str], ser: S) -> Result<S::Ok, S::Error> {
-    match aud {
-        [one] => ser.serialize_str(one),
-        many => many.serialize(ser),
-    }
 }
 
 /// Signs the access token `token` describes (§2.2): `sub` is the owner, or the client for

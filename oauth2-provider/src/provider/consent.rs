@@ -65,6 +65,7 @@ pub struct AuthorizationRequest<'a, C: OAuthClient> {
     pub(crate) response_type: ResponseType,
     pub(crate) redirect_uri: &'a str,
     pub(crate) scope: C::Scope,
+    pub(crate) resources: &'a [String],
     pub(crate) state: Option<&'a str>,
     pub(crate) params: &'a Params<'a>,
     pub(crate) http: &'a Parts,
@@ -90,6 +91,14 @@ impl<'a, C: OAuthClient> AuthorizationRequest<'a, C> {
     /// The scope requested (or the default), within the client's allowed scope.
     pub fn scope(&self) -> C::Scope {
         self.scope
+    }
+
+    /// The resource servers the tokens will be for (RFC 8707): those the `resource`
+    /// parameters name, or the default; empty when the provider declares none
+    /// ([`Provider::resources`](crate::Provider::resources)). A consent page shows them, and a
+    /// remembered approval covers them.
+    pub fn resources(&self) -> &'a [String] {
+        self.resources
     }
 
     /// The client's `state`.

@@ -57,6 +57,7 @@ use crate::error::{ErrorCode, OAuthError, StoreError};
 use crate::grant::{Grant, GrantType, TokenRequest};
 use crate::limit::{Attempt, Throttled};
 use crate::model::{Claims, OAuthClient, ResourceOwner};
+use crate::resource::ResourceServers;
 use crate::store::{ClientStore, TokenStore};
 
 /// The client model of a provider.
@@ -126,6 +127,18 @@ pub trait Provider: Send + Sync + Sized + 'static {
 
     /// The configuration.
     fn config(&self) -> &Config;
+
+    /// The resource servers tokens are issued for (RFC 8707): with them, a `resource`
+    /// parameter at the authorization and token endpoints must name one (else
+    /// `invalid_target`), the scope requested must be one it accepts, and the tokens carry the
+    /// resources as their audience (`aud`), which bearer validation and introspection report.
+    /// A request naming none is for the default resource, if one is declared. `None` (the
+    /// default): tokens carry no audience, and a `resource` is only checked to be an absolute
+    /// URI without a fragment. The `#[provider]` macro calls a method marked
+    /// `#[provider(resources)]`.
+    fn resources(&self) -> Option<&ResourceServers<ScopeOf<Self>>> {
+        None
+    }
 
     /// The grants this provider serves: the dispatch table of the token and authorization
     /// endpoints, and what the metadata document advertises. The one place a grant is switched

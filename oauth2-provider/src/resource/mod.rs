@@ -23,8 +23,14 @@ mod jwt;
 #[cfg(feature = "jwt")]
 mod remote;
 
+mod metadata;
+mod servers;
+
 #[cfg(feature = "jwt")]
 pub use jwt::{AccessTokenClaims, JwtValidator};
+pub use metadata::ProtectedResource;
+pub(crate) use servers::canonical;
+pub use servers::{ResourceError, ResourceServer, ResourceServerBuilder, ResourceServers};
 #[cfg(feature = "jwt")]
 pub use remote::{JwksSource, RemoteValidator};
 
@@ -46,6 +52,7 @@ pub type AccessOf<P> = <<P as Provider>::Tokens as TokenStore>::AccessToken;
 pub struct Requirements<S> {
     scope: S,
     audience: Option<String>,
+    resource_metadata: Option<String>,
 }
 
 impl<S: Scopes> Requirements<S> {
@@ -54,6 +61,7 @@ impl<S: Scopes> Requirements<S> {
         Requirements {
             scope: S::empty(),
             audience: None,
+            resource_metadata: None,
         }
     }
 
@@ -62,6 +70,7 @@ impl<S: Scopes> Requirements<S> {
         Requirements {
             scope,
             audience: None,
+            resource_metadata: None,
         }
     }
 
@@ -72,9 +81,37 @@ impl<S: Scopes> Requirements<S> {
         self
     }
 
+    /// And for the protected resource `resource` (RFC 9728): its identifier is the audience
+    /// required, and a refusal's challenge names its metadata (`resource_metadata`, §5.1) and,
+    /// in a 401, the scope required, so that a client with no token learns where to get one.
+    ///
+    /// ```
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[ScopeDef::single("read", 1)];
+    /// #   const DEFAULT: u8 = 1; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::resource::{ProtectedResource, Requirements};
+    ///
+    /// let mcp = ProtectedResource::new("https://mcp.example.com/mcp")?
+    ///     .authorization_server("https://auth.example.com");
+    /// let needs = Requirements::scope(S(1)).for_resource(&mcp);
+    /// assert_eq!(needs.resource_metadata(), Some(mcp.metadata_url()));
+    /// # Ok::<(), oauth2_provider::resource::ResourceError>(())
+    /// ```
+    pub fn for_resource(mut self, resource: &ProtectedResource) -> Self {
+        self.audience = Some(resource.resource().to_owned());
+        self.resource_metadata = Some(resource.metadata_url().to_owned());
+        self
+    }
+
     /// The scope required.
     pub fn required_scope(&self) -> S {
         self.scope
+    }
+
+    /// The metadata URL a refusal names, from [`for_resource`](Self::for_resource).
+    pub fn resource_metadata(&self) -> Option<&str> {
+        self.resource_metadata.as_deref()
     }
 }
 

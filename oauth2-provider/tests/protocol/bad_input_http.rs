@@ -64,15 +64,11 @@ async fn wrong_methods_are_405_with_allow() {
                 Method::PUT,
                 Method::DELETE,
                 Method::PATCH,
-                Method::OPTIONS,
             ],
+            // OPTIONS is a CORS preflight (tests/protocol/cors.rs).
             "POST",
         ),
-        (
-            "/revoke",
-            &[Method::GET, Method::PUT, Method::DELETE, Method::OPTIONS],
-            "POST",
-        ),
+        ("/revoke", &[Method::GET, Method::PUT, Method::DELETE], "POST"),
         (
             "/introspect",
             &[Method::GET, Method::PUT, Method::PATCH],

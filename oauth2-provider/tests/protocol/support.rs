@@ -24,6 +24,7 @@ use oauth2_provider::grant::{Grant, TokenRequest};
 use oauth2_provider::model::{OAuthClient, ResourceOwner};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
+use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::scope::{ScopeDef, Scopes};
 use oauth2_provider::secret::{hash_password, hash_secret};
 use oauth2_provider::store::MemoryStore;
@@ -110,6 +111,26 @@ impl OAuthClient for App {
     fn is_resource_server(&self) -> bool {
         self.resource_server
     }
+
+    /// The native app may not ask for the administration API (RFC 8707 `invalid_target`).
+    fn allows_resource(&self, resource: &str) -> bool {
+        !(self.id == NATIVE && resource == ADMIN_RESOURCE)
+    }
+}
+
+/// The resource servers of `resource_server()` (RFC 8707): the MCP server (the default, read
+/// and write), the documents (read) and the administration API (admin and read).
+pub const MCP_RESOURCE: &str = "https://mcp.example.com/mcp";
+pub const DOCS_RESOURCE: &str = "https://docs.example.com/";
+pub const ADMIN_RESOURCE: &str = "https://admin.example.com/api";
+
+pub fn resources() -> ResourceServers<ApiScope> {
+    ResourceServers::new()
+        .default_resource(MCP_RESOURCE, ApiScope::READ.union(ApiScope::WRITE))
+        .resource(DOCS_RESOURCE, ApiScope::READ)
+        .resource(ADMIN_RESOURCE, ApiScope::ADMIN.union(ApiScope::READ))
+        .build()
+        .unwrap()
 }
 
 /// A confidential web application: `client_secret_basic` or `client_secret_post`.
@@ -280,6 +301,8 @@ pub struct TestProvider {
     /// The session's CSRF token, when the consent hook reads decisions the safe way (only
     /// from a form POST carrying it); `None` for the shortcut most suites drive with a GET.
     pub csrf: Option<&'static str>,
+    /// The resource servers of RFC 8707, if any.
+    pub resources: Option<ResourceServers<ApiScope>>,
 }
 
 impl Provider for TestProvider {
@@ -301,6 +324,10 @@ impl Provider for TestProvider {
 
     fn grant_types(&self) -> &'static [GrantType] {
         self.grants
+    }
+
+    fn resources(&self) -> Option<&ResourceServers<ApiScope>> {
+        self.resources.as_ref()
     }
 
     async fn authenticate_owner(
@@ -438,19 +465,37 @@ fn provider(
     configure: impl FnOnce(&mut Config),
     csrf: Option<&'static str>,
 ) -> TestServer {
+    Server::new(test_provider(grants, configure, csrf))
+}
+
+fn test_provider(
+    grants: &'static [GrantType],
+    configure: impl FnOnce(&mut Config),
+    csrf: Option<&'static str>,
+) -> TestProvider {
     let mut config = Config::default();
     configure(&mut config);
     let store = MemoryStore::new();
     for client in clients() {
         store.add_client(client);
     }
-    Server::new(TestProvider {
+    TestProvider {
         store,
         config,
         grants,
         revocations: Mutex::new(Vec::new()),
         removed: Mutex::new(Vec::new()),
         csrf,
+        resources: None,
+    }
+}
+
+/// A server issuing tokens for `resources` (RFC 8707), with every grant and an issuer.
+pub fn resource_server(resources: ResourceServers<ApiScope>) -> TestServer {
+    let issuer = |c: &mut Config| c.issuer = Some("https://auth.example.com".to_owned());
+    Server::new(TestProvider {
+        resources: Some(resources),
+        ..test_provider(ALL_GRANTS, issuer, None)
     })
 }
 
