@@ -8,6 +8,10 @@
 //! | `GET /api/notes` | `read` |
 //! | `POST /api/notes` | `write` |
 //!
+//! Every token must be for the resource `{issuer}/api` (RFC 8707); its metadata (RFC 9728) is at
+//! `/.well-known/oauth-protected-resource/api`, and every refusal names it, with the scope a
+//! token needs, in `WWW-Authenticate`.
+//!
 //! The notes are bounded: the newest hundred are kept, a request body is at most 4 KiB.
 
 use std::collections::VecDeque;
@@ -20,8 +24,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use oauth2_provider::Server;
 use oauth2_provider::axum::BearerToken;
-use oauth2_provider::endpoint::bearer::BearerRejection;
 use oauth2_provider::provider::Provider;
+use oauth2_provider::resource::{ProtectedResource, Requirements};
 use oauth2_provider::store::ClientStore;
 use oauth2_provider::tower::BearerLayer;
 use serde_json::{Value, json};
@@ -57,21 +61,46 @@ impl<P> FromRef<Api<P>> for Arc<Server<P>> {
     }
 }
 
-/// The API's routes, over `server`'s tokens.
-pub fn routes<P: ApiProvider, S>(server: Arc<Server<P>>) -> Router<S> {
-    let readers = BearerLayer::scope(Arc::clone(&server), Scope::READ);
+/// The API's routes, over `server`'s tokens, as the resource `{issuer}/api`, and its metadata.
+pub fn routes<P: ApiProvider, S: Clone + Send + Sync + 'static>(
+    server: Arc<Server<P>>,
+    issuer: &str,
+) -> Result<Router<S>, String> {
+    let resource = ProtectedResource::new(format!("{issuer}/api"))
+        .map_err(|e| format!("the issuer cannot name the API: {e}"))?
+        .authorization_server(issuer)
+        .scopes(Scope::READ.union(Scope::WRITE))
+        .name("Notes");
+    let needs = |scope: Scope| {
+        let requirements = Requirements::scope(scope).for_resource(&resource);
+        BearerLayer::new(Arc::clone(&server), requirements)
+    };
+    let (holders, readers, writers) = (
+        needs(Scope::empty()),
+        needs(Scope::READ),
+        needs(Scope::WRITE),
+    );
+    let metadata_path = resource.well_known_path().to_owned();
     let api = Api {
         server,
         notes: Arc::default(),
     };
-    Router::new()
-        .route("/api/me", get(me::<P>))
+    let routes = Router::new()
+        .route("/api/me", get(me::<P>.layer(holders)))
         .route(
             "/api/notes",
-            get(list_notes::<P>.layer(readers)).post(add_note::<P>),
+            get(list_notes::<P>.layer(readers)).post(add_note::<P>.layer(writers)),
         )
         .layer(DefaultBodyLimit::max(MAX_NOTE_BODY))
-        .with_state(api)
+        .with_state(api);
+    let document = resource.response();
+    Ok(routes.route(
+        &metadata_path,
+        get(move || {
+            let document = document.clone();
+            async move { document.map(axum::body::Body::from) }
+        }),
+    ))
 }
 
 /// Who the token speaks for: its subject, or the client for its own token.
@@ -92,12 +121,12 @@ async fn list_notes<P: ApiProvider>(
     Json(json!({ "notes": notes }))
 }
 
+/// Behind the `write` layer.
 async fn add_note<P: ApiProvider>(
     State(api): State<Api<P>>,
     token: BearerToken<P>,
     Json(note): Json<Value>,
-) -> Result<StatusCode, BearerRejection> {
-    token.require(Scope::WRITE)?;
+) -> StatusCode {
     let text = note["text"].as_str().unwrap_or_default();
     let entry = format!("{}: {text}", holder(&token));
     let mut notes = api.notes.lock().expect("notes lock");
@@ -106,5 +135,5 @@ async fn add_note<P: ApiProvider>(
         notes.pop_front();
     }
     notes.push_back(entry);
-    Ok(StatusCode::CREATED)
+    StatusCode::CREATED
 }

@@ -43,6 +43,7 @@ use oauth2_provider::endpoint::html_page;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::limit::Rate;
 use oauth2_provider::oidc::OpenId;
+use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
 use tracing_subscriber::EnvFilter;
@@ -51,6 +52,7 @@ use tracing_subscriber::fmt::format::FmtSpan;
 pub use self::cli::Cli;
 use self::cli::Command;
 use self::fixtures::Fixtures;
+use self::model::Scope;
 use self::pages::Pages;
 use self::provider::{DemoProvider, DemoStore};
 use self::stores::{WithStore, with_store};
@@ -234,12 +236,24 @@ impl WithStore for BuildApp<'_> {
             users.insert(user.username.clone(), user);
         }
 
+        let api = format!("{issuer}/api");
+        let resources = cli
+            .resources
+            .iter()
+            .fold(
+                ResourceServers::new().default_resource(api, Scope::all()),
+                |servers, uri| servers.resource(uri, Scope::all()),
+            )
+            .build()
+            .map_err(|e| format!("--resource: {e}"))?;
+
         let authorize_path = config.paths.authorize.clone();
         let provider = DemoProvider {
             store,
             config,
             users,
             pages: Pages::new(issuer.starts_with("https://"), cli.logo_origins.clone()),
+            resources,
             dummy_hash: hash_password(&generate_token()),
         };
         let server = Arc::new(Server::new(provider));
@@ -247,7 +261,7 @@ impl WithStore for BuildApp<'_> {
             .stored
             .then(|| keys::Reload::spawn(Arc::clone(&server), signing.keys));
         let mut router =
-            oauth2_provider::axum::router(Arc::clone(&server)).merge(api::routes(server));
+            oauth2_provider::axum::router(Arc::clone(&server)).merge(api::routes(server, &issuer)?);
         if demo_secret.is_some() {
             router = router.route("/demo/callback", get(demo_callback));
         }

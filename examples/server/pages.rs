@@ -146,7 +146,8 @@ impl Pages {
             }
             (_, Some("allow")) => {
                 let client_id = &request.client().client_id;
-                sessions::remember(store, &session.user, client_id, request.scope()).await?;
+                let (scope, resources) = (request.scope(), request.resources());
+                sessions::remember(store, &session.user, client_id, scope, resources).await?;
                 Ok(approve(request, sub, &session))
             }
             (_, Some("deny")) => Ok(Decision::Deny),
@@ -219,7 +220,8 @@ impl Pages {
         if !client.is_confidential() {
             return Ok(false);
         }
-        sessions::approved(&provider.store, user, &client.client_id, request.scope()).await
+        let approval = sessions::approved(&provider.store, user, &client.client_id).await?;
+        Ok(approval.covers(request.scope(), request.resources()))
     }
 
     /// The sign-in page, empty.
@@ -237,12 +239,12 @@ impl Pages {
         signed_in_now: bool,
     ) -> Result<Response<Bytes>, oauth2_provider::StoreError> {
         let client_id = &request.client().client_id;
-        let before = sessions::approved_before(&provider.store, user, client_id).await?;
+        let before = sessions::approved(&provider.store, user, client_id).await?;
         let facts = views::ConsentFacts {
             user,
             csrf,
             signed_in_now,
-            approved: before,
+            approved: before.scope,
             logo_origins: &self.logo_origins,
         };
         Ok(views::consent(request, &facts))

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
+use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::store::{ClientStore, KeyStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
 
@@ -26,6 +27,9 @@ pub struct DemoProvider<St> {
     pub config: Config,
     pub users: HashMap<String, User>,
     pub pages: Pages,
+    /// The resource servers tokens are for (RFC 8707): `{issuer}/api`, the default, and each
+    /// `--resource`; every one accepts every scope.
+    pub resources: ResourceServers<Scope>,
     /// An argon2id hash of a random secret, checked for unknown usernames.
     pub dummy_hash: String,
 }
@@ -46,6 +50,11 @@ impl<St: DemoStore> DemoProvider<St> {
     #[provider(config)]
     fn config(&self) -> &Config {
         &self.config
+    }
+
+    #[provider(resources)]
+    fn resources(&self) -> Option<&ResourceServers<Scope>> {
+        Some(&self.resources)
     }
 
     /// The password grant's check, and the sign-in page's: argon2id on the configuration's

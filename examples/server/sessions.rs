@@ -198,54 +198,70 @@ fn approval_key(user: &str, client_id: &str) -> StateKey {
     )
 }
 
-/// Whether `user` approved all of `scope` for `client_id` before.
+/// What a user approved for a client so far: scopes and the resources (RFC 8707) the tokens
+/// may be for. Stored as the scope string, then one resource per line.
+#[derive(Default)]
+pub struct Approval {
+    pub scope: Scope,
+    pub resources: Vec<String>,
+}
+
+impl Approval {
+    fn read(stored: &[u8]) -> Option<Approval> {
+        let text = std::str::from_utf8(stored).ok()?;
+        let mut lines = text.split('\n');
+        let scope = Scope::parse(lines.next()?).ok()?;
+        let resources = lines.map(str::to_owned).collect();
+        Some(Approval { scope, resources })
+    }
+
+    fn write(&self) -> String {
+        let mut text = self.scope.to_scope_string();
+        for resource in &self.resources {
+            text.push('\n');
+            text.push_str(resource);
+        }
+        text
+    }
+
+    /// `true` when this covers all of `scope` and every one of `resources`.
+    pub fn covers(&self, scope: Scope, resources: &[String]) -> bool {
+        self.scope.contains(scope) && resources.iter().all(|r| self.resources.contains(r))
+    }
+}
+
+/// What `user` approved for `client_id` so far (nothing if nothing readable is stored).
 pub async fn approved(
     store: &impl StateStore,
     user: &str,
     client_id: &str,
-    scope: Scope,
-) -> Result<bool, StoreError> {
-    let approved = approved_scope(store, &approval_key(user, client_id)).await?;
-    Ok(approved.is_some_and(|approved| approved.contains(scope)))
-}
-
-/// What `user` approved for `client_id` so far (nothing if nothing).
-pub async fn approved_before(
-    store: &impl StateStore,
-    user: &str,
-    client_id: &str,
-) -> Result<Scope, StoreError> {
-    let approved = approved_scope(store, &approval_key(user, client_id)).await?;
-    Ok(approved.unwrap_or_else(Scope::empty))
-}
-
-/// The union of what was approved under `key` so far; `None` if nothing readable is stored.
-async fn approved_scope(
-    store: &impl StateStore,
-    key: &StateKey,
-) -> Result<Option<Scope>, StoreError> {
-    let stored = store.get_state(key).await?;
+) -> Result<Approval, StoreError> {
+    let stored = store.get_state(&approval_key(user, client_id)).await?;
     Ok(stored
-        .and_then(|s| String::from_utf8(s.value.to_vec()).ok())
-        .and_then(|s| Scope::parse(&s).ok()))
+        .and_then(|s| Approval::read(&s.value))
+        .unwrap_or_default())
 }
 
-/// Remembers that `user` approved `scope` for `client_id`, besides what they approved before.
+/// Remembers that `user` approved `scope` and `resources` for `client_id`, besides what they
+/// approved before.
 pub async fn remember(
     store: &impl StateStore,
     user: &str,
     client_id: &str,
     scope: Scope,
+    resources: &[String],
 ) -> Result<(), StoreError> {
-    let key = approval_key(user, client_id);
-    let before = approved_scope(store, &key)
-        .await?
-        .unwrap_or_else(Scope::empty);
-    let approved = before.union(scope).to_scope_string();
+    let mut approval = approved(store, user, client_id).await?;
+    approval.scope = approval.scope.union(scope);
+    for resource in resources {
+        if !approval.resources.contains(resource) {
+            approval.resources.push(resource.clone());
+        }
+    }
     store
         .put_state(
-            &key,
-            Bytes::from(approved),
+            &approval_key(user, client_id),
+            Bytes::from(approval.write()),
             SystemTime::now() + APPROVAL_TTL,
         )
         .await

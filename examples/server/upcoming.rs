@@ -20,9 +20,6 @@ pub fn flags(cli: &Cli) {
     if cli.enable_cimd {
         not_built("--enable-cimd", "client ID metadata documents");
     }
-    if !cli.resources.is_empty() {
-        not_built("--resource", "resource indicators, RFC 8707");
-    }
     if cli.refresh_grace_seconds > 0 {
         not_built(
             "--refresh-grace-seconds",

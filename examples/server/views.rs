@@ -41,6 +41,7 @@ struct ConsentPage<'a> {
     client_name: &'a str,
     username: &'a str,
     scopes: Vec<ScopeLine>,
+    resources: &'a [String],
     redirect_host: String,
     loopback_only: bool,
     logo: Option<&'a str>,
@@ -92,7 +93,7 @@ pub struct ConsentFacts<'f> {
 
 /// The consent page: who asks (with the logo when it comes from an allowed origin), where the
 /// browser goes after, each scope with its description and whether it was approved before,
-/// and a way to switch accounts.
+/// the resources the access is for (RFC 8707), and a way to switch accounts.
 pub fn consent(request: Request<'_, '_>, facts: &ConsentFacts<'_>) -> Response<Bytes> {
     let ConsentFacts {
         user,
@@ -123,6 +124,7 @@ pub fn consent(request: Request<'_, '_>, facts: &ConsentFacts<'_>) -> Response<B
         client_name: &client.name,
         username: user,
         scopes,
+        resources: request.resources(),
         redirect_host: host_of(request.redirect_uri()),
         loopback_only: !client.redirect_uris.is_empty()
             && client

@@ -159,11 +159,21 @@ mod tests {
         assert!(Params::parse(b"z=1&a=1&m=1&a%20=1&a=2").is_err());
         assert!(Params::parse(b"a=1&a+=1&%61%20=2").is_err());
         // RFC 8707 §2: one `resource` per target, in order; nothing else may repeat with it.
-        let params = Params::parse(b"resource=https%3A%2F%2Fa&x=1&resource=https%3A%2F%2Fb").unwrap();
-        assert_eq!(params.all("resource").collect::<Vec<_>>(), ["https://a", "https://b"]);
+        let params =
+            Params::parse(b"resource=https%3A%2F%2Fa&x=1&resource=https%3A%2F%2Fb").unwrap();
+        assert_eq!(
+            params.all("resource").collect::<Vec<_>>(),
+            ["https://a", "https://b"]
+        );
         assert!(Params::parse(b"resource=a&x=1&resource=b&x=2").is_err());
         let many: Vec<String> = (0..20).map(|i| format!("resource=r{i}")).collect();
-        assert_eq!(Params::parse(many.join("&").as_bytes()).unwrap().all("resource").count(), 20);
+        assert_eq!(
+            Params::parse(many.join("&").as_bytes())
+                .unwrap()
+                .all("resource")
+                .count(),
+            20
+        );
     }
 
     #[test]

@@ -73,7 +73,11 @@ impl BearerRejection {
         }
         // A URL from the resource's own configuration; one with a `"` would end the
         // quoted-string early, so such a URL is left out rather than sent broken.
-        if let Some(url) = self.resource_metadata.as_deref().filter(|u| !u.contains('"')) {
+        if let Some(url) = self
+            .resource_metadata
+            .as_deref()
+            .filter(|u| !u.contains('"'))
+        {
             challenge.push_str(&format!(", resource_metadata=\"{url}\""));
         }
         let mut response = Response::new(Bytes::new());

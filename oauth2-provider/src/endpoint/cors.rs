@@ -57,7 +57,11 @@ impl Cors {
     }
 
     /// `response` with the headers that let the request's origin read it, if it may.
-    pub(crate) fn apply(&self, request: &HeaderMap, mut response: Response<Bytes>) -> Response<Bytes> {
+    pub(crate) fn apply(
+        &self,
+        request: &HeaderMap,
+        mut response: Response<Bytes>,
+    ) -> Response<Bytes> {
         let value = match self {
             Cors::Off => return response,
             Cors::AnyOrigin => HeaderValue::from_static("*"),
@@ -66,9 +70,7 @@ impl Cors {
                     .headers_mut()
                     .append(VARY, HeaderValue::from_static("Origin"));
                 match request.get(ORIGIN) {
-                    Some(origin) if origin.to_str().is_ok_and(|o| self.allows(o)) => {
-                        origin.clone()
-                    }
+                    Some(origin) if origin.to_str().is_ok_and(|o| self.allows(o)) => origin.clone(),
                     _ => return response,
                 }
             }

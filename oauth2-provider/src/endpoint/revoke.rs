@@ -26,7 +26,10 @@ impl<P: Provider> Server<P> {
         if let Some(preflight) = cors.preflight(&parts.method, &parts.headers, "POST") {
             return preflight;
         }
-        cors.apply(&parts.headers, self.revoke_answer(&parts, body.as_ref()).await)
+        cors.apply(
+            &parts.headers,
+            self.revoke_answer(&parts, body.as_ref()).await,
+        )
     }
 
     async fn revoke_answer(&self, parts: &http::request::Parts, body: &[u8]) -> Response<Bytes> {

@@ -33,7 +33,10 @@ impl<P: Provider> Server<P> {
         if let Some(preflight) = cors.preflight(&parts.method, &parts.headers, "POST") {
             return preflight;
         }
-        cors.apply(&parts.headers, self.token_answer(&parts, body.as_ref()).await)
+        cors.apply(
+            &parts.headers,
+            self.token_answer(&parts, body.as_ref()).await,
+        )
     }
 
     async fn token_answer(&self, parts: &http::request::Parts, body: &[u8]) -> Response<Bytes> {

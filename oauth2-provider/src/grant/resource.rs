@@ -39,9 +39,11 @@ pub(crate) fn requested<P: Provider>(
         return Ok(Vec::new());
     };
     let chosen = if sent.is_empty() {
-        vec![servers.default_server().ok_or(invalid_target(
-            "a resource parameter is required",
-        ))?]
+        vec![
+            servers
+                .default_server()
+                .ok_or(invalid_target("a resource parameter is required"))?,
+        ]
     } else {
         let mut chosen = Vec::with_capacity(sent.len());
         for uri in sent {
@@ -57,9 +59,9 @@ pub(crate) fn requested<P: Provider>(
         }
         chosen
     };
-    let accepted = chosen
-        .iter()
-        .fold(ScopeOf::<P>::empty(), |all, server| all.union(server.scope()));
+    let accepted = chosen.iter().fold(ScopeOf::<P>::empty(), |all, server| {
+        all.union(server.scope())
+    });
     if !accepted.contains(scope) {
         return Err(OAuthError::invalid_scope(
             "the requested scope is not accepted by the requested resources",

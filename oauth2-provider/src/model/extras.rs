@@ -234,7 +234,10 @@ mod unix_seconds {
 }
 
 /// An audience as RFC 7519 §4.1.3 writes it: one string for one audience, else an array.
-pub(crate) fn one_or_many<S: Serializer, T: AsRef<str>>(aud: &[T], ser: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn one_or_many<S: Serializer, T: AsRef<str>>(
+    aud: &[T],
+    ser: S,
+) -> Result<S::Ok, S::Error> {
     match aud {
         [one] => ser.serialize_str(one.as_ref()),
         many => ser.collect_seq(many.iter().map(AsRef::as_ref)),

@@ -29,10 +29,10 @@ mod servers;
 #[cfg(feature = "jwt")]
 pub use jwt::{AccessTokenClaims, JwtValidator};
 pub use metadata::ProtectedResource;
-pub(crate) use servers::canonical;
-pub use servers::{ResourceError, ResourceServer, ResourceServerBuilder, ResourceServers};
 #[cfg(feature = "jwt")]
 pub use remote::{JwksSource, RemoteValidator};
+pub(crate) use servers::canonical;
+pub use servers::{ResourceError, ResourceServer, ResourceServerBuilder, ResourceServers};
 
 use std::fmt;
 use std::sync::Arc;

@@ -172,12 +172,27 @@ mod tests {
     #[test]
     fn canonical_forms() {
         let same = |a: &str, b: &str| canonical(a).is_some() && canonical(a) == canonical(b);
-        assert!(same("HTTPS://API.Example.com/mcp", "https://api.example.com/mcp"));
-        assert!(same("https://api.example.com:443/mcp", "https://api.example.com/mcp"));
+        assert!(same(
+            "HTTPS://API.Example.com/mcp",
+            "https://api.example.com/mcp"
+        ));
+        assert!(same(
+            "https://api.example.com:443/mcp",
+            "https://api.example.com/mcp"
+        ));
         assert!(same("https://api.example.com", "https://api.example.com/"));
-        assert!(!same("https://api.example.com/mcp", "https://api.example.com/mcp/"));
-        assert!(!same("https://api.example.com/MCP", "https://api.example.com/mcp"));
-        assert!(!same("https://api.example.com/mcp?a=1", "https://api.example.com/mcp"));
+        assert!(!same(
+            "https://api.example.com/mcp",
+            "https://api.example.com/mcp/"
+        ));
+        assert!(!same(
+            "https://api.example.com/MCP",
+            "https://api.example.com/mcp"
+        ));
+        assert!(!same(
+            "https://api.example.com/mcp?a=1",
+            "https://api.example.com/mcp"
+        ));
         // RFC 8707 §2: absolute, no fragment (not even an empty one).
         assert_eq!(canonical("/mcp"), None);
         assert_eq!(canonical("api.example.com/mcp"), None);

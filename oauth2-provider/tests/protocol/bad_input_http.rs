@@ -68,7 +68,11 @@ async fn wrong_methods_are_405_with_allow() {
             // OPTIONS is a CORS preflight (tests/protocol/cors.rs).
             "POST",
         ),
-        ("/revoke", &[Method::GET, Method::PUT, Method::DELETE], "POST"),
+        (
+            "/revoke",
+            &[Method::GET, Method::PUT, Method::DELETE],
+            "POST",
+        ),
         (
             "/introspect",
             &[Method::GET, Method::PUT, Method::PATCH],

@@ -3,8 +3,8 @@
 
 use bytes::Bytes;
 use http::header::{
-    ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, CONTENT_TYPE,
-    ORIGIN, VARY,
+    ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, CONTENT_TYPE, ORIGIN,
+    VARY,
 };
 use http::{Method, Request, StatusCode};
 use oauth2_provider::config::Cors;
@@ -44,7 +44,12 @@ async fn token_and_revocation_answer_preflights_and_any_origin() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     let bad = server
-        .handle(from_origin(Method::POST, "/token", origin, "grant_type=nope"))
+        .handle(from_origin(
+            Method::POST,
+            "/token",
+            origin,
+            "grant_type=nope",
+        ))
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     assert_eq!(bad.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], "*");
@@ -66,7 +71,12 @@ async fn an_allow_list_answers_only_its_origins() {
         .await;
     assert_eq!(preflight.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], allowed);
     let other = server
-        .handle(from_origin(Method::POST, "/token", "https://evil.example", body))
+        .handle(from_origin(
+            Method::POST,
+            "/token",
+            "https://evil.example",
+            body,
+        ))
         .await;
     assert_eq!(other.status(), StatusCode::OK);
     assert!(other.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
@@ -76,5 +86,10 @@ async fn an_allow_list_answers_only_its_origins() {
     let response = off
         .handle(from_origin(Method::POST, "/token", allowed, body))
         .await;
-    assert!(response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    assert!(
+        response
+            .headers()
+            .get(ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
 }

@@ -85,7 +85,10 @@ async fn a_token_request_narrows_the_granted_audience_and_refresh_keeps_it() {
 
     let one = refresh(&server, all.refresh_token(), &[MCP_RESOURCE]).await;
     assert_token_ok(&one);
-    assert_eq!(introspect(&server, one.access_token()).await["aud"], MCP_RESOURCE);
+    assert_eq!(
+        introspect(&server, one.access_token()).await["aud"],
+        MCP_RESOURCE
+    );
     let kept = introspect_refresh(&server, one.refresh_token()).await;
     assert_eq!(kept["aud"], json!([MCP_RESOURCE, DOCS_RESOURCE]));
 }
@@ -102,9 +105,17 @@ async fn a_token_request_may_not_widen_and_a_refusal_consumes_nothing() {
 
     let tokens = redeem(&server, &code, &[]).await;
     assert_token_ok(&tokens);
-    assert_eq!(introspect(&server, tokens.access_token()).await["aud"], MCP_RESOURCE);
+    assert_eq!(
+        introspect(&server, tokens.access_token()).await["aud"],
+        MCP_RESOURCE
+    );
 
-    let unknown = refresh(&server, tokens.refresh_token(), &["https://elsewhere.example/"]).await;
+    let unknown = refresh(
+        &server,
+        tokens.refresh_token(),
+        &["https://elsewhere.example/"],
+    )
+    .await;
     assert_token_error(&unknown, StatusCode::BAD_REQUEST, "invalid_target", &[]);
     let wider = refresh(&server, tokens.refresh_token(), &[DOCS_RESOURCE]).await;
     assert_token_error(&wider, StatusCode::BAD_REQUEST, "invalid_target", &[]);
@@ -147,12 +158,18 @@ async fn resources_compare_in_canonical_form() {
         let code = code_with(&server, "read", &[sent]).await;
         let tokens = redeem(&server, &code, &[sent]).await;
         assert_token_ok(&tokens);
-        assert_eq!(introspect(&server, tokens.access_token()).await["aud"], MCP_RESOURCE);
+        assert_eq!(
+            introspect(&server, tokens.access_token()).await["aud"],
+            MCP_RESOURCE
+        );
     }
     // The host's own path is `/`, however it is written.
     let code = code_with(&server, "read", &["https://docs.example.com"]).await;
     let tokens = redeem(&server, &code, &[]).await;
-    assert_eq!(introspect(&server, tokens.access_token()).await["aud"], DOCS_RESOURCE);
+    assert_eq!(
+        introspect(&server, tokens.access_token()).await["aud"],
+        DOCS_RESOURCE
+    );
 }
 
 /// §2.1: a request naming no resource is for the default one.
@@ -161,7 +178,10 @@ async fn no_resource_is_the_default_resource() {
     let server = resource_server(resources());
     let code = code_with(&server, "read write", &[]).await;
     let tokens = redeem(&server, &code, &[]).await;
-    assert_eq!(introspect(&server, tokens.access_token()).await["aud"], MCP_RESOURCE);
+    assert_eq!(
+        introspect(&server, tokens.access_token()).await["aud"],
+        MCP_RESOURCE
+    );
 }
 
 /// A scope none of the requested resources accepts is `invalid_scope`; a client the resource
@@ -209,7 +229,10 @@ async fn client_credentials_are_bound_to_the_requested_resource() {
     )
     .await;
     assert_token_ok(&reply);
-    assert_eq!(introspect(&server, reply.access_token()).await["aud"], ADMIN_RESOURCE);
+    assert_eq!(
+        introspect(&server, reply.access_token()).await["aud"],
+        ADMIN_RESOURCE
+    );
     let before = counts(&server);
     for (scope, resource, code) in [
         ("read", "https://nowhere.example/", "invalid_target"),
@@ -235,7 +258,12 @@ async fn bearer_validation_checks_the_audience() {
     let tokens = redeem(&server, &code, &[]).await;
     let for_docs = Requirements::scope(ApiScope::READ).audience(DOCS_RESOURCE);
     let for_mcp = Requirements::scope(ApiScope::READ).audience(MCP_RESOURCE);
-    assert!(server.validate(tokens.access_token(), &for_docs).await.is_ok());
+    assert!(
+        server
+            .validate(tokens.access_token(), &for_docs)
+            .await
+            .is_ok()
+    );
     assert!(matches!(
         server.validate(tokens.access_token(), &for_mcp).await,
         Err(TokenError::WrongAudience)
@@ -259,7 +287,12 @@ async fn without_resource_servers_a_resource_is_only_checked_for_form() {
     ];
     let reply = token(&server, auth, &params).await;
     assert_token_ok(&reply);
-    assert!(introspect(&server, reply.access_token()).await.get("aud").is_none());
+    assert!(
+        introspect(&server, reply.access_token())
+            .await
+            .get("aud")
+            .is_none()
+    );
 }
 
 /// RFC 9728 §4: the metadata lists the resource servers.

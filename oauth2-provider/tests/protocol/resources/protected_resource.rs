@@ -102,14 +102,22 @@ async fn a_token_for_another_resource_or_without_the_scope_is_refused() {
     let (status, challenge) = refused(&server, &bearer(&admin), &needs).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
-    assert!(challenge.contains("resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\""), "{challenge}");
+    assert!(
+        challenge.contains(
+            "resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp\""
+        ),
+        "{challenge}"
+    );
 
     let reader = client_token(&server, "read", MCP_RESOURCE).await;
     assert!(server.bearer_with(&bearer(&reader), &needs).await.is_ok());
     let writers = Requirements::scope(ApiScope::WRITE).for_resource(&mcp());
     let (status, challenge) = refused(&server, &bearer(&reader), &writers).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
     assert!(challenge.contains("scope=\"write\""), "{challenge}");
     assert!(challenge.contains("resource_metadata="), "{challenge}");
 }
