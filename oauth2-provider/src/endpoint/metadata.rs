@@ -57,6 +57,8 @@ struct Metadata<'a> {
     introspection_endpoint_auth_methods_supported: [&'static str; 2],
     code_challenge_methods_supported: Vec<&'static str>,
     authorization_response_iss_parameter_supported: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_endpoint: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     openid: Option<OpenIdMetadata>,
 }
@@ -156,6 +158,7 @@ impl<P: Provider> Server<P> {
                 ],
                 code_challenge_methods_supported: pkce,
                 authorization_response_iss_parameter_supported: true,
+                registration_endpoint: super::registration::endpoint_url(config),
                 openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )

@@ -18,6 +18,7 @@ mod metadata;
 #[cfg(feature = "jwt")]
 mod openid;
 pub(crate) mod response;
+mod registration;
 mod revoke;
 mod token;
 
@@ -94,6 +95,10 @@ impl<P: Provider> Server<P> {
         if let Some(discovery) = self.openid_configuration_path() {
             served.extend([discovery, paths.userinfo.clone(), paths.jwks.clone()]);
         }
+        if registration::endpoint_url(self.provider.config()).is_some() {
+            // `{client_id}`: a path parameter in both axum's and actix-web's syntax.
+            served.extend([paths.register.clone(), format!("{}/{{client_id}}", paths.register)]);
+        }
         served
     }
 
@@ -109,6 +114,8 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Introspect)
         } else if self.well_known.metadata.as_deref() == Some(path) {
             Some(Endpoint::Metadata)
+        } else if registration::is_registration_path(self.provider.config(), path) {
+            Some(Endpoint::Registration)
         } else {
             self.openid_endpoint_at(path)
         }
@@ -137,6 +144,7 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Authorize) => self.authorize(request).await,
             Some(Endpoint::Revoke) => self.revoke(request).await,
             Some(Endpoint::Introspect) => self.introspect(request).await,
+            Some(Endpoint::Registration) => self.registration(request).await,
             Some(Endpoint::Metadata) => {
                 let method = request.method().clone();
                 crate::trace::endpoint("metadata", async move {
@@ -183,4 +191,5 @@ enum Endpoint {
     Metadata,
     Userinfo,
     Jwks,
+    Registration,
 }
