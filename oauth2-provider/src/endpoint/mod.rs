@@ -17,8 +17,8 @@ mod introspect;
 mod metadata;
 #[cfg(feature = "jwt")]
 mod openid;
-pub(crate) mod response;
 mod registration;
+pub(crate) mod response;
 mod revoke;
 mod token;
 
@@ -97,7 +97,10 @@ impl<P: Provider> Server<P> {
         }
         if registration::endpoint_url(self.provider.config()).is_some() {
             // `{client_id}`: a path parameter in both axum's and actix-web's syntax.
-            served.extend([paths.register.clone(), format!("{}/{{client_id}}", paths.register)]);
+            served.extend([
+                paths.register.clone(),
+                format!("{}/{{client_id}}", paths.register),
+            ]);
         }
         served
     }

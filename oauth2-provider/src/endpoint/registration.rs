@@ -74,9 +74,10 @@ impl<P: Provider> Server<P> {
                     .await
             }
             (None, _) => response::method_not_allowed("POST, OPTIONS"),
-            (Some(id), &Method::GET) => {
-                answer(flow::read(provider, id, token, &endpoint).await, StatusCode::OK)
-            }
+            (Some(id), &Method::GET) => answer(
+                flow::read(provider, id, token, &endpoint).await,
+                StatusCode::OK,
+            ),
             (Some(id), &Method::PUT) => match self.json(&parts, body.as_ref()) {
                 Ok(metadata) => {
                     let request = hook_request(&parts, Some(id), &metadata);

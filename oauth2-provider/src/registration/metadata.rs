@@ -88,7 +88,9 @@ pub(crate) fn validate<S: Scopes>(
     };
     let redirect_uris = requested.redirect_uris.unwrap_or_default();
     if redirect_uris.is_empty() && grant_types.iter().any(|g| REDIRECTING.contains(&&**g)) {
-        return Err(redirect_error("redirect_uris is required for these grant types"));
+        return Err(redirect_error(
+            "redirect_uris is required for these grant types",
+        ));
     }
     for uri in &redirect_uris {
         check_redirect_uri(uri, native)?;
@@ -178,8 +180,13 @@ fn check_grants(
     auth: AuthMethod,
     serves: impl Fn(&str) -> bool,
 ) -> Result<(), OAuthError> {
-    if response_types.iter().any(|r| !matches!(r.as_str(), "code" | "token")) {
-        return Err(metadata_error("response_types may hold code and token only"));
+    if response_types
+        .iter()
+        .any(|r| !matches!(r.as_str(), "code" | "token"))
+    {
+        return Err(metadata_error(
+            "response_types may hold code and token only",
+        ));
     }
     if grant_types.iter().any(|g| !serves(g)) {
         return Err(metadata_error("a grant type is not served here"));

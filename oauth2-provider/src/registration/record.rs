@@ -48,7 +48,10 @@ pub(crate) fn complete<S>(
 ) -> Issued {
     let mut issued = Issued::default();
     record.client_id = client_id.to_owned();
-    record.metadata.other.insert(ISSUED_AT.into(), issued_at.into());
+    record
+        .metadata
+        .other
+        .insert(ISSUED_AT.into(), issued_at.into());
     record.secret_hash = match (auth, kept) {
         (AuthMethod::None, _) => None,
         (_, Some(kept)) => Some(kept),
@@ -100,10 +103,7 @@ pub(crate) fn response<S: Scopes>(
         body.insert("registration_access_token".into(), token.into());
     }
     body.insert("registration_client_uri".into(), client_uri.into());
-    body.insert(
-        "redirect_uris".into(),
-        record.redirect_uris.clone().into(),
-    );
+    body.insert("redirect_uris".into(), record.redirect_uris.clone().into());
     body.insert("grant_types".into(), record.grant_types.clone().into());
     body.insert("scope".into(), record.scope.to_scope_string().into());
     if !record.name.is_empty() {
@@ -155,7 +155,10 @@ mod tests {
         let issued = complete(&mut record, "id", 7, AuthMethod::Basic, None);
         let secret = issued.client_secret.clone().unwrap();
         let token = issued.registration_access_token.clone().unwrap();
-        assert!(verify_secret(record.secret_hash.as_deref().unwrap(), &secret));
+        assert!(verify_secret(
+            record.secret_hash.as_deref().unwrap(),
+            &secret
+        ));
         assert!(token_matches(Some(&record), &token));
         assert!(!token_matches(Some(&record), "guess"));
         assert!(!token_matches::<S>(None, &token));

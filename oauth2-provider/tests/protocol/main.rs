@@ -24,6 +24,7 @@ mod no_secrets_in_debug;
 mod openid;
 mod refresh;
 mod refresh_changes;
+mod registration;
 mod revocation;
 mod support;
 mod throttling;
