@@ -40,6 +40,41 @@
 //!     .build();
 //! assert_eq!(config.paths.register, "/register");
 //! ```
+//!
+//! The policy is the provider's `register_client` hook:
+//!
+//! ```
+//! use oauth2_provider::config::Config;
+//! use oauth2_provider::model::ClientRecord;
+//! use oauth2_provider::registration::RegistrationRequest;
+//! use oauth2_provider::store::MemoryStore;
+//! use oauth2_provider::{OAuthError, ResourceOwner, Scopes, scopes};
+//!
+//! #[scopes(read = 1 << 0, admin = 1 << 1)]
+//! pub struct Scope;
+//! #[derive(ResourceOwner)]
+//! pub struct User { #[oauth(subject)] name: String }
+//!
+//! pub struct MyProvider { store: MemoryStore<ClientRecord<Scope>>, config: Config }
+//!
+//! #[oauth2_provider::provider(owner = User, grants(authorization_code, refresh_token))]
+//! impl MyProvider {
+//!     #[provider(store)]
+//!     fn store(&self) -> &MemoryStore<ClientRecord<Scope>> { &self.store }
+//!     #[provider(config)]
+//!     fn config(&self) -> &Config { &self.config }
+//!
+//!     /// Dynamic clients never get `admin`.
+//!     #[hook(register_client)]
+//!     async fn policy(&self, request: &RegistrationRequest<'_>, client: &mut ClientRecord<Scope>)
+//!         -> Result<(), OAuthError>
+//!     {
+//!         let _ = request;
+//!         client.scope = client.scope.difference(Scope::ADMIN);
+//!         Ok(())
+//!     }
+//! }
+//! ```
 
 use std::net::IpAddr;
 
