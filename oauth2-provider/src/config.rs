@@ -115,6 +115,10 @@ pub struct Config {
     /// discovery document are served ([`crate::oidc`]).
     #[cfg(feature = "jwt")]
     pub openid: Option<crate::oidc::OpenId>,
+    /// Dynamic client registration (RFC 7591, RFC 7592): `None` (the default) serves none;
+    /// with it, and an issuer, the endpoint at [`Paths::register`]
+    /// ([`crate::registration`]).
+    pub registration: Option<crate::registration::Registration>,
 }
 
 /// Where each endpoint is served.
@@ -133,6 +137,9 @@ pub struct Paths {
     pub userinfo: String,
     /// The JWK Set (RFC 7517 §5), served with OpenID Connect. Default: `/jwks`.
     pub jwks: String,
+    /// The registration endpoint (RFC 7591), and below it each client's configuration
+    /// endpoint (RFC 7592), served with [`Config::registration`]. Default: `/register`.
+    pub register: String,
 }
 
 impl Default for Paths {
@@ -144,6 +151,7 @@ impl Default for Paths {
             introspect: "/introspect".into(),
             userinfo: "/userinfo".into(),
             jwks: "/jwks".into(),
+            register: "/register".into(),
         }
     }
 }
@@ -167,6 +175,7 @@ impl Default for Config {
             cors: Cors::default(),
             #[cfg(feature = "jwt")]
             openid: None,
+            registration: None,
         }
     }
 }
@@ -273,6 +282,12 @@ impl ConfigBuilder {
     #[cfg(feature = "jwt")]
     pub fn openid(mut self, openid: crate::oidc::OpenId) -> Self {
         self.0.openid = Some(openid);
+        self
+    }
+
+    /// Serves dynamic client registration ([`crate::registration`]).
+    pub fn registration(mut self, registration: crate::registration::Registration) -> Self {
+        self.0.registration = Some(registration);
         self
     }
 

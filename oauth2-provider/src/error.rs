@@ -59,6 +59,10 @@ pub enum ErrorCode {
     RequestNotSupported,
     /// `request_uri_not_supported` (§3.1.2.6): the `request_uri` parameter is not served.
     RequestUriNotSupported,
+    /// `invalid_redirect_uri` (RFC 7591 §3.2.2): a registered redirect URI is refused.
+    InvalidRedirectUri,
+    /// `invalid_client_metadata` (RFC 7591 §3.2.2): another registered member is refused.
+    InvalidClientMetadata,
 }
 
 impl ErrorCode {
@@ -85,6 +89,8 @@ impl ErrorCode {
             ErrorCode::AccountSelectionRequired => "account_selection_required",
             ErrorCode::RequestNotSupported => "request_not_supported",
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
+            ErrorCode::InvalidRedirectUri => "invalid_redirect_uri",
+            ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
         }
     }
 

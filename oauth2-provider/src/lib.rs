@@ -16,6 +16,7 @@
 //! | 7636 | PKCE | [`pkce`] |
 //! | 6750 | bearer tokens | [`endpoint::bearer`] |
 //! | 9700 | security best current practice | [`config::Config`] defaults |
+//! | 7591, 7592 | dynamic client registration and management | [`registration`] |
 #![warn(missing_docs)]
 #![deny(unreachable_pub)]
 #![forbid(unsafe_code)]
@@ -34,6 +35,7 @@ mod params;
 pub mod pkce;
 pub mod provider;
 pub mod redirect_uri;
+pub mod registration;
 pub mod resource;
 pub mod scope;
 pub mod secret;

@@ -30,6 +30,7 @@ pub enum Hook {
     OwnerActive,
     FindOwner,
     Claims,
+    RegisterClient,
 }
 
 /// What a marked method is to the provider.
@@ -111,10 +112,10 @@ impl Standard {
 
 impl Hook {
     #[rustfmt::skip]
-    pub const ALL: [Hook; 10] = [
+    pub const ALL: [Hook; 11] = [
         Hook::AuthenticateOwner, Hook::Consent, Hook::LookupClient, Hook::BeforeIssue,
         Hook::TokenIssued, Hook::TokenRevoked, Hook::Throttle, Hook::OwnerActive,
-        Hook::FindOwner, Hook::Claims,
+        Hook::FindOwner, Hook::Claims, Hook::RegisterClient,
     ];
 
     /// The name in `#[hook(...)]`, which is also the trait method's.
@@ -130,6 +131,7 @@ impl Hook {
             Hook::OwnerActive => "owner_active",
             Hook::FindOwner => "find_owner",
             Hook::Claims => "claims",
+            Hook::RegisterClient => "register_client",
         }
     }
 
@@ -149,7 +151,7 @@ impl Hook {
             Hook::OwnerActive => &[Standard::RefreshToken],
             // `find_owner` and `claims`: UserInfo asks them, whatever grant issued its token.
             Hook::LookupClient | Hook::BeforeIssue | Hook::TokenIssued | Hook::TokenRevoked => &[],
-            Hook::Throttle | Hook::FindOwner | Hook::Claims => &[],
+            Hook::Throttle | Hook::FindOwner | Hook::Claims | Hook::RegisterClient => &[],
         }
     }
 
@@ -241,6 +243,7 @@ impl Role {
             Role::Hook(Hook::OwnerActive) => "OwnerActive",
             Role::Hook(Hook::FindOwner) => "FindOwner",
             Role::Hook(Hook::Claims) => "Claims",
+            Role::Hook(Hook::RegisterClient) => "RegisterClient",
             Role::Grant(Standard::ClientCredentials) => "ClientCredentialsGrant",
             Role::Grant(_) => "PasswordGrant",
             Role::Extension(_) => "ExtensionGrant",
@@ -345,6 +348,22 @@ impl Role {
                 ],
                 "Result<Claims, OAuthError>",
                 quote!(#std::result::Result<#krate::model::Claims, #oauth_error>),
+            ),
+            Role::Hook(Hook::RegisterClient) => (
+                vec![
+                    param(
+                        "request",
+                        "&RegistrationRequest<'_>",
+                        quote!(&#krate::registration::RegistrationRequest<'_>),
+                    ),
+                    param(
+                        "client",
+                        "&mut ClientRecord<Scope>",
+                        quote!(&mut #krate::model::ClientRecord<#scope>),
+                    ),
+                ],
+                "Result<(), OAuthError>",
+                quote!(#std::result::Result<(), #oauth_error>),
             ),
             Role::Grant(_) | Role::Extension(_) => (
                 vec![

@@ -104,8 +104,12 @@ pub fn validate<'i>(cx: &mut Ctxt, input: &'i Input, paths: &Paths) -> Provider<
             Role::Clients => provider.clients = store_type(cx, method).map(|ty| (method, ty)),
             Role::Tokens => provider.tokens = store_type(cx, method).map(|ty| (method, ty)),
             Role::Config => provider.config = Some(method),
-            // Called like a hook: delegated as written, with its signature checked.
-            Role::Resources => provider.hooks.push(method),
+            // Called like a hook: delegated as written, once its output is an `Option`.
+            Role::Resources => {
+                if resources_output(cx, method) {
+                    provider.hooks.push(method);
+                }
+            }
             Role::Hook(hook) => {
                 let runs_for = hook.runs_for();
                 if args.grants.is_some()
@@ -274,6 +278,31 @@ fn store_type<'i>(cx: &mut Ctxt, method: &'i Method) -> Option<&'i Type> {
         ReturnType::Default => {
             cx.error_spanned_by(&method.sig.ident, message);
             None
+        }
+    }
+}
+
+/// `#[provider(resources)]` returns an `Option` (a provider may declare no resource server);
+/// rustc judges the rest of the type.
+fn resources_output(cx: &mut Ctxt, method: &Method) -> bool {
+    let message = "`#[provider(resources)]` returns `Option<&ResourceServers<Scope>>`, like `-> Option<&ResourceServers<Scope>> { Some(&self.resources) }`; `None` declares no resource server";
+    let is_option = |ty: &Type| match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "Option"),
+        _ => false,
+    };
+    match &method.sig.output {
+        ReturnType::Type(_, ty) if is_option(ty) => true,
+        ReturnType::Type(_, ty) => {
+            cx.error_spanned_by(ty, message);
+            false
+        }
+        ReturnType::Default => {
+            cx.error_spanned_by(&method.sig.ident, message);
+            false
         }
     }
 }

@@ -85,6 +85,8 @@ outputs! {
         "`#[hook(find_owner)]` must return `{O}`; this one returns `{Self}`";
     ClaimsOutput "`#[hook(claims)]`"
         "`#[hook(claims)]` must return `{O}`; this one returns `{Self}`";
+    RegisterClientOutput "`#[hook(register_client)]`"
+        "`#[hook(register_client)]` must return `{O}`; this one returns `{Self}`";
     PasswordGrantOutput "`#[grant(password)]`"
         "`#[grant(password)]` must return `{O}`; this one returns `{Self}`";
     ClientCredentialsGrantOutput "`#[grant(client_credentials)]`"
@@ -144,6 +146,10 @@ arguments! {
         "the `subject` argument of `#[hook(claims)]` is `{T}`; this parameter is `{Self}`";
     ClaimsScope "scope" "`#[hook(claims)]`"
         "the `scope` argument of `#[hook(claims)]` is `{T}`; this parameter is `{Self}`";
+    RegisterClientRequest "request" "`#[hook(register_client)]`"
+        "the `request` argument of `#[hook(register_client)]` is `{T}`; this parameter is `{Self}`";
+    RegisterClientClient "client" "`#[hook(register_client)]`"
+        "the `client` argument of `#[hook(register_client)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantRequest "request" "`#[grant(password)]`"
         "the `request` argument of `#[grant(password)]` is `{T}`; this parameter is `{Self}`";
     PasswordGrantClient "client" "`#[grant(password)]`"

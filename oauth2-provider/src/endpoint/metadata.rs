@@ -60,6 +60,8 @@ struct Metadata<'a> {
     /// RFC 9728 §4: the resource servers tokens are issued for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     protected_resources: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registration_endpoint: Option<String>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     openid: Option<OpenIdMetadata>,
 }
@@ -163,6 +165,7 @@ impl<P: Provider> Server<P> {
                     .resources()
                     .map(|servers| servers.iter().map(|s| s.uri()).collect())
                     .unwrap_or_default(),
+                registration_endpoint: super::registration::endpoint_url(config),
                 openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )

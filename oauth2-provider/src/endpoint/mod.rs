@@ -18,6 +18,7 @@ mod introspect;
 mod metadata;
 #[cfg(feature = "jwt")]
 mod openid;
+mod registration;
 pub(crate) mod response;
 mod revoke;
 mod token;
@@ -96,6 +97,13 @@ impl<P: Provider> Server<P> {
         if let Some(discovery) = self.openid_configuration_path() {
             served.extend([discovery, paths.userinfo.clone(), paths.jwks.clone()]);
         }
+        if registration::endpoint_url(self.provider.config()).is_some() {
+            // `{client_id}`: a path parameter in both axum's and actix-web's syntax.
+            served.extend([
+                paths.register.clone(),
+                format!("{}/{{client_id}}", paths.register),
+            ]);
+        }
         served
     }
 
@@ -111,6 +119,8 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Introspect)
         } else if self.well_known.metadata.as_deref() == Some(path) {
             Some(Endpoint::Metadata)
+        } else if registration::is_registration_path(self.provider.config(), path) {
+            Some(Endpoint::Registration)
         } else {
             self.openid_endpoint_at(path)
         }
@@ -139,6 +149,7 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Authorize) => self.authorize(request).await,
             Some(Endpoint::Revoke) => self.revoke(request).await,
             Some(Endpoint::Introspect) => self.introspect(request).await,
+            Some(Endpoint::Registration) => self.registration(request).await,
             Some(Endpoint::Metadata) => {
                 let method = request.method().clone();
                 crate::trace::endpoint("metadata", async move {
@@ -185,4 +196,5 @@ enum Endpoint {
     Metadata,
     Userinfo,
     Jwks,
+    Registration,
 }

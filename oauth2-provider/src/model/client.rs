@@ -107,6 +107,24 @@ pub trait OAuthClient: Send + Sync + 'static {
         let _ = resource;
         true
     }
+
+    /// This client model built from a dynamic registration ([`crate::registration`]);
+    /// `None` (the default) for a model that cannot be registered, which registration then
+    /// refuses with `invalid_client_metadata`. [`ClientRecord`] is itself.
+    fn from_record(record: ClientRecord<Self::Scope>) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        let _ = record;
+        None
+    }
+
+    /// The registration this client was built from, read back for RFC 7592 management;
+    /// `None` (the default) for a client that cannot be managed, which management answers
+    /// as it answers an unknown client (401).
+    fn to_record(&self) -> Option<ClientRecord<Self::Scope>> {
+        None
+    }
 }
 
 /// What an access token is: a random handle the store resolves, or an RFC 9068 JWT a resource
@@ -205,6 +223,14 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
     fn access_token_format(&self) -> Option<TokenFormat> {
         let name = self.metadata.other.get("access_token_format")?.as_str()?;
         TokenFormat::from_name(name)
+    }
+
+    fn from_record(record: ClientRecord<S>) -> Option<Self> {
+        Some(record)
+    }
+
+    fn to_record(&self) -> Option<ClientRecord<S>> {
+        Some(self.clone())
     }
 }
 

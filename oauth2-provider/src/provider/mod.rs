@@ -56,7 +56,8 @@ use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError, StoreError};
 use crate::grant::{Grant, GrantType, TokenRequest};
 use crate::limit::{Attempt, Throttled};
-use crate::model::{Claims, OAuthClient, ResourceOwner};
+use crate::model::{Claims, ClientRecord, OAuthClient, ResourceOwner};
+use crate::registration::RegistrationRequest;
 use crate::resource::ResourceServers;
 use crate::store::{ClientStore, TokenStore};
 
@@ -283,6 +284,40 @@ pub trait Provider: Send + Sync + Sized + 'static {
         grant: &mut Grant<ScopeOf<Self>>,
     ) -> impl Future<Output = Result<(), OAuthError>> + Send {
         let _ = (grant_type, client, grant);
+        async { Ok(()) }
+    }
+
+    /// Hook `register_client`: the policy of dynamic registration ([`crate::registration`]),
+    /// called on every registration and update once the metadata is valid, before anything is
+    /// stored. It may refuse (its error is answered, as `invalid_client_metadata` or
+    /// `invalid_redirect_uri` would be) or adjust `client`: narrow its scope or grant types,
+    /// drop redirect URIs, set members. Its `client_id`, secret, registration access token,
+    /// `client_id_issued_at` and `token_endpoint_auth_method` stay the runtime's. Default:
+    /// accept.
+    ///
+    /// ```
+    /// # use oauth2_provider::model::ClientRecord;
+    /// # use oauth2_provider::registration::RegistrationRequest;
+    /// # use oauth2_provider::{ErrorCode, OAuthError, Scopes};
+    /// // In `impl Provider for MyProvider`, or as `#[hook(register_client)]`:
+    /// async fn register_client<S: Scopes>(
+    ///     request: &RegistrationRequest<'_>,
+    ///     client: &mut ClientRecord<S>,
+    /// ) -> Result<(), OAuthError> {
+    ///     if client.name.is_empty() {
+    ///         return Err(OAuthError::new(ErrorCode::InvalidClientMetadata, "client_name is required"));
+    ///     }
+    ///     client.grant_types.retain(|grant| grant != "client_credentials");
+    ///     let _ = request;
+    ///     Ok(())
+    /// }
+    /// ```
+    fn register_client(
+        &self,
+        request: &RegistrationRequest<'_>,
+        client: &mut ClientRecord<ScopeOf<Self>>,
+    ) -> impl Future<Output = Result<(), OAuthError>> + Send {
+        let _ = (request, client);
         async { Ok(()) }
     }
 
