@@ -1,0 +1,1 @@
+//! CIMD suite (stub).
