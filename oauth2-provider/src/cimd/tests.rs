@@ -9,11 +9,13 @@ use crate::fetch::FetchFuture;
 
 const ID: &str = "https://app.example/client.json";
 
+type Respond = Box<dyn FnMut(&Url) -> Result<Fetched, FetchError> + Send>;
+
 /// Answers every GET with what `respond` makes, counting them; waits `delay` first.
 struct Fake {
     calls: AtomicUsize,
     delay: Duration,
-    respond: Mutex<Box<dyn FnMut(&Url) -> Result<Fetched, FetchError> + Send>>,
+    respond: Mutex<Respond>,
 }
 
 fn fake(respond: impl FnMut(&Url) -> Result<Fetched, FetchError> + Send + 'static) -> Arc<Fake> {
