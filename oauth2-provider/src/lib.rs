@@ -22,9 +22,12 @@
 #![forbid(unsafe_code)]
 
 mod adapter;
+#[cfg(feature = "cimd")]
+pub mod cimd;
 pub mod config;
 pub mod endpoint;
 pub mod error;
+pub mod fetch;
 pub mod grant;
 #[cfg(feature = "jwt")]
 pub mod jose;
