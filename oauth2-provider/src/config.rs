@@ -110,6 +110,11 @@ pub struct Config {
     /// The web origins that may read the token, revocation, registration and UserInfo
     /// endpoints' answers (CORS). Default: every origin ([`Cors::AnyOrigin`]).
     pub cors: Cors,
+    /// Client ID metadata documents (feature `cimd`): with them, a `client_id` that is an
+    /// `https` URL is the client's own document, fetched, checked and cached
+    /// ([`crate::cimd`]); `None` (the default): such an id is looked up like any other.
+    #[cfg(feature = "cimd")]
+    pub client_id_documents: Option<std::sync::Arc<crate::cimd::ClientIdDocuments>>,
     /// OpenID Connect: `None` (the default) serves OAuth 2.0 alone; with it, and an issuer,
     /// requests with the `openid` scope get ID tokens, and UserInfo, the JWK Set and the
     /// discovery document are served ([`crate::oidc`]).
@@ -173,6 +178,8 @@ impl Default for Config {
             hashing: HashPool::default(),
             limits: Limits::default(),
             cors: Cors::default(),
+            #[cfg(feature = "cimd")]
+            client_id_documents: None,
             #[cfg(feature = "jwt")]
             openid: None,
             registration: None,
@@ -269,6 +276,13 @@ impl ConfigBuilder {
     /// Where each endpoint is served.
     pub fn paths(mut self, paths: Paths) -> Self {
         self.0.paths = paths;
+        self
+    }
+
+    /// Accepts client ID metadata documents, fetched and cached by `documents`.
+    #[cfg(feature = "cimd")]
+    pub fn client_id_documents(mut self, documents: crate::cimd::ClientIdDocuments) -> Self {
+        self.0.client_id_documents = Some(std::sync::Arc::new(documents));
         self
     }
 

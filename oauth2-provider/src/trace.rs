@@ -72,6 +72,20 @@ pub(crate) fn client_authentication_failed(client_id: &str, known: bool) {
     );
 }
 
+/// A client ID metadata document was refused: the reason for the operator, the fetch's cause
+/// included (never the document).
+#[cfg(feature = "cimd")]
+pub(crate) fn client_document_refused(client_id: &str, error: &crate::cimd::CimdError) {
+    let cause =
+        std::error::Error::source(error).map(|source| format!("{:?}", Shown(&source.to_string())));
+    tracing::warn!(
+        client_id = ?Shown(client_id),
+        reason = %error,
+        cause = cause.as_deref().unwrap_or("-"),
+        "client metadata document refused"
+    );
+}
+
 /// A consumed code or rotated refresh token came back; its grant was revoked.
 pub(crate) fn replay(client_id: &str, what: impl fmt::Debug) {
     tracing::warn!(

@@ -91,7 +91,7 @@ impl<P: Provider> Server<P> {
                 let unknown = OAuthError::invalid_request("the client is unknown");
                 return error_page(&unknown, &parts.headers);
             }
-            Err(error) => return error_page(&error.into(), &parts.headers),
+            Err(error) => return error_page(&error, &parts.headers),
         };
         let requested_uri = params.get("redirect_uri");
         let Some(redirect_uri) = redirect_uri::resolve(client.redirect_uris(), requested_uri)

@@ -3,6 +3,7 @@
 //! `SafeFetcher` with the test-only loopback escape; and the default `SafeFetcher`, which
 //! refuses the same server.
 
+mod flow;
 mod server;
 
 use std::sync::Arc;
