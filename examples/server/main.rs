@@ -38,11 +38,14 @@ use axum::routing::get;
 use clap::Parser as _;
 use http::{Response, StatusCode};
 use oauth2_provider::Server;
+use oauth2_provider::cimd::ClientIdDocuments;
 use oauth2_provider::config::Config;
 use oauth2_provider::endpoint::html_page;
+use oauth2_provider::fetch::SafeFetcher;
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::limit::Rate;
 use oauth2_provider::oidc::OpenId;
+use oauth2_provider::registration::Registration;
 use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
@@ -215,6 +218,14 @@ impl WithStore for BuildApp<'_> {
             .refresh_token_ttl(Some(Duration::from_secs(cli.refresh_token_ttl)))
             .code_ttl(Duration::from_secs(cli.code_ttl))
             .build();
+        if cli.enable_registration {
+            // Open registration, under the runtime's per-source and global budgets.
+            config.registration = Some(Registration::open());
+        }
+        if cli.enable_cimd {
+            // Documents are fetched over HTTPS from public addresses only, no redirects.
+            config.client_id_documents = Some(Arc::new(ClientIdDocuments::new(SafeFetcher::new())));
+        }
         if !cli.enable_implicit {
             config.grants.disable(GrantType::Implicit);
         }

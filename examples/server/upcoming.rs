@@ -11,15 +11,6 @@ fn not_built(what: &str, feature: &str) {
 
 /// Reports the flags of `cli` whose feature is not built yet.
 pub fn flags(cli: &Cli) {
-    if cli.enable_registration {
-        not_built(
-            "--enable-registration",
-            "dynamic client registration, RFC 7591",
-        );
-    }
-    if cli.enable_cimd {
-        not_built("--enable-cimd", "client ID metadata documents");
-    }
     if cli.refresh_grace_seconds > 0 {
         not_built(
             "--refresh-grace-seconds",

@@ -118,10 +118,15 @@ async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
     assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
 
     let log = server.log();
+    // Built: accepted and not named.
+    for built in ["--enable-registration", "--enable-cimd", "--resource"] {
+        assert!(
+            !log.lines()
+                .any(|l| l.contains(built) && l.contains("not built yet")),
+            "{built} is built, yet reported:\n{log}"
+        );
+    }
     for named in [
-        "--enable-registration",
-        "--enable-cimd",
-        "--resource",
         "--refresh-grace-seconds",
         "--dpop-nonce",
         "member \"token_endpoint_auth_method\"",

@@ -15,6 +15,7 @@ mod durability;
 mod interface;
 mod interop;
 mod keys;
+mod mcp;
 mod minimal;
 mod npm;
 mod openid;

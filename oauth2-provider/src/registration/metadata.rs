@@ -74,12 +74,31 @@ pub(crate) fn validate<S: Scopes>(
     let requested = Requested::deserialize(body)
         .map_err(|_| metadata_error("a client metadata member has the wrong type"))?;
     let auth = auth_method(requested.token_endpoint_auth_method.as_deref())?;
-    let grant_types = requested
-        .grant_types
-        .unwrap_or_else(|| vec!["authorization_code".to_owned()]);
-    let response_types = requested
-        .response_types
-        .unwrap_or_else(|| vec!["code".to_owned()]);
+    // §2's defaults, each only where the other member does not say otherwise: a client that
+    // registers only `grant_types: ["client_credentials"]` means no response type, not `code`.
+    let (grant_types, response_types) = match (requested.grant_types, requested.response_types) {
+        (Some(grants), Some(responses)) => (grants, responses),
+        (Some(grants), None) => {
+            let implied = [("authorization_code", "code"), ("implicit", "token")]
+                .into_iter()
+                .filter(|(grant, _)| grants.iter().any(|g| g == grant))
+                .map(|(_, response)| response.to_owned())
+                .collect();
+            (grants, implied)
+        }
+        (None, Some(responses)) => {
+            let implied = [("code", "authorization_code"), ("token", "implicit")]
+                .into_iter()
+                .filter(|(response, _)| responses.iter().any(|r| r == response))
+                .map(|(_, grant)| grant.to_owned())
+                .collect();
+            (implied, responses)
+        }
+        (None, None) => (
+            vec!["authorization_code".to_owned()],
+            vec!["code".to_owned()],
+        ),
+    };
     check_grants(&grant_types, &response_types, auth, serves)?;
     let native = match requested.application_type.as_deref() {
         None | Some("web") => false,

@@ -114,6 +114,19 @@ async fn a_client_credentials_client_needs_no_redirect_uri() {
     .await;
     assert!(reply.body.get("client_secret").is_some());
     assert_eq!(reply.body["redirect_uris"], serde_json::json!([]));
+    // §2's defaults each give way to the other member: no `response_types` with only
+    // `client_credentials` is none, not `code`; `code` alone is the code grant.
+    let reply = registered(&server, r#"{"grant_types":["client_credentials"]}"#).await;
+    assert_eq!(reply.body["response_types"], serde_json::json!([]));
+    let reply = registered(
+        &server,
+        r#"{"redirect_uris":["https://a.example/cb"],"response_types":["code"]}"#,
+    )
+    .await;
+    assert_eq!(
+        reply.body["grant_types"],
+        serde_json::json!(["authorization_code"])
+    );
 }
 
 #[tokio::test]
