@@ -16,6 +16,7 @@ mod interface;
 mod interop;
 mod keys;
 mod mcp;
+mod mcp_conformance;
 mod minimal;
 mod npm;
 mod openid;

@@ -1,5 +1,6 @@
 //! The npm packages of the system tests (`tests/system/npm/`): openid-client and jose for the
-//! OpenID Connect interop test, axe-core for the accessibility check. `.ci/run` installs them;
+//! OpenID Connect interop test, axe-core for the accessibility check, the MCP conformance
+//! suite and the Node.js 22 it runs on. `.ci/run` installs them;
 //! so does the first test that needs them, when Node.js is there and they are not
 //! (`npm ci --prefix tests/system/npm`, as the lockfile pins them).
 
@@ -7,7 +8,12 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-const PACKAGES: [&str; 3] = ["openid-client", "jose", "axe-core"];
+const PACKAGES: [&str; 4] = [
+    "openid-client",
+    "jose",
+    "axe-core",
+    "@modelcontextprotocol/conformance",
+];
 
 /// The packages' directory, or `None` after saying why the test is skipped; under `CI=true`
 /// a missing install fails instead.
