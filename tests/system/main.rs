@@ -17,6 +17,7 @@ mod interop;
 mod keys;
 mod mcp;
 mod mcp_conformance;
+mod mcp_example;
 mod minimal;
 mod npm;
 mod openid;
