@@ -252,7 +252,7 @@ impl WithStore for BuildApp<'_> {
             .resources
             .iter()
             .fold(
-                ResourceServers::new().default_resource(api, Scope::all()),
+                ResourceServers::builder().default_resource(api, Scope::all()),
                 |servers, uri| servers.resource(uri, Scope::all()),
             )
             .build()

@@ -17,7 +17,7 @@ use crate::error::OAuthError;
 /// (RFC 8707 §2).
 const REPEATABLE: [&str; 1] = ["resource"];
 
-/// Decoded parameters; each name at most once (but [`REPEATABLE`]), empty values dropped.
+/// Decoded parameters; each name at most once (but `resource`), empty values dropped.
 #[derive(Clone, Default)]
 pub struct Params<'a> {
     pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,

@@ -178,7 +178,7 @@ impl<'a> TokenRequest<'a> {
 
     /// The `resource` parameters (RFC 8707 §2), in order. A handler that leaves its grant's
     /// audience empty gets the audience they name, checked against
-    /// [`Provider::resources`](crate::Provider::resources).
+    /// [`Provider::resources`].
     pub fn resources(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.params.all("resource")
     }

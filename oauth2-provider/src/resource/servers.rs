@@ -43,7 +43,7 @@ impl<S: Scopes> ResourceServer<S> {
 /// #   ScopeDef::single("read", 1), ScopeDef::single("write", 2)];
 /// #   const DEFAULT: u8 = 1; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
 /// # const READ: S = S(1); const WRITE: S = S(2);
-/// let resources = ResourceServers::new()
+/// let resources = ResourceServers::builder()
 ///     .default_resource("https://api.example.com/", READ.union(WRITE))
 ///     .resource("https://mcp.example.com/mcp", READ)
 ///     .build()?;
@@ -82,8 +82,8 @@ impl<S: Scopes> Default for ResourceServers<S> {
 }
 
 impl<S: Scopes> ResourceServers<S> {
-    /// No resource servers yet.
-    pub fn new() -> ResourceServerBuilder<S> {
+    /// Declares them, one [`resource`](ResourceServerBuilder::resource) at a time.
+    pub fn builder() -> ResourceServerBuilder<S> {
         ResourceServerBuilder {
             servers: Ok(ResourceServers::default()),
         }

@@ -125,7 +125,7 @@ pub const DOCS_RESOURCE: &str = "https://docs.example.com/";
 pub const ADMIN_RESOURCE: &str = "https://admin.example.com/api";
 
 pub fn resources() -> ResourceServers<ApiScope> {
-    ResourceServers::new()
+    ResourceServers::builder()
         .default_resource(MCP_RESOURCE, ApiScope::READ.union(ApiScope::WRITE))
         .resource(DOCS_RESOURCE, ApiScope::READ)
         .resource(ADMIN_RESOURCE, ApiScope::ADMIN.union(ApiScope::READ))

@@ -28,11 +28,9 @@ async fn refused(
     headers: &HeaderMap,
     requirements: &Requirements<ApiScope>,
 ) -> (StatusCode, String) {
-    let rejection = server
-        .bearer_with(headers, requirements)
-        .await
-        .err()
-        .expect("refused");
+    let Err(rejection) = server.bearer_with(headers, requirements).await else {
+        panic!("the request was accepted");
+    };
     let response = rejection.into_response();
     let challenge = response.headers()[WWW_AUTHENTICATE].to_str().unwrap();
     (response.status(), challenge.to_owned())
