@@ -6,6 +6,7 @@ mod delegate;
 mod expand;
 mod fallback;
 mod role;
+mod signature;
 mod valid;
 
 use proc_macro2::TokenStream;
