@@ -5,7 +5,7 @@
 use oauth2::reqwest::{self, StatusCode};
 use serde_json::{Value, json};
 
-use crate::example::{http, start};
+use crate::example::{challenge, http, start};
 
 const MCP: &str = "https://mcp.example/mcp";
 
@@ -38,11 +38,6 @@ async fn client_token(issuer: &str, secret: &str, params: &[(&str, &str)]) -> (S
         .await
         .unwrap();
     json_of(reply).await
-}
-
-fn challenge(response: &reqwest::Response) -> String {
-    let value = &response.headers()["www-authenticate"];
-    value.to_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ mod mcp_server;
 use oauth2::reqwest::{self, StatusCode};
 use serde_json::{Value, json};
 
-use crate::example::{http, start};
+use crate::example::{challenge, http, start};
 
 async fn body(response: reqwest::Response) -> Value {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null)
@@ -26,13 +26,6 @@ async fn rpc(url: &str, token: Option<&str>, message: Value) -> reqwest::Respons
         request = request.bearer_auth(token);
     }
     request.send().await.unwrap()
-}
-
-fn challenge(response: &reqwest::Response) -> String {
-    response.headers()["www-authenticate"]
-        .to_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -9,9 +9,11 @@ use bytes::Bytes;
 use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue, ORIGIN, VARY,
 };
+use http::request::Parts;
 use http::{HeaderMap, Method, Response};
 
-use super::response;
+use super::{Server, response};
+use crate::provider::Provider;
 
 /// The origins allowed to read the token, revocation, registration and UserInfo endpoints'
 /// answers ([`Config::cors`](crate::config::Config::cors)).
@@ -93,5 +95,22 @@ impl Cors {
         methods: &'static str,
     ) -> Option<Response<Bytes>> {
         (method == Method::OPTIONS).then(|| self.apply(request, response::preflight(methods)))
+    }
+}
+
+impl<P: Provider> Server<P> {
+    /// What `answer` gives, behind the configured CORS policy: a preflight is answered here
+    /// (allowing `methods`) and `answer` never runs; anything else carries the headers.
+    pub(crate) async fn behind_cors(
+        &self,
+        parts: &Parts,
+        methods: &'static str,
+        answer: impl Future<Output = Response<Bytes>>,
+    ) -> Response<Bytes> {
+        let cors = &self.provider.config().cors;
+        match cors.preflight(&parts.method, &parts.headers, methods) {
+            Some(preflight) => preflight,
+            None => cors.apply(&parts.headers, answer.await),
+        }
     }
 }

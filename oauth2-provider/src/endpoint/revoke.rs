@@ -22,14 +22,8 @@ impl<P: Provider> Server<P> {
 
     async fn revoke_endpoint<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         let (parts, body) = request.into_parts();
-        let cors = &self.provider.config().cors;
-        if let Some(preflight) = cors.preflight(&parts.method, &parts.headers, "POST") {
-            return preflight;
-        }
-        cors.apply(
-            &parts.headers,
-            self.revoke_answer(&parts, body.as_ref()).await,
-        )
+        let answer = self.revoke_answer(&parts, body.as_ref());
+        self.behind_cors(&parts, "POST", answer).await
     }
 
     async fn revoke_answer(&self, parts: &http::request::Parts, body: &[u8]) -> Response<Bytes> {

@@ -153,6 +153,12 @@ impl SignedIn {
     }
 }
 
+/// The `WWW-Authenticate` challenge of a refusal.
+pub fn challenge(response: &reqwest::Response) -> String {
+    let value = &response.headers()[reqwest::header::WWW_AUTHENTICATE];
+    value.to_str().expect("a visible challenge").to_owned()
+}
+
 /// The `Location` of a redirect, resolved against the request's URL (RFC 9110 §10.2.2).
 pub fn location(response: &reqwest::Response) -> url::Url {
     let location = response.headers()[reqwest::header::LOCATION]
