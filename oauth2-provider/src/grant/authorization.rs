@@ -134,6 +134,7 @@ pub(crate) async fn authorize<P: Provider>(
             Ok(Outcome::Code(issue_code(provider, client, binding).await?))
         }
         ResponseType::Token => {
+            let extras = extras.inherited();
             let token = implicit::issue_token(provider, client, subject, approved, extras).await?;
             Ok(Outcome::Token(token))
         }
