@@ -11,12 +11,6 @@ fn not_built(what: &str, feature: &str) {
 
 /// Reports the flags of `cli` whose feature is not built yet.
 pub fn flags(cli: &Cli) {
-    if cli.refresh_grace_seconds > 0 {
-        not_built(
-            "--refresh-grace-seconds",
-            "refresh rotation grace, RFC 9700 §4.14.2",
-        );
-    }
     if cli.dpop_nonce {
         not_built("--dpop-nonce", "DPoP, RFC 9449");
     }

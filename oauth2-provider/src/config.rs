@@ -29,6 +29,7 @@ use std::time::Duration;
 
 pub use crate::endpoint::Cors;
 use crate::grant::GrantType;
+pub use crate::grant::RefreshGrace;
 use crate::limit::Limits;
 use crate::secret::HashPool;
 
@@ -83,6 +84,11 @@ pub struct Config {
     pub grant_lifetime: Option<Duration>,
     /// Which of the provider's grants are on. Default: all of them.
     pub grants: EnabledGrants,
+    /// Whether a rotated refresh token presented again soon after is honoured (RFC 9700
+    /// §4.14.2), unless a client says otherwise
+    /// ([`OAuthClient::refresh_grace`](crate::model::OAuthClient::refresh_grace)). Default:
+    /// strict, every replay revokes the family.
+    pub refresh_grace: RefreshGrace,
     /// Accept `code_challenge_method=plain` (RFC 7636 §4.2). Default: off (RFC 9700 §2.1.1).
     pub allow_plain_pkce: bool,
     /// Require PKCE from confidential clients too (public clients always need it).
@@ -170,6 +176,7 @@ impl Default for Config {
             code_ttl: Duration::from_secs(600),
             grant_lifetime: None,
             grants: EnabledGrants::default(),
+            refresh_grace: RefreshGrace::default(),
             allow_plain_pkce: false,
             require_pkce_for_confidential: false,
             max_body_bytes: 16 * 1024,
@@ -227,6 +234,12 @@ impl ConfigBuilder {
     /// The absolute lifetime of a grant family, across every refresh.
     pub fn grant_lifetime(mut self, lifetime: Option<Duration>) -> Self {
         self.0.grant_lifetime = lifetime;
+        self
+    }
+
+    /// Honours a rotated refresh token presented again within `grace`.
+    pub fn refresh_grace(mut self, grace: RefreshGrace) -> Self {
+        self.0.refresh_grace = grace;
         self
     }
 

@@ -291,3 +291,44 @@ async fn the_token_endpoint_answers_a_cors_preflight() {
     assert_eq!(reply.status(), StatusCode::NO_CONTENT);
     assert_eq!(reply.headers()["access-control-allow-origin"], "*");
 }
+
+/// `--refresh-grace-seconds N` (RFC 9700 §4.14.2): the previous refresh token replayed within
+/// N seconds gets a fresh pair and leaves the successor valid.
+#[tokio::test]
+async fn a_refresh_replayed_within_the_grace_is_honoured() {
+    let running = start(&["--enable-password", "--refresh-grace-seconds", "30"]).await;
+    let secret = running.demo_secret.clone().unwrap();
+    let token = |form: Vec<(&'static str, String)>| {
+        let (issuer, secret) = (running.issuer.clone(), secret.clone());
+        async move {
+            let reply = http()
+                .post(format!("{issuer}/token"))
+                .basic_auth("demo-app", Some(secret))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            json_of(reply).await
+        }
+    };
+    let password = vec![
+        ("grant_type", "password".to_owned()),
+        ("username", "alice".to_owned()),
+        ("password", "wonderland".to_owned()),
+        ("scope", "read".to_owned()),
+    ];
+    let (_, first) = token(password).await;
+    let refresh = |t: &Value| {
+        let token = t["refresh_token"].as_str().unwrap().to_owned();
+        vec![
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", token),
+        ]
+    };
+    let (status, second) = token(refresh(&first)).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let (status, again) = token(refresh(&first)).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    let (status, third) = token(refresh(&second)).await;
+    assert_eq!(status, StatusCode::OK, "the successor stays valid: {third}");
+}

@@ -268,19 +268,25 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 self.notify(grant_id, grant, &response).await;
                 Ok(response)
             }
-            Exchange::AlreadyUsed => {
-                crate::trace::replay(self.client.client_id(), consumable.replay);
-                self.provider.tokens().revoke_grant(grant_id).await?;
-                let event = RevokeEvent {
-                    client_id: self.client.client_id(),
-                    reason: consumable.replay,
-                    grant_id,
-                };
-                self.provider.token_revoked(&event).await;
-                Err(OAuthError::invalid_grant(consumable.used))
-            }
+            Exchange::AlreadyUsed => Err(self.replayed(grant_id, consumable).await),
             Exchange::Missing => Err(OAuthError::invalid_grant(consumable.missing)),
         }
+    }
+
+    /// A consumed code or refresh token came back: its whole family is revoked, and the
+    /// answer is `invalid_grant` (or the store's failure to revoke).
+    pub(crate) async fn replayed(&self, grant_id: GrantId, consumable: Consumable) -> OAuthError {
+        crate::trace::replay(self.client.client_id(), consumable.replay);
+        if let Err(error) = self.provider.tokens().revoke_grant(grant_id).await {
+            return error.into();
+        }
+        let event = RevokeEvent {
+            client_id: self.client.client_id(),
+            reason: consumable.replay,
+            grant_id,
+        };
+        self.provider.token_revoked(&event).await;
+        OAuthError::invalid_grant(consumable.used)
     }
 
     async fn notify(&self, grant_id: GrantId, grant: &Grant<ScopeOf<P>>, response: &TokenResponse) {

@@ -12,6 +12,7 @@ mod authorization_code;
 mod grant_type;
 mod implicit;
 mod issue;
+mod refresh_grace;
 mod refresh_token;
 mod resource;
 
@@ -22,6 +23,7 @@ use http::HeaderMap;
 
 pub use grant_type::GrantType;
 pub use issue::TokenResponse;
+pub use refresh_grace::RefreshGrace;
 
 use crate::error::{ErrorCode, OAuthError};
 use crate::model::{Extras, IntoSubject, OAuthClient};

@@ -1,5 +1,6 @@
 //! Refreshing an access token (RFC 6749 §6) with rotation and reuse detection
-//! (RFC 9700 §4.14.2).
+//! (RFC 9700 §4.14.2), and a grace period for a rotated token if configured
+//! ([`refresh_grace`](super::refresh_grace)).
 
 use std::time::SystemTime;
 
@@ -8,10 +9,10 @@ use crate::model::{OAuthClient, TokenHash, TokenModel};
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason};
 use crate::scope::Scopes;
 use crate::secret::Draw;
-use crate::store::TokenStore;
+use crate::store::{Exchange, TokenStore};
 
 use super::issue::{Consumable, Issuance, Kept};
-use super::{Grant, GrantType, TokenRequest, TokenResponse, resource};
+use super::{Grant, GrantType, TokenRequest, TokenResponse, refresh_grace, resource};
 
 /// Rotates a refresh token: the scope may narrow, never widen; a rotated token presented again
 /// revokes its whole family.
@@ -23,11 +24,11 @@ pub(crate) async fn rotate<P: Provider>(
     let token = request.required("refresh_token")?;
     let store = provider.tokens();
     let token_hash = TokenHash::of(token);
-    let record = store
+    let found = store
         .find_refresh_token(&token_hash)
         .await?
-        .ok_or(OAuthError::invalid_grant("the refresh token is invalid"))?
-        .record;
+        .ok_or(OAuthError::invalid_grant("the refresh token is invalid"))?;
+    let (record, consumed) = (found.record, found.consumed);
 
     if record.client_id() != client.client_id() {
         return Err(OAuthError::invalid_grant(
@@ -102,28 +103,53 @@ pub(crate) async fn rotate<P: Provider>(
     let grant_id = record.grant_id();
     // §6: the new refresh token's scope is identical to the one it replaces; a narrower `scope`
     // parameter narrows only the access token. What `before_issue` took away goes for good.
-    let kept = Kept {
-        scope: original.difference(scope.difference(grant.scope)),
-        audience: granted,
+    let kept_scope = original.difference(scope.difference(grant.scope));
+    let mint = || {
+        let kept = Kept {
+            scope: kept_scope,
+            audience: granted,
+        };
+        let mut minted = issuance.mint(grant_id, &grant, kept, Draw::new().tokens)?;
+        // Core §12.2: the same `sub`, `aud` and `auth_time` as the first ID token, no nonce.
+        issuance.add_id_token(&mut minted, &grant, None)?;
+        let Some(successor) = minted.refresh else {
+            return Err(OAuthError::new(
+                ErrorCode::UnauthorizedClient,
+                "the client may not use the refresh token grant",
+            ));
+        };
+        Ok((minted.access, successor, minted.response))
     };
-    let mut minted = issuance.mint(grant_id, &grant, kept, Draw::new().tokens)?;
-    // Core §12.2: the same `sub`, `aud` and `auth_time` as the first ID token, and no nonce.
-    issuance.add_id_token(&mut minted, &grant, None)?;
-    let Some(successor) = minted.refresh else {
-        return Err(OAuthError::new(
-            ErrorCode::UnauthorizedClient,
-            "the client may not use the refresh token grant",
-        ));
-    };
-    let outcome = store
-        .rotate_refresh_token(&token_hash, minted.access, successor)
-        .await?;
     let refresh = Consumable {
         replay: RevokeReason::RefreshReplay,
         used: "the refresh token was already used",
         missing: "the refresh token is invalid",
     };
+    let grace = client
+        .refresh_grace()
+        .unwrap_or(provider.config().refresh_grace);
+    if !consumed {
+        let (access, successor, response) = mint()?;
+        let outcome = store
+            .rotate_refresh_token(&token_hash, access, successor)
+            .await?;
+        if outcome == Exchange::Done {
+            refresh_grace::rotated(store, &token_hash, grace).await?;
+        }
+        if outcome != Exchange::AlreadyUsed {
+            return issuance
+                .settle(grant_id, &grant, response, outcome, refresh)
+                .await;
+        }
+    }
+    // Presented again after its rotation: within the grace, a fresh pair of the same family
+    // with its successor untouched; else reuse, which revokes the family.
+    if !refresh_grace::honoured(store, &token_hash, grace).await? {
+        return Err(issuance.replayed(grant_id, refresh).await);
+    }
+    let (access, successor, response) = mint()?;
+    store.insert_tokens(access, Some(successor)).await?;
     issuance
-        .settle(grant_id, &grant, minted.response, outcome, refresh)
+        .settle(grant_id, &grant, response, Exchange::Done, refresh)
         .await
 }

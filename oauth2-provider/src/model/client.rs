@@ -108,6 +108,14 @@ pub trait OAuthClient: Send + Sync + 'static {
         true
     }
 
+    /// This client's refresh rotation policy; `None` (the default) for the provider's
+    /// ([`Config::refresh_grace`](crate::config::Config::refresh_grace)). FAPI 2.0 wants a
+    /// grace for sender-constrained confidential clients, RFC 9700 strict detection for the
+    /// rest.
+    fn refresh_grace(&self) -> Option<crate::grant::RefreshGrace> {
+        None
+    }
+
     /// This client model built from a dynamic registration ([`crate::registration`]);
     /// `None` (the default) for a model that cannot be registered, which registration then
     /// refuses with `invalid_client_metadata`. [`ClientRecord`] is itself.

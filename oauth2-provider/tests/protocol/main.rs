@@ -25,6 +25,7 @@ mod no_secrets_in_debug;
 mod openid;
 mod refresh;
 mod refresh_changes;
+mod refresh_grace;
 mod registration;
 mod resources;
 mod revocation;
