@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
+use oauth2_provider::grant::{Grant, TokenRequest, token_exchange};
 use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::store::{ClientStore, KeyStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
@@ -70,6 +71,18 @@ impl<St: DemoStore> DemoProvider<St> {
         let stored = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
         let right = self.config.hashing.verify(stored, password).await?;
         Ok(user.filter(|_| right).cloned())
+    }
+
+    /// RFC 8693: a token of this server exchanged for one of part of its audience and scope,
+    /// by the client it was issued to (which lists the grant).
+    #[grant("urn:ietf:params:oauth:grant-type:token-exchange")]
+    async fn token_exchange(
+        &self,
+        request: &TokenRequest<'_>,
+        client: &Client,
+    ) -> Result<Grant<Scope>, OAuthError> {
+        let exchange = token_exchange::Exchange::parse(request)?;
+        token_exchange::exchange(self, &exchange, client).await
     }
 
     /// Who the user is and what they approve: the sign-in and consent pages.

@@ -28,3 +28,4 @@ mod pacing;
 mod pages;
 mod resource_server;
 mod slow_clients;
+mod token_exchange;

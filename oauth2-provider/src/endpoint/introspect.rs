@@ -38,6 +38,9 @@ struct Introspection {
         serialize_with = "crate::model::one_or_many"
     )]
     aud: Vec<String>,
+    /// RFC 8693 §4.1: who acts for the subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    act: Option<serde_json::Value>,
 }
 
 impl Introspection {
@@ -56,6 +59,7 @@ impl Introspection {
             sub: record.subject().map(str::to_owned),
             iss,
             aud: record.extras().audience().to_vec(),
+            act: record.extras().actor().cloned(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod issue;
 mod refresh_grace;
 mod refresh_token;
 mod resource;
+pub mod token_exchange;
 
 use std::fmt;
 use std::net::IpAddr;

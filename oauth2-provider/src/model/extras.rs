@@ -56,6 +56,8 @@ struct Members {
     nonce: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     authorization_details: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    act: Option<serde_json::Value>,
     #[serde(with = "unix_seconds", skip_serializing_if = "Option::is_none")]
     granted_at: Option<SystemTime>,
 }
@@ -109,6 +111,12 @@ impl Extras {
         self.0.as_ref()?.authorization_details.as_ref()
     }
 
+    /// The actor of a delegation (RFC 8693 §4.1 `act`): who acts for the subject, e.g.
+    /// `{"sub": "service-b"}`, nested for a chain.
+    pub fn actor(&self) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.act.as_ref()
+    }
+
     /// When the grant family began, where its lifetime is bounded
     /// ([`Config::grant_lifetime`](crate::config::Config::grant_lifetime)).
     pub fn granted_at(&self) -> Option<SystemTime> {
@@ -143,6 +151,11 @@ impl Extras {
     /// With these authorization details (RFC 9396).
     pub fn with_authorization_details(self, details: serde_json::Value) -> Self {
         self.with(|m| m.authorization_details = Some(details))
+    }
+
+    /// Acted on by `act` (RFC 8693 §4.1).
+    pub fn with_actor(self, act: serde_json::Value) -> Self {
+        self.with(|m| m.act = Some(act))
     }
 
     /// What tokens inherit from the code or refresh token they are issued for: everything but
@@ -192,6 +205,7 @@ impl fmt::Debug for Extras {
                 // A nonce is not a secret, but it is the client's: shown as present only.
                 .field("nonce", &m.nonce.as_ref().map(|_| ".."))
                 .field("authorization_details", &m.authorization_details.is_some())
+                .field("act", &m.act)
                 .field("granted_at", &m.granted_at);
         }
         s.finish()

@@ -53,6 +53,9 @@ struct Claims<'a> {
     auth: AuthClaims<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<&'a Confirmation>,
+    /// RFC 8693 §4.1: who acts for `sub`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    act: Option<&'a serde_json::Value>,
 }
 
 /// Signs the access token `token` describes (§2.2): `sub` is the owner, or the client for
@@ -80,6 +83,7 @@ pub(crate) fn sign(config: &Config, token: &AccessClaims<'_>) -> Result<String, 
                 scope: token.scope,
                 auth: AuthClaims::of(token.extras.auth()),
                 cnf: token.extras.confirmation(),
+                act: token.extras.actor(),
             }
         },
     )

@@ -32,6 +32,7 @@ mod revocation;
 mod support;
 mod throttling;
 mod token;
+mod token_exchange;
 #[cfg(feature = "tower")]
 mod tower_adapter;
 mod tracing;

@@ -20,7 +20,7 @@ use oauth2_provider::Server;
 use oauth2_provider::config::Config;
 use oauth2_provider::error::{ErrorCode, OAuthError};
 use oauth2_provider::grant::GrantType;
-use oauth2_provider::grant::{Grant, TokenRequest};
+use oauth2_provider::grant::{Grant, TokenRequest, token_exchange};
 use oauth2_provider::model::{OAuthClient, ResourceOwner};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
@@ -289,6 +289,17 @@ pub const ALL_GRANTS: &[GrantType] = &[
     GrantType::Extension(JWT_BEARER),
 ];
 
+/// Every grant, RFC 8693 token exchange included: what `resource_server()` serves.
+pub const EXCHANGE_GRANTS: &[GrantType] = &[
+    GrantType::AuthorizationCode,
+    GrantType::Implicit,
+    GrantType::Password,
+    GrantType::ClientCredentials,
+    GrantType::RefreshToken,
+    GrantType::Extension(JWT_BEARER),
+    GrantType::Extension(token_exchange::GRANT_TYPE),
+];
+
 pub struct TestProvider {
     pub store: MemoryStore<App>,
     pub config: Config,
@@ -387,6 +398,10 @@ impl Provider for TestProvider {
         request: &TokenRequest<'_>,
         client: &App,
     ) -> Result<Grant<ApiScope>, OAuthError> {
+        if grant_type == token_exchange::GRANT_TYPE {
+            let exchange = token_exchange::Exchange::parse(request)?;
+            return token_exchange::exchange(self, &exchange, client).await;
+        }
         if grant_type != JWT_BEARER {
             return Err(OAuthError::new(
                 ErrorCode::UnsupportedGrantType,
@@ -495,7 +510,7 @@ pub fn resource_server(resources: ResourceServers<ApiScope>) -> TestServer {
     let issuer = |c: &mut Config| c.issuer = Some("https://auth.example.com".to_owned());
     Server::new(TestProvider {
         resources: Some(resources),
-        ..test_provider(ALL_GRANTS, issuer, None)
+        ..test_provider(EXCHANGE_GRANTS, issuer, None)
     })
 }
 
