@@ -43,6 +43,9 @@ async fn alice_tokens(server: &TestServer) -> JsonReply {
     tokens
 }
 
+/// Who asks, with which parameters, and the status and error they get.
+type Case<'a> = (Auth<'a>, Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+
 async fn exchange(server: &TestServer, auth: Auth<'_>, params: &[(&str, &str)]) -> JsonReply {
     let mut all = vec![("grant_type", GRANT_TYPE)];
     all.extend_from_slice(params);
@@ -118,7 +121,7 @@ async fn every_other_exchange_is_refused_and_issues_nothing() {
     let before = counts(&server);
     let web = Auth::Basic(WEB, WEB_SECRET);
     let subject = tokens.access_token();
-    let cases: [(Auth<'_>, Vec<(&str, &str)>, StatusCode, &str); 9] = [
+    let cases: [Case<'_>; 9] = [
         (
             web,
             vec![
