@@ -74,6 +74,10 @@ pub struct Cli {
     /// within this many seconds gets a fresh pair; 0 is strict reuse detection.
     #[arg(long, default_value_t = 0)]
     pub refresh_grace_seconds: u64,
+    /// Let a client's registered `http://localhost` redirect URI take any port, as loopback
+    /// addresses do (MCP clients publish `localhost` in their metadata documents).
+    #[arg(long)]
+    pub localhost_any_port: bool,
     /// An origin (`https://host[:port]`) the consent page may show client logos (`logo_uri`)
     /// from; repeatable. Without one, no logo is shown: a logo from anywhere is an image any
     /// client could use to look like another.

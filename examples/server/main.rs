@@ -224,6 +224,7 @@ impl WithStore for BuildApp<'_> {
             let period = Duration::from_secs(cli.refresh_grace_seconds);
             config.refresh_grace = RefreshGrace::new(period).reuses(10);
         }
+        config.localhost_any_port = cli.localhost_any_port;
         if cli.enable_registration {
             // Open registration, under the runtime's per-source and global budgets.
             config.registration = Some(Registration::open());

@@ -94,6 +94,10 @@ pub struct Config {
     /// Require PKCE from confidential clients too (public clients always need it).
     /// Default: off.
     pub require_pkce_for_confidential: bool,
+    /// Let a registered `http://localhost` redirect URI take any port, as RFC 8252 §7.3 lets
+    /// `127.0.0.1` and `[::1]` ([`redirect_uri::matches_with`](crate::redirect_uri::matches_with)):
+    /// for MCP clients, whose metadata documents list `localhost`. Default: off.
+    pub localhost_any_port: bool,
     /// The largest request body read, in bytes; larger is refused with 413. Default: 16 KiB.
     pub max_body_bytes: usize,
     /// The longest `state` accepted at the authorization endpoint, in bytes once decoded.
@@ -179,6 +183,7 @@ impl Default for Config {
             refresh_grace: RefreshGrace::default(),
             allow_plain_pkce: false,
             require_pkce_for_confidential: false,
+            localhost_any_port: false,
             max_body_bytes: 16 * 1024,
             max_state_bytes: 2048,
             paths: Paths::default(),

@@ -18,14 +18,35 @@
 
 use url::Url;
 
-const LOOPBACKS: [&str; 2] = ["http://127.0.0.1", "http://[::1]"];
+const LOOPBACKS: [&str; 3] = ["http://127.0.0.1", "http://[::1]", "http://localhost"];
 
 /// `true` when `requested` is acceptable for the `registered` URI.
 pub fn matches(registered: &str, requested: &str) -> bool {
+    matches_with(registered, requested, false)
+}
+
+/// [`matches`], and with `localhost` a registered `http://localhost` URI takes any port too:
+/// RFC 8252 §8.3 advises against `localhost`, but MCP clients publish it in their client ID
+/// metadata documents and then listen on a port of their choosing
+/// ([`Config::localhost_any_port`](crate::config::Config::localhost_any_port)).
+///
+/// ```
+/// use oauth2_provider::redirect_uri::matches_with;
+///
+/// assert!(matches_with("http://localhost/cb", "http://localhost:52163/cb", true));
+/// assert!(!matches_with("http://localhost/cb", "http://localhost:52163/cb", false));
+/// assert!(!matches_with("http://localhost/cb", "http://localhost.evil.example/cb", true));
+/// ```
+pub fn matches_with(registered: &str, requested: &str, localhost: bool) -> bool {
     if registered == requested {
         return true;
     }
-    LOOPBACKS.iter().any(|prefix| {
+    let prefixes = if localhost {
+        &LOOPBACKS[..]
+    } else {
+        &LOOPBACKS[..2]
+    };
+    prefixes.iter().any(|prefix| {
         match (
             registered.strip_prefix(prefix),
             requested.strip_prefix(prefix),
@@ -187,11 +208,15 @@ pub fn is_loopback(uri: &str) -> bool {
 
 /// Finds the redirect URI for an authorization request: the requested one if it matches a
 /// registered one, else the only registered one when none was requested (§3.1.2.3).
-pub(crate) fn resolve<'a>(registered: &'a [String], requested: Option<&'a str>) -> Option<&'a str> {
+pub(crate) fn resolve<'a>(
+    registered: &'a [String],
+    requested: Option<&'a str>,
+    localhost: bool,
+) -> Option<&'a str> {
     match requested {
         Some(requested) => registered
             .iter()
-            .any(|r| matches(r, requested))
+            .any(|r| matches_with(r, requested, localhost))
             .then_some(requested),
         None => match registered {
             [only] => Some(only.as_str()),
@@ -276,13 +301,13 @@ mod tests {
             "https://a.example/cb".to_owned(),
             "https://a.example/cb2".to_owned(),
         ];
-        assert_eq!(resolve(&one, None), Some("https://a.example/cb"));
-        assert_eq!(resolve(&two, None), None);
+        assert_eq!(resolve(&one, None, false), Some("https://a.example/cb"));
+        assert_eq!(resolve(&two, None, false), None);
         assert_eq!(
-            resolve(&two, Some("https://a.example/cb2")),
+            resolve(&two, Some("https://a.example/cb2"), false),
             Some("https://a.example/cb2")
         );
-        assert_eq!(resolve(&two, Some("https://a.example/cb3")), None);
-        assert_eq!(resolve(&[], None), None);
+        assert_eq!(resolve(&two, Some("https://a.example/cb3"), false), None);
+        assert_eq!(resolve(&[], None, false), None);
     }
 }

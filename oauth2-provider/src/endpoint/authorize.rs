@@ -94,7 +94,9 @@ impl<P: Provider> Server<P> {
             Err(error) => return error_page(&error, &parts.headers),
         };
         let requested_uri = params.get("redirect_uri");
-        let Some(redirect_uri) = redirect_uri::resolve(client.redirect_uris(), requested_uri)
+        let localhost = self.provider.config().localhost_any_port;
+        let Some(redirect_uri) =
+            redirect_uri::resolve(client.redirect_uris(), requested_uri, localhost)
         else {
             let unregistered = OAuthError::invalid_request(
                 "the redirect_uri is missing or not registered for this client",

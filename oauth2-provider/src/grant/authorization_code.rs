@@ -80,9 +80,10 @@ pub(crate) async fn exchange<P: Provider>(
     }
     // Without a `redirect_uri` in the authorization request, the code went to the client's only
     // registered URI; repeating exactly that one is allowed.
-    let bound = record
-        .redirect_uri()
-        .or(redirect_uri::resolve(client.redirect_uris(), None));
+    let bound =
+        record
+            .redirect_uri()
+            .or(redirect_uri::resolve(client.redirect_uris(), None, false));
     check_redirect_uri(
         bound,
         record.redirect_uri().is_some(),

@@ -56,10 +56,18 @@ impl Provider for Documents {
 }
 
 fn provider(fetcher: SafeFetcher) -> Endpoints<Documents> {
-    let config = Config::builder()
+    provider_with(fetcher, |_| {})
+}
+
+fn provider_with(
+    fetcher: SafeFetcher,
+    configure: impl FnOnce(&mut Config),
+) -> Endpoints<Documents> {
+    let mut config = Config::builder()
         .issuer("https://auth.example.com")
         .client_id_documents(ClientIdDocuments::new(fetcher))
         .build();
+    configure(&mut config);
     Endpoints::new(Documents {
         store: MemoryStore::new(),
         config,
@@ -183,4 +191,27 @@ async fn a_document_on_a_non_public_address_is_refused() {
         .await;
     assert_shown(&reply, StatusCode::UNAUTHORIZED, "invalid_client");
     assert_eq!(server.hits("/client.json"), 0);
+}
+
+/// Claude Code's document lists `http://localhost/callback` and then listens on a port of its
+/// own: with `localhost_any_port` that is the registered URI, without it an error page.
+#[tokio::test]
+async fn a_localhost_redirect_takes_any_port_only_when_configured() {
+    let server = Server::start(|base| {
+        let path = "/client.json";
+        vec![(path, json_route(doc(base, path), Some("max-age=600")))]
+    })
+    .await;
+    let client_id = server.url("/client.json");
+    let chosen = "http://localhost:52163/callback";
+    let strict = provider(server.trusting());
+    let reply = strict.handle(get(&authorize_uri(&client_id, chosen))).await;
+    assert_shown(&reply, StatusCode::BAD_REQUEST, "invalid_request");
+    let lenient = provider_with(server.trusting(), |c| c.localhost_any_port = true);
+    let reply = lenient
+        .handle(get(&authorize_uri(&client_id, chosen)))
+        .await;
+    assert_eq!(reply.status(), StatusCode::FOUND);
+    let location = reply.headers()[LOCATION].to_str().unwrap();
+    assert!(location.starts_with(chosen), "{location}");
 }
