@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::client_auth::authenticate;
 use super::{RemoteAddr, Server, response};
 use crate::error::{OAuthError, StoreError};
-use crate::model::TokenHash;
 use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
+use crate::model::{Confirmation, TokenHash};
 use crate::provider::Provider;
 use crate::scope::Scopes;
 use crate::store::TokenStore;
@@ -38,6 +38,9 @@ struct Introspection {
         serialize_with = "crate::model::one_or_many"
     )]
     aud: Vec<String>,
+    /// RFC 9449 §6.2, RFC 8705 §3.2: the key the token is bound to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cnf: Option<Confirmation>,
 }
 
 impl Introspection {
@@ -56,6 +59,7 @@ impl Introspection {
             sub: record.subject().map(str::to_owned),
             iss,
             aud: record.extras().audience().to_vec(),
+            cnf: record.extras().confirmation().cloned(),
         }
     }
 }
@@ -161,7 +165,12 @@ impl<P: Provider> Server<P> {
                     .filter(|t| !t.is_expired(now))
                     .filter(|t| caller.sees_access(t.client_id()))
                     .map(|t| {
-                        Introspection::active::<AccessKind, _>(t.as_ref(), "Bearer", iss.clone())
+                        // RFC 9449 §6.2: a DPoP-bound access token's type is `DPoP`.
+                        let token_type = match t.extras().confirmation() {
+                            Some(Confirmation::JwkThumbprint(_)) => "DPoP",
+                            _ => "Bearer",
+                        };
+                        Introspection::active::<AccessKind, _>(t.as_ref(), token_type, iss.clone())
                     })
             };
             if active.is_some() {
