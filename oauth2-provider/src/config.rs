@@ -130,6 +130,11 @@ pub struct Config {
     /// discovery document are served ([`crate::oidc`]).
     #[cfg(feature = "jwt")]
     pub openid: Option<crate::oidc::OpenId>,
+    /// DPoP (RFC 9449, feature `jwt`): how proofs are checked, and whether the token endpoint
+    /// requires server nonces ([`crate::dpop`]). A token request with a valid proof gets
+    /// DPoP-bound tokens; one with an invalid proof gets none.
+    #[cfg(feature = "jwt")]
+    pub dpop: crate::dpop::Dpop,
     /// Dynamic client registration (RFC 7591, RFC 7592): `None` (the default) serves none;
     /// with it, and an issuer, the endpoint at [`Paths::register`]
     /// ([`crate::registration`]).
@@ -194,6 +199,8 @@ impl Default for Config {
             client_id_documents: None,
             #[cfg(feature = "jwt")]
             openid: None,
+            #[cfg(feature = "jwt")]
+            dpop: crate::dpop::Dpop::default(),
             registration: None,
         }
     }
@@ -314,6 +321,13 @@ impl ConfigBuilder {
     #[cfg(feature = "jwt")]
     pub fn openid(mut self, openid: crate::oidc::OpenId) -> Self {
         self.0.openid = Some(openid);
+        self
+    }
+
+    /// Checks DPoP proofs with these settings ([`crate::dpop`]).
+    #[cfg(feature = "jwt")]
+    pub fn dpop(mut self, dpop: crate::dpop::Dpop) -> Self {
+        self.0.dpop = dpop;
         self
     }
 

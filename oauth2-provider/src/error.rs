@@ -63,6 +63,12 @@ pub enum ErrorCode {
     InvalidRedirectUri,
     /// `invalid_client_metadata` (RFC 7591 §3.2.2): another registered member is refused.
     InvalidClientMetadata,
+    /// `invalid_dpop_proof` (RFC 9449 §5, §7.1): the DPoP proof is missing where required,
+    /// malformed, replayed, or not for this request or key.
+    InvalidDpopProof,
+    /// `use_dpop_nonce` (RFC 9449 §8): the proof must carry the server's nonce, sent in the
+    /// `DPoP-Nonce` header of this response.
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -91,6 +97,8 @@ impl ErrorCode {
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
             ErrorCode::InvalidRedirectUri => "invalid_redirect_uri",
             ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
+            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
+            ErrorCode::UseDpopNonce => "use_dpop_nonce",
         }
     }
 

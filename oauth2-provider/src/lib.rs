@@ -25,6 +25,8 @@ mod adapter;
 #[cfg(feature = "cimd")]
 pub mod cimd;
 pub mod config;
+#[cfg(feature = "jwt")]
+pub mod dpop;
 pub mod endpoint;
 pub mod error;
 pub mod fetch;

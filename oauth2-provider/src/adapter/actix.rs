@@ -119,26 +119,41 @@ impl<P: Provider> FromRequest for BearerToken<P> {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let server = request.app_data::<web::Data<Server<P>>>().cloned();
-        // Only the credentials: the rest of the request is not the validator's business.
+        // Only the credentials, and the method and path a DPoP proof is for (RFC 9449 §7.1):
+        // the rest of the request is not the validator's business.
         let mut headers = HeaderMap::new();
         let mut unreadable = false;
-        for value in request.headers().get_all(AUTHORIZATION.as_str()) {
-            match HeaderValue::from_bytes(value.as_bytes()) {
-                Ok(value) => {
-                    headers.append(AUTHORIZATION, value);
+        for name in [AUTHORIZATION, HeaderName::from_static("dpop")] {
+            for value in request.headers().get_all(name.as_str()) {
+                match HeaderValue::from_bytes(value.as_bytes()) {
+                    Ok(value) => {
+                        headers.append(name.clone(), value);
+                    }
+                    Err(_) => unreadable = true,
                 }
-                Err(_) => unreadable = true,
             }
         }
+        let method = http::Method::from_bytes(request.method().as_str().as_bytes());
+        let uri = http::Uri::try_from(request.path());
+        let parts = match (method, uri) {
+            (Ok(method), Ok(uri)) => {
+                let (mut parts, ()) = http::Request::new(()).into_parts();
+                parts.method = method;
+                parts.uri = uri;
+                parts.headers = headers;
+                Some(parts)
+            }
+            _ => None,
+        };
         Box::pin(async move {
             let Some(server) = server else {
                 return Err(BearerRejection::misconfigured());
             };
-            if unreadable {
+            let Some(parts) = parts.filter(|_| !unreadable) else {
                 return Err(BearerRejection::malformed());
-            }
+            };
             server
-                .bearer_with(&headers, &Requirements::any())
+                .bearer_request(&parts, &Requirements::any())
                 .await
                 .map(BearerToken)
         })

@@ -104,7 +104,7 @@ where
         }
         let server = Arc::<Server<P>>::from_ref(state);
         server
-            .bearer_with(&parts.headers, &Requirements::any())
+            .bearer_request(parts, &Requirements::any())
             .await
             .map(BearerToken)
     }

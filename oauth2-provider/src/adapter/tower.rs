@@ -267,20 +267,22 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+    fn call(&mut self, request: Request<B>) -> Self::Future {
         // The clone serves the next request; the one polled ready serves this one.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let layer = self.layer.clone();
         Box::pin(async move {
+            // The method and URI too: a DPoP proof is for them (RFC 9449 §7.1).
+            let (mut parts, body) = request.into_parts();
             let checked = layer
                 .server
-                .bearer_with(request.headers(), &layer.requirements)
+                .bearer_request(&parts, &layer.requirements)
                 .await;
             match checked {
                 Ok(token) => {
-                    request.extensions_mut().insert::<Validated<P>>(token);
-                    inner.call(request).await
+                    parts.extensions.insert::<Validated<P>>(token);
+                    inner.call(Request::from_parts(parts, body)).await
                 }
                 Err(rejection) => Ok(rejection.into_response().map(ResBody::from)),
             }

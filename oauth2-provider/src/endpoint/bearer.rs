@@ -28,6 +28,8 @@ pub struct BearerRejection {
     error: Option<OAuthError>,
     scope: Option<String>,
     resource_metadata: Option<String>,
+    /// The `algs` of a `DPoP` challenge (RFC 9449 §7.1), for a request that used that scheme.
+    dpop_algs: Option<String>,
 }
 
 impl std::fmt::Display for BearerRejection {
@@ -46,8 +48,8 @@ impl BearerRejection {
         self.error.as_ref()
     }
 
-    /// The response: 400, 401 or 403 with `WWW-Authenticate: Bearer ...` (503 or 500 when the
-    /// store failed).
+    /// The response: 400, 401 or 403 with `WWW-Authenticate: Bearer ...`, or `DPoP ...` for a
+    /// request with the `DPoP` scheme (503 or 500 when the store failed).
     pub fn into_response(self) -> Response<Bytes> {
         self.response()
     }
@@ -56,12 +58,19 @@ impl BearerRejection {
     pub fn status(&self) -> StatusCode {
         match &self.error {
             None => StatusCode::UNAUTHORIZED,
+            // RFC 9449 §7.1: a resource answers a bad proof as it answers a bad token.
+            Some(error) if error.code() == ErrorCode::InvalidDpopProof => StatusCode::UNAUTHORIZED,
             Some(error) => error.status(),
         }
     }
 
     pub(crate) fn response(&self) -> Response<Bytes> {
-        let mut challenge = String::from("Bearer realm=\"oauth2\"");
+        let scheme = if self.dpop_algs.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        };
+        let mut challenge = format!("{scheme} realm=\"oauth2\"");
         if let Some(error) = &self.error {
             challenge.push_str(&format!(", error=\"{}\"", error.code().as_str()));
             if !error.description().is_empty() {
@@ -80,6 +89,9 @@ impl BearerRejection {
         {
             challenge.push_str(&format!(", resource_metadata=\"{url}\""));
         }
+        if let Some(algs) = &self.dpop_algs {
+            challenge.push_str(&format!(", algs=\"{algs}\""));
+        }
         let mut response = Response::new(Bytes::new());
         *response.status_mut() = self.status();
         // Descriptions and scope tokens exclude `"` and `\` and control characters by
@@ -94,11 +106,29 @@ impl BearerRejection {
     }
 
     fn new(code: ErrorCode, description: &'static str) -> Self {
+        Self::of(OAuthError::new(code, description))
+    }
+
+    fn of(error: OAuthError) -> Self {
         BearerRejection {
-            error: Some(OAuthError::new(code, description)),
+            error: Some(error),
             scope: None,
             resource_metadata: None,
+            dpop_algs: None,
         }
+    }
+
+    /// The same rejection, challenging with the `DPoP` scheme and these `algs` (RFC 9449 §7.1).
+    #[cfg(feature = "jwt")]
+    pub(crate) fn with_dpop(mut self, algs: String) -> Self {
+        self.dpop_algs = Some(algs);
+        self
+    }
+
+    /// The rejection for `error` (any [`OAuthError`], such as a DPoP proof's).
+    #[cfg(feature = "jwt")]
+    pub(crate) fn from_error(error: OAuthError) -> Self {
+        Self::of(error)
     }
 
     /// `invalid_token` (401): unknown, expired or revoked. For resource servers that validate
@@ -113,12 +143,11 @@ impl BearerRejection {
     /// `insufficient_scope` (403), naming the scope the resource needs.
     pub fn insufficient_scope<S: Scopes>(required: S) -> Self {
         BearerRejection {
-            error: Some(OAuthError::new(
+            scope: Some(required.to_scope_string()),
+            ..Self::new(
                 ErrorCode::InsufficientScope,
                 "the access token lacks a required scope",
-            )),
-            scope: Some(required.to_scope_string()),
-            resource_metadata: None,
+            )
         }
     }
 
@@ -126,11 +155,7 @@ impl BearerRejection {
     pub fn refusing<S: Scopes>(error: &TokenError, required: S) -> Self {
         match error {
             TokenError::InsufficientScope => Self::insufficient_scope(required),
-            other => BearerRejection {
-                error: Some(other.to_oauth_error()),
-                scope: None,
-                resource_metadata: None,
-            },
+            other => Self::of(other.to_oauth_error()),
         }
     }
 
@@ -194,9 +219,10 @@ pub fn extract(headers: &HeaderMap) -> Result<&str, BearerRejection> {
             error: None,
             scope: None,
             resource_metadata: None,
+            dpop_algs: None,
         }),
         (Some(value), None) => {
-            bearer_token(value.as_bytes()).ok_or_else(BearerRejection::malformed)
+            scheme_token(value.as_bytes(), b"bearer ").ok_or_else(BearerRejection::malformed)
         }
         (Some(_), Some(_)) => Err(BearerRejection::new(
             ErrorCode::InvalidRequest,
@@ -216,7 +242,45 @@ impl<P: Provider> Server<P> {
             .await
     }
 
-    /// Validates the bearer token in `headers` against `requirements` (scope, audience).
+    /// Validates the access token of the request `parts` against `requirements`: a bearer
+    /// token as [`bearer_with`](Self::bearer_with) does, or (feature `jwt`) an
+    /// `Authorization: DPoP` token with its `DPoP` proof (RFC 9449 §7), whose `htm` is the
+    /// request's method and `htu` the request's path at
+    /// [`Requirements::origin`](crate::resource::Requirements::origin), whose `ath` is the
+    /// token's hash, whose key is the token's, and whose `jti` is new. A DPoP-bound token sent
+    /// as `Bearer` is refused (`invalid_token`); a bad proof is 401 `invalid_dpop_proof` with a
+    /// `DPoP` challenge naming the allowed `algs`.
+    ///
+    /// ```
+    /// # use oauth2_provider::endpoint::Server;
+    /// # use oauth2_provider::provider::Provider;
+    /// # use oauth2_provider::resource::Requirements;
+    /// # async fn api<P: Provider>(server: &Server<P>, req: http::Request<()>) -> http::Response<bytes::Bytes> {
+    /// let (parts, _body) = req.into_parts();
+    /// let needs = Requirements::any().served_at("https://api.example.com");
+    /// match server.bearer_request(&parts, &needs).await {
+    ///     Ok(token) => http::Response::default(),
+    ///     Err(rejection) => rejection.into_response(),
+    /// }
+    /// # }
+    /// ```
+    pub async fn bearer_request(
+        &self,
+        parts: &http::request::Parts,
+        requirements: &Requirements<ScopeOf<P>>,
+    ) -> Result<Validated<P>, BearerRejection> {
+        #[cfg(feature = "jwt")]
+        if let Some(token) = dpop_token(&parts.headers) {
+            return crate::dpop::resource::validate(self.provider(), parts, token, requirements)
+                .await
+                .map_err(|r| r.for_requirements(requirements));
+        }
+        self.bearer_with(&parts.headers, requirements).await
+    }
+
+    /// Validates the bearer token in `headers` against `requirements` (scope, audience). A
+    /// DPoP-bound token is refused here: its proof needs the request's method and URI
+    /// ([`bearer_request`](Self::bearer_request)).
     pub async fn bearer_with(
         &self,
         headers: &HeaderMap,
@@ -242,10 +306,22 @@ impl<P: Provider> Server<P> {
     }
 }
 
-/// `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive.
-fn bearer_token(header: &[u8]) -> Option<&str> {
-    let (scheme, token) = header.split_at_checked(7)?;
-    if !scheme.eq_ignore_ascii_case(b"bearer ") {
+/// The token of the one `Authorization: DPoP <token68>` header, if that is what `headers`
+/// carry (RFC 9449 §7.1).
+#[cfg(feature = "jwt")]
+fn dpop_token(headers: &HeaderMap) -> Option<&str> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => scheme_token(value.as_bytes(), b"dpop "),
+        _ => None,
+    }
+}
+
+/// `<scheme> <b64token>` (RFC 6750 §2.1, RFC 9449 §7.1), `scheme` in lower case with its
+/// space; the scheme is case-insensitive.
+fn scheme_token<'a>(header: &'a [u8], scheme: &[u8]) -> Option<&'a str> {
+    let (sent, token) = header.split_at_checked(scheme.len())?;
+    if !sent.eq_ignore_ascii_case(scheme) {
         return None;
     }
     let start = token.iter().position(|&b| b != b' ')?;
@@ -273,7 +349,11 @@ const B64TOKEN: [bool; 256] = {
 
 #[cfg(test)]
 mod tests {
-    use super::bearer_token;
+    use super::scheme_token;
+
+    fn bearer_token(header: &[u8]) -> Option<&str> {
+        scheme_token(header, b"bearer ")
+    }
 
     #[test]
     fn b64token_syntax() {

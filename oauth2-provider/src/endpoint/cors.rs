@@ -81,7 +81,7 @@ impl Cors {
         headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, value);
         headers.insert(
             ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("WWW-Authenticate, Retry-After"),
+            HeaderValue::from_static("WWW-Authenticate, Retry-After, DPoP-Nonce"),
         );
         response
     }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::client_auth::authenticate;
 use super::{RemoteAddr, Server, response};
 use crate::error::{OAuthError, StoreError};
-use crate::model::TokenHash;
 use crate::model::{AccessKind, OAuthClient, RefreshKind, TokenKind, TokenModel};
+use crate::model::{Confirmation, TokenHash};
 use crate::provider::Provider;
 use crate::scope::Scopes;
 use crate::store::TokenStore;
@@ -41,6 +41,9 @@ struct Introspection {
     /// RFC 8693 §4.1: who acts for the subject.
     #[serde(skip_serializing_if = "Option::is_none")]
     act: Option<serde_json::Value>,
+    /// RFC 9449 §6.2, RFC 8705 §3.2: the key the token is bound to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cnf: Option<Confirmation>,
 }
 
 impl Introspection {
@@ -60,6 +63,7 @@ impl Introspection {
             iss,
             aud: record.extras().audience().to_vec(),
             act: record.extras().actor().cloned(),
+            cnf: record.extras().confirmation().cloned(),
         }
     }
 }
@@ -165,7 +169,12 @@ impl<P: Provider> Server<P> {
                     .filter(|t| !t.is_expired(now))
                     .filter(|t| caller.sees_access(t.client_id()))
                     .map(|t| {
-                        Introspection::active::<AccessKind, _>(t.as_ref(), "Bearer", iss.clone())
+                        // RFC 9449 §6.2: a DPoP-bound access token's type is `DPoP`.
+                        let token_type = match t.extras().confirmation() {
+                            Some(Confirmation::JwkThumbprint(_)) => "DPoP",
+                            _ => "Bearer",
+                        };
+                        Introspection::active::<AccessKind, _>(t.as_ref(), token_type, iss.clone())
                     })
             };
             if active.is_some() {

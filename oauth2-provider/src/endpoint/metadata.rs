@@ -65,6 +65,9 @@ struct Metadata<'a> {
     /// draft-ietf-oauth-client-id-metadata-document §4.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     client_id_metadata_document_supported: bool,
+    /// RFC 9449 §5.1: the algorithms DPoP proofs may use (feature `jwt`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dpop_signing_alg_values_supported: Vec<&'static str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     openid: Option<OpenIdMetadata>,
 }
@@ -173,6 +176,15 @@ impl<P: Provider> Server<P> {
                 client_id_metadata_document_supported: config.client_id_documents.is_some(),
                 #[cfg(not(feature = "cimd"))]
                 client_id_metadata_document_supported: false,
+                #[cfg(feature = "jwt")]
+                dpop_signing_alg_values_supported: config
+                    .dpop
+                    .algorithms()
+                    .iter()
+                    .map(|alg| alg.as_str())
+                    .collect(),
+                #[cfg(not(feature = "jwt"))]
+                dpop_signing_alg_values_supported: Vec::new(),
                 openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )

@@ -237,7 +237,7 @@ pub(crate) fn cors(mut response: Response<Bytes>) -> Response<Bytes> {
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(
         ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("WWW-Authenticate, Retry-After"),
+        HeaderValue::from_static("WWW-Authenticate, Retry-After, DPoP-Nonce"),
     );
     response
 }
@@ -253,7 +253,7 @@ pub(crate) fn preflight(methods: &'static str) -> Response<Bytes> {
     );
     headers.insert(
         ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Authorization, Content-Type"),
+        HeaderValue::from_static("Authorization, Content-Type, DPoP"),
     );
     headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
     response

@@ -1,15 +1,20 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §4.3.2, §4.4.2, §6, §8.3).
 
 use bytes::Bytes;
+use http::header::HeaderValue;
 use http::{Request, Response, StatusCode};
 
 use super::client_auth::authenticate;
 use super::{RemoteAddr, Server, response};
-use crate::error::OAuthError;
+use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{self, TokenRequest, TokenResponse};
+use crate::model::OAuthClient;
 use crate::params::Params;
 use crate::provider::Provider;
 use crate::trace;
+
+/// The `DPoP-Nonce` response header (RFC 9449 §8.1).
+const DPOP_NONCE: &str = "dpop-nonce";
 
 /// Parameters that must never travel in a URI (RFC 6749 §2.3.1, §3.2).
 const SECRET_PARAMS: [&str; 5] = [
@@ -49,17 +54,25 @@ impl<P: Provider> Server<P> {
                 Err(error) => return response::error(&error),
             }
         }
-        match self.token_flow(parts, &params).await {
+        let mut nonce = None;
+        let mut response = match self.token_flow(parts, &params, &mut nonce).await {
             Ok(token) => response::json(StatusCode::OK, &token),
             Err(error) => response::error(&error),
+        };
+        // RFC 9449 §8: a nonce to use from now on, on an error or a success alike.
+        if let Some(value) = nonce.and_then(|n| HeaderValue::try_from(n).ok()) {
+            response.headers_mut().insert(DPOP_NONCE, value);
         }
+        response
     }
 
-    /// Parse, authenticate, dispatch: the grant decides the rest.
+    /// Parse, authenticate, check the DPoP proof, dispatch: the grant decides the rest. A
+    /// `DPoP-Nonce` to send goes to `nonce`.
     async fn token_flow(
         &self,
         parts: &http::request::Parts,
         params: &Params<'_>,
+        nonce: &mut Option<String>,
     ) -> Result<TokenResponse, OAuthError> {
         let headers = &parts.headers;
         let source = RemoteAddr::of(&parts.extensions);
@@ -70,7 +83,45 @@ impl<P: Provider> Server<P> {
         trace::grant_type(name);
         let grant_type = grant::served(provider, name)?;
         let (client, _method) = authenticate(provider, headers, params, source).await?;
-        let request = TokenRequest::new(params, headers, name, source);
+        let jkt = self.dpop_proof(parts, nonce).await?;
+        if jkt.is_none() && client.dpop_bound_access_tokens() {
+            return Err(OAuthError::new(
+                ErrorCode::InvalidDpopProof,
+                "a DPoP proof is required",
+            ));
+        }
+        let request =
+            TokenRequest::new(params, headers, name, source).with_dpop_jkt(jkt.as_deref());
         grant::exchange(provider, grant_type, &request, client.as_ref()).await
+    }
+
+    /// The thumbprint of the key of the request's valid DPoP proof (RFC 9449 §5), `None`
+    /// without a proof (or without feature `jwt`, where a proof is ignored).
+    #[cfg(feature = "jwt")]
+    async fn dpop_proof(
+        &self,
+        parts: &http::request::Parts,
+        nonce: &mut Option<String>,
+    ) -> Result<Option<String>, OAuthError> {
+        let config = self.provider.config();
+        let checked = crate::dpop::token::check(
+            parts,
+            config.issuer.as_deref(),
+            &config.paths.token,
+            &config.dpop,
+            self.provider.tokens(),
+        )
+        .await;
+        *nonce = checked.nonce;
+        Ok(checked.outcome?.map(|accepted| accepted.jkt))
+    }
+
+    #[cfg(not(feature = "jwt"))]
+    async fn dpop_proof(
+        &self,
+        _parts: &http::request::Parts,
+        _nonce: &mut Option<String>,
+    ) -> Result<Option<String>, OAuthError> {
+        Ok(None)
     }
 }

@@ -7,7 +7,7 @@ use http::Response;
 use http::request::Parts;
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::{Extras, OAuthClient};
+use crate::model::{Confirmation, Extras, OAuthClient};
 use crate::oidc;
 use crate::params::Params;
 use crate::pkce::PkceChallenge;
@@ -74,6 +74,10 @@ pub(crate) async fn authorize<P: Provider>(
         ResponseType::Token => None,
     };
 
+    let dpop_jkt = match request.response_type {
+        ResponseType::Code => dpop_jkt(params)?,
+        ResponseType::Token => None,
+    };
     let audience = resource::requested(provider, client, params, scope)?;
     let openid = oidc::authentication_request(provider.config(), params, scope)?;
     let consent = AuthorizationRequest {
@@ -121,6 +125,9 @@ pub(crate) async fn authorize<P: Provider>(
     if let Some(auth) = auth {
         extras = extras.with_auth(auth);
     }
+    if let Some(jkt) = dpop_jkt {
+        extras = extras.with_confirmation(Confirmation::JwkThumbprint(jkt.to_owned()));
+    }
 
     match request.response_type {
         ResponseType::Code => {
@@ -138,5 +145,28 @@ pub(crate) async fn authorize<P: Provider>(
             let token = implicit::issue_token(provider, client, subject, approved, extras).await?;
             Ok(Outcome::Token(token))
         }
+    }
+}
+
+/// RFC 9449 §10: `dpop_jkt` binds the code to the key of that thumbprint (feature `jwt`; a
+/// SHA-256 thumbprint is 43 base64url characters). Without `jwt` no proof can be checked, so
+/// the parameter is ignored, like any unknown one.
+fn dpop_jkt<'a>(params: &'a Params<'a>) -> Result<Option<&'a str>, OAuthError> {
+    if !cfg!(feature = "jwt") {
+        return Ok(None);
+    }
+    match params.get("dpop_jkt") {
+        Some(jkt)
+            if jkt.len() == 43
+                && jkt
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(Some(jkt))
+        }
+        Some(_) => Err(OAuthError::invalid_request(
+            "the dpop_jkt parameter is malformed",
+        )),
+        None => Ok(None),
     }
 }

@@ -3,8 +3,8 @@
 
 use std::time::SystemTime;
 
-use crate::error::OAuthError;
-use crate::model::{AuthorizationCode, Extras, NewCode, OAuthClient, TokenHash};
+use crate::error::{ErrorCode, OAuthError};
+use crate::model::{AuthorizationCode, Confirmation, Extras, NewCode, OAuthClient, TokenHash};
 use crate::pkce::PkceChallenge;
 use crate::provider::{ClientOf, Provider, RevokeReason, ScopeOf};
 use crate::redirect_uri;
@@ -106,6 +106,12 @@ pub(crate) async fn exchange<P: Provider>(
         (None, None) => {}
     }
 
+    bound_key(
+        record.extras(),
+        request.dpop_jkt(),
+        "the authorization code is bound to another DPoP key",
+    )?;
+
     let granted = record.extras().audience();
     let audience = resource::narrowed(provider, client, granted, request.params, record.scope())?;
     let mut extras = record.extras().inherited();
@@ -113,7 +119,8 @@ pub(crate) async fn exchange<P: Provider>(
         extras = extras.with_audience(audience);
     }
     let mut grant = Grant::for_owner(record.subject(), record.scope()).with_extras(extras);
-    let issuance = Issuance::new(provider, client, GrantType::AuthorizationCode);
+    let issuance =
+        Issuance::new(provider, client, GrantType::AuthorizationCode).bound_to(request.dpop_jkt());
     issuance.approve(&mut grant).await?;
     let grant_id = record.grant_id();
     let kept = Kept {
@@ -133,6 +140,27 @@ pub(crate) async fn exchange<P: Provider>(
     issuance
         .settle(grant_id, &grant, minted.response, outcome, code)
         .await
+}
+
+/// RFC 9449 §5, §10: a code or refresh token bound to a DPoP key (`dpop_jkt`, or the proof
+/// it was issued with) is redeemed only with a proof of that key: without one,
+/// `invalid_dpop_proof`; with another key's, `invalid_grant`.
+pub(crate) fn bound_key(
+    extras: &Extras,
+    jkt: Option<&str>,
+    wrong_key: &'static str,
+) -> Result<(), OAuthError> {
+    let Some(Confirmation::JwkThumbprint(bound)) = extras.confirmation() else {
+        return Ok(());
+    };
+    match jkt {
+        Some(jkt) if ct_eq(bound, jkt) => Ok(()),
+        Some(_) => Err(OAuthError::invalid_grant(wrong_key)),
+        None => Err(OAuthError::new(
+            ErrorCode::InvalidDpopProof,
+            "a DPoP proof is required",
+        )),
+    }
 }
 
 /// §4.1.3: the `redirect_uri` must be repeated, identically, when the authorization request

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::Serialize;
 
 use crate::error::OAuthError;
-use crate::model::{GrantId, NewToken, OAuthClient, TokenHash, TokenModel};
+use crate::model::{Confirmation, GrantId, NewToken, OAuthClient, TokenHash, TokenModel};
 use crate::oidc;
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
 use crate::scope::Scopes;
@@ -20,7 +20,8 @@ use super::{Grant, GrantType, is_on};
 pub struct TokenResponse {
     /// The access token.
     pub access_token: String,
-    /// Always `Bearer` (RFC 6750).
+    /// `Bearer` (RFC 6750), or `DPoP` for an access token bound to the key of the request's
+    /// DPoP proof (RFC 9449 §5).
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: u64,
@@ -91,6 +92,8 @@ pub(crate) struct Issuance<'a, P: Provider> {
     provider: &'a P,
     client: &'a ClientOf<P>,
     grant_type: GrantType,
+    /// The thumbprint of the token request's DPoP key, which the tokens are bound to.
+    dpop_jkt: Option<&'a str>,
 }
 
 impl<'a, P: Provider> Issuance<'a, P> {
@@ -99,7 +102,15 @@ impl<'a, P: Provider> Issuance<'a, P> {
             provider,
             client,
             grant_type,
+            dpop_jkt: None,
         }
+    }
+
+    /// The same issuance, binding the access token (and a public client's refresh token) to
+    /// the DPoP key `jkt` (RFC 9449 §5, §6.1).
+    pub(crate) fn bound_to(mut self, jkt: Option<&'a str>) -> Self {
+        self.dpop_jkt = jkt;
+        self
     }
 
     /// The `before_issue` hook, then the ceiling: a scope wider than the client's allowed scope
@@ -160,13 +171,20 @@ impl<'a, P: Provider> Issuance<'a, P> {
         let client_id = self.client.client_id();
         let scope = grant.scope.to_scope_string();
         let expires_at = now + config.access_token_ttl;
+        let extras = match self.dpop_jkt {
+            Some(jkt) => grant
+                .extras
+                .clone()
+                .with_confirmation(Confirmation::JwkThumbprint(jkt.to_owned())),
+            None => grant.extras.clone(),
+        };
         let access_token = oidc::access_token(
             config,
             self.client,
             encode_token(&access_bytes),
             grant.subject.as_deref(),
             &scope,
-            &grant.extras,
+            &extras,
             expires_at,
         )?;
         let access = Access::<P>::new(NewToken {
@@ -176,7 +194,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
             subject: grant.subject.clone(),
             scope: grant.scope,
             expires_at: Some(expires_at),
-            extras: grant.extras.clone(),
+            extras: extras.clone(),
         });
         let issue_refresh = grant.refresh_token
             && is_on(self.provider, GrantType::RefreshToken)
@@ -185,7 +203,14 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 .allows_grant_type(GrantType::RefreshToken.as_str());
         let (refresh, refresh_token) = if issue_refresh {
             let token = encode_token(&refresh_bytes);
-            let mut extras = grant.extras.clone();
+            // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a
+            // confidential client's is bound to its authentication.
+            let mut extras = extras.clone();
+            if self.client.is_confidential()
+                && matches!(extras.confirmation(), Some(Confirmation::JwkThumbprint(_)))
+            {
+                extras = extras.without_confirmation();
+            }
             if extras.audience() != kept.audience {
                 extras = extras.with_audience(kept.audience.to_vec());
             }
@@ -217,7 +242,11 @@ impl<'a, P: Provider> Issuance<'a, P> {
             refresh,
             response: TokenResponse {
                 access_token,
-                token_type: "Bearer",
+                token_type: if self.dpop_jkt.is_some() {
+                    "DPoP"
+                } else {
+                    "Bearer"
+                },
                 expires_in: config.access_token_ttl.as_secs(),
                 refresh_token,
                 scope,

@@ -139,6 +139,7 @@ pub struct TokenRequest<'a> {
     headers: &'a HeaderMap,
     grant_type: &'a str,
     remote_addr: Option<IpAddr>,
+    dpop_jkt: Option<&'a str>,
 }
 
 impl<'a> TokenRequest<'a> {
@@ -153,7 +154,27 @@ impl<'a> TokenRequest<'a> {
             headers,
             grant_type,
             remote_addr,
+            dpop_jkt: None,
         }
+    }
+
+    /// The same request, with a valid DPoP proof of the key whose thumbprint is `jkt`.
+    pub(crate) fn with_dpop_jkt(mut self, jkt: Option<&'a str>) -> Self {
+        self.dpop_jkt = jkt;
+        self
+    }
+
+    /// The RFC 7638 thumbprint of the key of the request's DPoP proof (RFC 9449 §5), checked
+    /// by the token endpoint: the key the tokens issued are bound to. `None` without a proof.
+    ///
+    /// ```
+    /// # use oauth2_provider::grant::TokenRequest;
+    /// fn bound(request: &TokenRequest<'_>) -> bool {
+    ///     request.dpop_jkt().is_some()
+    /// }
+    /// ```
+    pub fn dpop_jkt(&self) -> Option<&'a str> {
+        self.dpop_jkt
     }
 
     /// Where the request came from, if known ([`RemoteAddr`](crate::endpoint::RemoteAddr)):
@@ -203,6 +224,7 @@ impl fmt::Debug for TokenRequest<'_> {
         f.debug_struct("TokenRequest")
             .field("grant_type", &self.grant_type)
             .field("params", self.params)
+            .field("dpop_jkt", &self.dpop_jkt)
             .finish_non_exhaustive()
     }
 }
@@ -287,6 +309,7 @@ pub(crate) async fn exchange<P: Provider>(
         }
     }
     issue::Issuance::new(provider, client, grant_type)
+        .bound_to(request.dpop_jkt())
         .issue(granted)
         .await
 }

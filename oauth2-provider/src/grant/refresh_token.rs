@@ -11,6 +11,7 @@ use crate::scope::Scopes;
 use crate::secret::Draw;
 use crate::store::{Exchange, TokenStore};
 
+use super::authorization_code::bound_key;
 use super::issue::{Consumable, Issuance, Kept};
 use super::{Grant, GrantType, TokenRequest, TokenResponse, refresh_grace, resource};
 
@@ -35,6 +36,11 @@ pub(crate) async fn rotate<P: Provider>(
             "the refresh token was issued to another client",
         ));
     }
+    bound_key(
+        record.extras(),
+        request.dpop_jkt(),
+        "the refresh token is bound to another DPoP key",
+    )?;
     let now = SystemTime::now();
     if record.is_expired(now) {
         return Err(OAuthError::invalid_grant("the refresh token has expired"));
@@ -96,7 +102,8 @@ pub(crate) async fn rotate<P: Provider>(
         None => Grant::for_client(scope).with_refresh_token(),
     }
     .with_extras(extras);
-    let issuance = Issuance::new(provider, client, GrantType::RefreshToken);
+    let issuance =
+        Issuance::new(provider, client, GrantType::RefreshToken).bound_to(request.dpop_jkt());
     issuance.approve(&mut grant).await?;
     // Rotation always hands back a successor, or the client would lose the grant.
     grant.refresh_token = true;

@@ -164,7 +164,7 @@ impl fmt::Debug for SigningKey {
 
 /// The RFC 7638 thumbprint of a public JWK: base64url of the SHA-256 of its required members,
 /// in lexicographic order, without whitespace (jsonwebtoken's implementation).
-pub(super) fn thumbprint(jwk: &Jwk) -> Result<String, KeyError> {
+pub(crate) fn thumbprint(jwk: &Jwk) -> Result<String, KeyError> {
     jwk.thumbprint(ThumbprintHash::SHA256)
         .map_err(|_| KeyError::InvalidKey)
 }

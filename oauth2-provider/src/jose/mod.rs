@@ -55,6 +55,7 @@ pub use alg::Algorithm;
 pub use error::{JwtError, KeyError};
 pub use jwt::{Expectations, sign, verify};
 pub use key::SigningKey;
+pub(crate) use key::thumbprint;
 pub use keyring::{Keyring, KeyringError};
 pub use managed::ManagedKey;
 pub use public::{PublicKeys, VerifyingKeys};

@@ -116,6 +116,25 @@ pub trait OAuthClient: Send + Sync + 'static {
         None
     }
 
+    /// `true` when every access token of this client must be DPoP-bound (RFC 9449 §5.2,
+    /// `dpop_bound_access_tokens`): a token request without a valid DPoP proof is refused
+    /// with `invalid_dpop_proof`. The default is `false`; [`ClientRecord`] reads its
+    /// registered `dpop_bound_access_tokens` member.
+    ///
+    /// ```
+    /// # use oauth2_provider::model::{ClientRecord, OAuthClient};
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// fn needs_proofs(client: &ClientRecord<S>) -> bool {
+    ///     client.dpop_bound_access_tokens()
+    /// }
+    /// ```
+    fn dpop_bound_access_tokens(&self) -> bool {
+        false
+    }
+
     /// This client model built from a dynamic registration ([`crate::registration`]);
     /// `None` (the default) for a model that cannot be registered, which registration then
     /// refuses with `invalid_client_metadata`. [`ClientRecord`] is itself.
@@ -231,6 +250,11 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
     fn access_token_format(&self) -> Option<TokenFormat> {
         let name = self.metadata.other.get("access_token_format")?.as_str()?;
         TokenFormat::from_name(name)
+    }
+
+    /// The registered `dpop_bound_access_tokens` member, `false` unless it is `true`.
+    fn dpop_bound_access_tokens(&self) -> bool {
+        self.metadata.other.get("dpop_bound_access_tokens") == Some(&serde_json::Value::Bool(true))
     }
 
     fn from_record(record: ClientRecord<S>) -> Option<Self> {

@@ -138,6 +138,18 @@ impl Extras {
         self.with(|m| m.cnf = Some(cnf))
     }
 
+    /// Bound to no key: what a confidential client's refresh token keeps of a DPoP-bound
+    /// grant (RFC 9449 §5: its binding is the client's authentication).
+    ///
+    /// ```
+    /// use oauth2_provider::model::{Confirmation, Extras};
+    /// let bound = Extras::default().with_confirmation(Confirmation::JwkThumbprint("k".into()));
+    /// assert!(bound.without_confirmation().is_empty());
+    /// ```
+    pub fn without_confirmation(self) -> Self {
+        self.with(|m| m.cnf = None)
+    }
+
     /// With this authentication context.
     pub fn with_auth(self, auth: AuthContext) -> Self {
         self.with(|m| m.auth = Some(auth))

@@ -12,8 +12,8 @@
 //!     let needs = Requirements::scope(write).audience("https://api.example.com");
 //!     match resource::validate(provider, token, &needs).await {
 //!         Ok(valid) => true,
-//!         Err(TokenError::Invalid | TokenError::InsufficientScope | TokenError::WrongAudience) => false,
 //!         Err(TokenError::Unavailable(_)) => false, // fail closed
+//!         Err(_) => false,
 //!     }
 //! }
 //! ```
@@ -39,9 +39,10 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::error::{ErrorCode, OAuthError, StoreError};
-use crate::model::{TokenHash, TokenModel};
+use crate::model::{Confirmation, TokenHash, TokenModel};
 use crate::provider::{Provider, ScopeOf};
 use crate::scope::Scopes;
+use crate::secret::ct_eq;
 use crate::store::TokenStore;
 
 /// The access token record of a provider.
@@ -53,6 +54,8 @@ pub struct Requirements<S> {
     scope: S,
     audience: Option<String>,
     resource_metadata: Option<String>,
+    served_at: Option<String>,
+    proven_key: Option<String>,
 }
 
 impl<S: Scopes> Requirements<S> {
@@ -62,6 +65,8 @@ impl<S: Scopes> Requirements<S> {
             scope: S::empty(),
             audience: None,
             resource_metadata: None,
+            served_at: None,
+            proven_key: None,
         }
     }
 
@@ -71,6 +76,8 @@ impl<S: Scopes> Requirements<S> {
             scope,
             audience: None,
             resource_metadata: None,
+            served_at: None,
+            proven_key: None,
         }
     }
 
@@ -104,6 +111,62 @@ impl<S: Scopes> Requirements<S> {
         self
     }
 
+    /// And served at `origin` (such as `https://api.example.com`): the scheme, host and port
+    /// a DPoP proof's `htu` must name, with the request's path (RFC 9449 §4.3 step 9). Without
+    /// it, the origin of the audience when it is an `http(s)` URL, else the issuer's: never the
+    /// `Host` header.
+    ///
+    /// ```
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::resource::Requirements;
+    /// let needs = Requirements::<S>::any().served_at("https://api.example.com");
+    /// assert_eq!(needs.origin(None).as_deref(), Some("https://api.example.com"));
+    /// ```
+    pub fn served_at(mut self, origin: impl Into<String>) -> Self {
+        self.served_at = Some(origin.into());
+        self
+    }
+
+    /// And presented by whoever proved possession of the key whose RFC 7638 thumbprint is
+    /// `jkt` (a DPoP proof checked for this request): a token bound to a key (`cnf.jkt`) is
+    /// accepted only with its own key's proof. [`Server::bearer_request`](crate::Server::bearer_request)
+    /// sets it; set it yourself only after checking a proof
+    /// ([`dpop::verify_proof`](crate::dpop::verify_proof), feature `jwt`).
+    ///
+    /// ```
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::resource::Requirements;
+    /// let needs = Requirements::<S>::any().proven_key("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+    /// ```
+    pub fn proven_key(mut self, jkt: impl Into<String>) -> Self {
+        self.proven_key = Some(jkt.into());
+        self
+    }
+
+    /// The origin a DPoP proof's `htu` names at this resource: [`served_at`](Self::served_at),
+    /// else the audience's origin, else `issuer`'s.
+    pub fn origin(&self, issuer: Option<&str>) -> Option<String> {
+        let origin_of = |url: &str| {
+            url::Url::parse(url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .map(|u| u.origin().ascii_serialization())
+        };
+        if let Some(origin) = &self.served_at {
+            return origin_of(origin);
+        }
+        self.audience
+            .as_deref()
+            .and_then(origin_of)
+            .or_else(|| issuer.and_then(origin_of))
+    }
+
     /// The scope required.
     pub fn required_scope(&self) -> S {
         self.scope
@@ -127,6 +190,10 @@ pub enum TokenError {
     /// Valid, but for other resources (RFC 8707 §2; RFC 6750 `invalid_token`).
     #[error("the access token is not for this resource")]
     WrongAudience,
+    /// Bound to a key (DPoP, `cnf.jkt`) and presented without a proof of it, or presented
+    /// with a proof and bound to no key or another (RFC 9449 §7.1; `invalid_token`).
+    #[error("the access token is not presented with proof of its key")]
+    KeyMismatch,
     /// The store could not answer; refuse (fail closed).
     #[error("the token store is unavailable")]
     Unavailable(#[source] StoreError),
@@ -147,6 +214,10 @@ impl TokenError {
             TokenError::WrongAudience => OAuthError::new(
                 ErrorCode::InvalidToken,
                 "the access token is not for this resource",
+            ),
+            TokenError::KeyMismatch => OAuthError::new(
+                ErrorCode::InvalidToken,
+                "the access token is not presented with proof of its key",
             ),
             TokenError::Unavailable(_) => OAuthError::new(
                 ErrorCode::TemporarilyUnavailable,
@@ -212,7 +283,9 @@ impl<P: Provider> fmt::Debug for Validated<P> {
 }
 
 /// Validates the access token `token` (its raw value) against `requirements`: it must be
-/// stored (not revoked), unexpired, carry every required scope and be for the audience.
+/// stored (not revoked), unexpired, carry every required scope and be for the audience; a
+/// token bound to a DPoP key only with [`Requirements::proven_key`] naming that key, and a
+/// token bound to none never with it.
 pub async fn validate<P: Provider>(
     provider: &P,
     token: &str,
@@ -233,6 +306,15 @@ pub async fn validate<P: Provider>(
         if !granted.is_empty() && !granted.iter().any(|a| a == audience) {
             return Err(TokenError::WrongAudience);
         }
+    }
+    let bound = match record.extras().confirmation() {
+        Some(Confirmation::JwkThumbprint(jkt)) => Some(jkt.as_str()),
+        _ => None,
+    };
+    match (bound, requirements.proven_key.as_deref()) {
+        (None, None) => {}
+        (Some(bound), Some(proven)) if ct_eq(bound, proven) => {}
+        _ => return Err(TokenError::KeyMismatch),
     }
     if !record.scope().contains(requirements.scope) {
         return Err(TokenError::InsufficientScope);

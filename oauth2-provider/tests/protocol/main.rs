@@ -16,6 +16,8 @@ mod client_auth;
 mod concurrency;
 mod consent;
 mod cors;
+#[cfg(feature = "jwt")]
+mod dpop;
 mod hashing;
 mod introspection;
 mod malformed_input;
