@@ -178,3 +178,18 @@ impl WithStore for Admin<'_> {
         Ok(())
     }
 }
+
+/// The DPoP server nonces of `--dpop-nonce` (RFC 9449 §8): stateless, from a secret every node
+/// shares, given as `OAUTH2_DPOP_NONCE_SECRET` (at least 32 bytes); without it, one drawn at
+/// start, which only this node knows (fine for one node). A nonce lasts five minutes.
+pub fn dpop_nonces() -> Result<oauth2_provider::dpop::Nonces, String> {
+    let secret = match std::env::var("OAUTH2_DPOP_NONCE_SECRET") {
+        Ok(secret) => secret,
+        Err(_) => {
+            tracing::warn!("OAUTH2_DPOP_NONCE_SECRET is not set: DPoP nonces are this node's own");
+            oauth2_provider::secret::generate_token()
+        }
+    };
+    oauth2_provider::dpop::Nonces::new(secret.as_bytes(), std::time::Duration::from_secs(300))
+        .ok_or_else(|| "OAUTH2_DPOP_NONCE_SECRET must be at least 32 bytes".to_owned())
+}

@@ -189,7 +189,6 @@ impl WithStore for BuildApp<'_> {
 
     async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Result<App, String> {
         let cli = self.cli;
-        upcoming::flags(cli);
         let issuer = cli
             .issuer
             .clone()
@@ -225,6 +224,9 @@ impl WithStore for BuildApp<'_> {
             config.refresh_grace = RefreshGrace::new(period).reuses(10);
         }
         config.localhost_any_port = cli.localhost_any_port;
+        if cli.dpop_nonce {
+            config.dpop = config.dpop.clone().with_nonces(keys::dpop_nonces()?);
+        }
         if cli.enable_registration {
             // Open registration, under the runtime's per-source and global budgets.
             config.registration = Some(Registration::open());

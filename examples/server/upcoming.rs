@@ -1,19 +1,11 @@
-//! Flags and fixture members accepted before the feature behind them is built: each is
+//! Fixture members accepted before the feature behind them is built: each is
 //! reported on stderr and otherwise ignored, so a black-box suite can start the server with
 //! them today. An entry leaves this file with the issue that builds its feature.
 
-use super::cli::Cli;
 use super::fixtures::{AuthMethod, ClientFixture};
 
 fn not_built(what: &str, feature: &str) {
     tracing::warn!("{what} is accepted but not built yet ({feature}): ignored");
-}
-
-/// Reports the flags of `cli` whose feature is not built yet.
-pub fn flags(cli: &Cli) {
-    if cli.dpop_nonce {
-        not_built("--dpop-nonce", "DPoP, RFC 9449");
-    }
 }
 
 /// Reports the members of a client fixture whose feature is not built yet.
@@ -42,9 +34,6 @@ pub fn client_members(client: &ClientFixture) {
     }
     if client.application_type.is_some() {
         member("application_type", "OpenID Connect Registration");
-    }
-    if client.dpop_bound_access_tokens {
-        member("dpop_bound_access_tokens", "DPoP, RFC 9449");
     }
     if client.require_pushed_authorization_requests {
         member("require_pushed_authorization_requests", "PAR, RFC 9126");
