@@ -63,6 +63,12 @@ pub enum ErrorCode {
     InvalidRedirectUri,
     /// `invalid_client_metadata` (RFC 7591 §3.2.2): another registered member is refused.
     InvalidClientMetadata,
+    /// `authorization_pending` (RFC 8628 §3.5): the user has not approved or denied yet.
+    AuthorizationPending,
+    /// `slow_down` (RFC 8628 §3.5): polling faster than the interval, which grows by 5 s.
+    SlowDown,
+    /// `expired_token` (RFC 8628 §3.5): the device code expired before it was approved.
+    ExpiredToken,
 }
 
 impl ErrorCode {
@@ -91,6 +97,9 @@ impl ErrorCode {
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
             ErrorCode::InvalidRedirectUri => "invalid_redirect_uri",
             ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
+            ErrorCode::AuthorizationPending => "authorization_pending",
+            ErrorCode::SlowDown => "slow_down",
+            ErrorCode::ExpiredToken => "expired_token",
         }
     }
 
