@@ -16,6 +16,7 @@ mod client_auth;
 mod concurrency;
 mod consent;
 mod cors;
+mod device;
 mod hashing;
 mod introspection;
 mod malformed_input;

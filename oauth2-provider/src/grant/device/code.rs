@@ -68,7 +68,10 @@ mod tests {
         for _ in 0..200 {
             let code = new_user_code();
             assert_eq!(code.len(), LEN);
-            assert_eq!(normalize_user_code(&code.to_lowercase()), Some(code.clone()));
+            assert_eq!(
+                normalize_user_code(&code.to_lowercase()),
+                Some(code.clone())
+            );
             assert_eq!(normalize_user_code(&format_user_code(&code)), Some(code));
         }
     }

@@ -83,7 +83,12 @@ pub(crate) async fn exchange<P: Provider>(
             subject,
             scope,
             auth,
-        } => issue(provider, state, client, &record, subject, &scope, auth, &key).await,
+        } => {
+            issue(
+                provider, state, client, &record, subject, &scope, auth, &key,
+            )
+            .await
+        }
     }
 }
 
@@ -100,9 +105,8 @@ async fn issue<P: Provider>(
     auth: Option<crate::model::AuthContext>,
     key: &crate::store::StateKey,
 ) -> Result<TokenResponse, OAuthError> {
-    let scope = ScopeOf::<P>::parse(scope).map_err(|_| {
-        OAuthError::new(ErrorCode::ServerError, "a device record is unreadable")
-    })?;
+    let scope = ScopeOf::<P>::parse(scope)
+        .map_err(|_| OAuthError::new(ErrorCode::ServerError, "a device record is unreadable"))?;
     let mut extras = Extras::default();
     if !record.audience.is_empty() {
         extras = extras.with_audience(record.audience.clone());

@@ -36,7 +36,7 @@ fn at_millis(ms: u64) -> SystemTime {
 
 /// Where the flow stands.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "is", rename_all = "snake_case")]
 pub(super) enum Status {
     /// Waiting for the user.
     Pending,
@@ -64,7 +64,6 @@ pub(super) struct Record {
     /// The current interval, in seconds (grows by 5 at each `slow_down`).
     pub interval: u64,
     pub last_poll_ms: Option<u64>,
-    #[serde(flatten)]
     pub status: Status,
 }
 
@@ -96,7 +95,9 @@ impl Record {
 
     /// Stores a new record (a fresh key: nothing to swap against).
     pub(super) async fn put(&self, state: StateRef<'_>, key: &StateKey) -> Result<(), OAuthError> {
-        state.put_state(key, self.encode()?, self.kept_until()).await?;
+        state
+            .put_state(key, self.encode()?, self.kept_until())
+            .await?;
         Ok(())
     }
 
@@ -123,7 +124,10 @@ fn decode(value: &[u8]) -> Result<Record, OAuthError> {
 }
 
 /// The device record under `key`, if any.
-pub(super) async fn load(state: StateRef<'_>, key: &StateKey) -> Result<Option<Loaded>, OAuthError> {
+pub(super) async fn load(
+    state: StateRef<'_>,
+    key: &StateKey,
+) -> Result<Option<Loaded>, OAuthError> {
     let Some(stored) = state.get_state(key).await? else {
         return Ok(None);
     };
@@ -134,7 +138,10 @@ pub(super) async fn load(state: StateRef<'_>, key: &StateKey) -> Result<Option<L
 }
 
 /// Takes the device record under `key`: exactly one caller gets it.
-pub(super) async fn take(state: StateRef<'_>, key: &StateKey) -> Result<Option<Record>, OAuthError> {
+pub(super) async fn take(
+    state: StateRef<'_>,
+    key: &StateKey,
+) -> Result<Option<Record>, OAuthError> {
     match state.take_state(key).await? {
         Some(stored) => decode(&stored.value).map(Some),
         None => Ok(None),

@@ -82,7 +82,11 @@ pub(crate) async fn start<P: Provider>(
     record.put(state, &device_key(&hash)).await?;
 
     let shown = format_user_code(&user_code);
-    let separator = if verification_uri.contains('?') { '&' } else { '?' };
+    let separator = if verification_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     Ok(DeviceAuthorization {
         verification_uri_complete: format!("{verification_uri}{separator}user_code={shown}"),
         device_code,

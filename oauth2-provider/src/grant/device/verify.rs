@@ -89,7 +89,9 @@ fn not_served() -> OAuthError {
 /// The pending record a normalised user code points to.
 async fn pending(state: StateRef<'_>, user_code: &str) -> Result<(TokenHash, Loaded), OAuthError> {
     let device = device_of(state, user_code).await?.ok_or_else(unknown)?;
-    let loaded = load(state, &device_key(&device)).await?.ok_or_else(unknown)?;
+    let loaded = load(state, &device_key(&device))
+        .await?
+        .ok_or_else(unknown)?;
     let open = matches!(loaded.record.status, Status::Pending)
         && !loaded.record.expired(SystemTime::now())
         && loaded.record.user_code == user_code;
@@ -196,7 +198,13 @@ impl<P: Provider> Server<P> {
         status: Status,
     ) -> Result<(), OAuthError> {
         let state = super::served(self.provider()).ok_or_else(not_served)?;
-        let (device, Loaded { mut record, version }) = pending(state, &request.user_code).await?;
+        let (
+            device,
+            Loaded {
+                mut record,
+                version,
+            },
+        ) = pending(state, &request.user_code).await?;
         if device != request.device {
             return Err(unknown());
         }
