@@ -21,7 +21,6 @@ use oauth2_provider::endpoint::html_page;
 use oauth2_provider::limit::Attempt;
 use oauth2_provider::model::AuthContext;
 use oauth2_provider::provider::Provider;
-use oauth2_provider::scope::Scopes;
 use oauth2_provider::secret::ct_eq;
 
 use super::locale::{self, Texts};
@@ -95,9 +94,21 @@ async fn page<St: DemoStore>(
     } else if new_csrf || !field("csrf_token").is_some_and(|sent| ct_eq(sent, &csrf)) {
         views::message(t, StatusCode::FORBIDDEN, t.refused_title, t.refused)
     } else {
-        let step = Step { server: &server, view: &view, typed, source };
-        step.run(session, field("action"), field("decision"), field("username"), field("password"), cookies)
-            .await
+        let step = Step {
+            server: &server,
+            view: &view,
+            typed,
+            source,
+        };
+        step.run(
+            session,
+            field("action"),
+            field("decision"),
+            field("username"),
+            field("password"),
+            cookies,
+        )
+        .await
     };
     if new_csrf {
         cookies.set_csrf(&mut page, &csrf);
@@ -114,7 +125,10 @@ impl View<'_> {
     fn render(&self, page: DevicePage<'_>, status: StatusCode) -> Response<Bytes> {
         match page.render() {
             Ok(body) => html_page(status, body),
-            Err(_) => html_page(StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered"),
+            Err(_) => html_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            ),
         }
     }
 
@@ -131,6 +145,36 @@ impl View<'_> {
             error,
         };
         self.render(page, status)
+    }
+}
+
+/// What the consent and sign-in steps show of the request.
+struct Shown<'a> {
+    user_code: &'a str,
+    client_name: &'a str,
+    scopes: &'a [&'static str],
+}
+
+impl<'a> Shown<'a> {
+    fn page(
+        &self,
+        t: &'a Texts,
+        csrf: &'a str,
+        step: &'a str,
+        username: &'a str,
+        error: Option<&'a str>,
+    ) -> DevicePage<'a> {
+        DevicePage {
+            t,
+            step,
+            action: PATH,
+            csrf,
+            user_code: self.user_code,
+            client_name: self.client_name,
+            username,
+            scopes: self.scopes.to_vec(),
+            error,
+        }
     }
 }
 
@@ -153,48 +197,80 @@ impl<St: DemoStore> Step<'_, St> {
         cookies: Cookies,
     ) -> Response<Bytes> {
         let t = self.view.t;
-        let request = match self.server.device_verification(self.typed, self.source).await {
+        let request = match self
+            .server
+            .device_verification(self.typed, self.source)
+            .await
+        {
             Ok(request) => request,
             Err(error) if error.status() == StatusCode::TOO_MANY_REQUESTS => {
-                let mut page = self.view.code(self.typed, Some(t.too_many), StatusCode::TOO_MANY_REQUESTS);
+                let mut page =
+                    self.view
+                        .code(self.typed, Some(t.too_many), StatusCode::TOO_MANY_REQUESTS);
                 let wait = error.retry_after().unwrap_or(1);
-                page.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
+                page.headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(wait));
                 return page;
             }
-            Err(_) => return self.view.code(self.typed, Some(t.device_unknown), StatusCode::OK),
+            Err(_) => {
+                return self
+                    .view
+                    .code(self.typed, Some(t.device_unknown), StatusCode::OK);
+            }
         };
         let provider = self.server.provider();
         let client_name = request.client().name.clone();
         let shown = request.user_code();
         let scopes: Vec<&'static str> = request.scope().names().collect();
-        let page = |step, username: &str, error| DevicePage {
-            t,
-            step,
-            action: PATH,
-            csrf: self.view.csrf,
+        let shown = Shown {
             user_code: &shown,
             client_name: &client_name,
-            username,
-            scopes: scopes.clone(),
-            error,
+            scopes: &scopes,
         };
+        let page = |step, username, error| shown.page(t, self.view.csrf, step, username, error);
         if action == Some("login") {
             let username = username.unwrap_or_default();
             let attempt = Attempt::owner_password(username, self.source);
             if provider.throttle(&attempt).await.is_err() {
-                return self.view.render(page("login", "", Some(t.too_many)), StatusCode::TOO_MANY_REQUESTS);
+                return self.view.render(
+                    page("login", "", Some(t.too_many)),
+                    StatusCode::TOO_MANY_REQUESTS,
+                );
             }
-            let user = match provider.sign_in(username, password.unwrap_or_default()).await {
+            let user = match provider
+                .sign_in(username, password.unwrap_or_default())
+                .await
+            {
                 Ok(Some(user)) => user,
-                Ok(None) => return self.view.render(page("login", "", Some(t.wrong_password)), StatusCode::OK),
-                Err(_) => return views::message(t, StatusCode::SERVICE_UNAVAILABLE, t.unavailable_title, t.unavailable),
+                Ok(None) => {
+                    return self
+                        .view
+                        .render(page("login", "", Some(t.wrong_password)), StatusCode::OK);
+                }
+                Err(_) => {
+                    return views::message(
+                        t,
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        t.unavailable_title,
+                        t.unavailable,
+                    );
+                }
             };
             let previous = session.as_ref().map(|s| s.id.as_str());
-            let Ok(session) = sessions::open(&provider.store, &user.username, previous).await else {
-                return views::message(t, StatusCode::SERVICE_UNAVAILABLE, t.unavailable_title, t.unavailable);
+            let Ok(session) = sessions::open(&provider.store, &user.username, previous).await
+            else {
+                return views::message(
+                    t,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    t.unavailable_title,
+                    t.unavailable,
+                );
             };
-            let view = View { t, csrf: &session.csrf };
-            let consent = DevicePage { csrf: &session.csrf, ..page("consent", &user.username, None) };
+            let view = View {
+                t,
+                csrf: &session.csrf,
+            };
+            let consent = shown.page(t, &session.csrf, "consent", &user.username, None);
             let mut response = view.render(consent, StatusCode::OK);
             cookies.set_session(&mut response, &session);
             return response;
@@ -210,10 +286,21 @@ impl<St: DemoStore> Step<'_, St> {
                     ..AuthContext::default()
                 };
                 let sub = provider.sub_of(&session.user);
-                self.server.approve_device(&request, sub, request.scope(), Some(auth)).await.map(|()| t.device_allowed)
+                self.server
+                    .approve_device(&request, sub, request.scope(), Some(auth))
+                    .await
+                    .map(|()| t.device_allowed)
             }
-            Some("deny") => self.server.deny_device(&request).await.map(|()| t.device_denied),
-            _ => return self.view.render(page("consent", &session.user, None), StatusCode::OK),
+            Some("deny") => self
+                .server
+                .deny_device(&request)
+                .await
+                .map(|()| t.device_denied),
+            _ => {
+                return self
+                    .view
+                    .render(page("consent", &session.user, None), StatusCode::OK);
+            }
         };
         match outcome {
             Ok(message) => views::message(t, StatusCode::OK, t.device_title, message),

@@ -146,7 +146,11 @@ pub fn texts_of(headers: &http::HeaderMap) -> &'static Texts {
         .get(ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    choose(accepted.split(',').map(|range| range.split(';').next().unwrap_or_default()))
+    choose(
+        accepted
+            .split(',')
+            .map(|range| range.split(';').next().unwrap_or_default()),
+    )
 }
 
 fn choose<'a>(wanted: impl Iterator<Item = &'a str>) -> &'static Texts {
