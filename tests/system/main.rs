@@ -11,6 +11,7 @@ mod accessibility;
 mod admin;
 mod browser;
 mod cluster;
+mod device;
 mod durability;
 mod interface;
 mod interop;
