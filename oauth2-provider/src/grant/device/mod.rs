@@ -81,7 +81,7 @@ impl DeviceFlow {
 
     /// The `verification_uri`: the configured one, or the issuer's page; `None` when there is
     /// neither.
-    pub(crate) fn verification_uri(&self, config: &Config) -> Option<String> {
+    pub(crate) fn verification_uri_for(&self, config: &Config) -> Option<String> {
         if let Some(uri) = &self.verification_uri {
             return Some(uri.clone());
         }

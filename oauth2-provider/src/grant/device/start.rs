@@ -48,7 +48,7 @@ pub(crate) async fn start<P: Provider>(
     let audience = resource::requested(provider, client, params, scope)?;
     let config = provider.config();
     let flow = &config.device;
-    let verification_uri = flow.verification_uri(config).ok_or(OAuthError::new(
+    let verification_uri = flow.verification_uri_for(config).ok_or(OAuthError::new(
         ErrorCode::ServerError,
         "no verification URI is configured",
     ))?;
