@@ -47,7 +47,6 @@ use crate::limit::{Budget, Rate};
 /// assert_eq!(device.interval, Duration::from_secs(5));
 /// ```
 #[derive(Clone)]
-#[non_exhaustive]
 pub struct DeviceFlow {
     /// How long a device code and its user code live (`expires_in`). Default: 600 s.
     pub lifetime: Duration,
