@@ -75,6 +75,9 @@ impl<C: OAuthClient, S: fmt::Debug> fmt::Debug for DeviceRequest<C, S> {
     }
 }
 
+/// How many times a decision reads and swaps before giving up to concurrent polls.
+const DECIDE_ATTEMPTS: usize = 4;
+
 fn unknown() -> OAuthError {
     OAuthError::invalid_grant("the user code is unknown, expired or already used")
 }
@@ -198,21 +201,27 @@ impl<P: Provider> Server<P> {
         status: Status,
     ) -> Result<(), OAuthError> {
         let state = super::served(self.provider()).ok_or_else(not_served)?;
-        let (
-            device,
-            Loaded {
+        // A poll may swap the record (its last poll, its interval) between the read and the
+        // decision's swap: read again while it is still pending. A decision that lost to
+        // another decision finds it decided, and fails.
+        for _ in 0..DECIDE_ATTEMPTS {
+            let (device, loaded) = pending(state, &request.user_code).await?;
+            if device != request.device {
+                return Err(unknown());
+            }
+            let Loaded {
                 mut record,
                 version,
-            },
-        ) = pending(state, &request.user_code).await?;
-        if device != request.device {
-            return Err(unknown());
+            } = loaded;
+            record.status = status.clone();
+            if record.swap(state, &device_key(&device), version).await? {
+                state.delete_state(&user_key(&request.user_code)).await?;
+                return Ok(());
+            }
         }
-        record.status = status;
-        if !record.swap(state, &device_key(&device), version).await? {
-            return Err(unknown());
-        }
-        state.delete_state(&user_key(&request.user_code)).await?;
-        Ok(())
+        Err(OAuthError::new(
+            ErrorCode::TemporarilyUnavailable,
+            "the device is polling too fast; try again",
+        ))
     }
 }
