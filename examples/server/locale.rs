@@ -34,6 +34,13 @@ pub struct Texts {
     pub refused: &'static str,
     pub unavailable_title: &'static str,
     pub unavailable: &'static str,
+    pub device_title: &'static str,
+    pub device_code: &'static str,
+    pub device_continue: &'static str,
+    pub device_intro: &'static str,
+    pub device_unknown: &'static str,
+    pub device_allowed: &'static str,
+    pub device_denied: &'static str,
     /// Scope descriptions in this language, by scope name; the declared (English) one else.
     pub scopes: &'static [(&'static str, &'static str)],
 }
@@ -62,6 +69,13 @@ pub static EN: Texts = Texts {
     refused: "The form was stale or not sent from this site. Go back and try again.",
     unavailable_title: "Temporarily unavailable",
     unavailable: "Sign-in is not possible right now. Try again in a moment.",
+    device_title: "Connect a device",
+    device_code: "Code shown on your device",
+    device_continue: "Continue",
+    device_intro: "asks to connect with the code",
+    device_unknown: "This code is unknown or has expired. Check it and try again.",
+    device_allowed: "Your device is connected. You can close this page.",
+    device_denied: "The device was not connected.",
     scopes: &[],
 };
 
@@ -89,6 +103,13 @@ pub static DE: Texts = Texts {
     refused: "Das Formular war veraltet oder kam nicht von dieser Seite. Gehen Sie zurück und versuchen Sie es erneut.",
     unavailable_title: "Vorübergehend nicht verfügbar",
     unavailable: "Die Anmeldung ist gerade nicht möglich. Versuchen Sie es gleich noch einmal.",
+    device_title: "Gerät verbinden",
+    device_code: "Code auf Ihrem Gerät",
+    device_continue: "Weiter",
+    device_intro: "möchte sich mit dem Code verbinden",
+    device_unknown: "Dieser Code ist unbekannt oder abgelaufen. Bitte prüfen und erneut versuchen.",
+    device_allowed: "Ihr Gerät ist verbunden. Sie können diese Seite schließen.",
+    device_denied: "Das Gerät wurde nicht verbunden.",
     scopes: &[
         ("read", "Ihre Notizen lesen"),
         ("write", "Ihre Notizen ändern"),
@@ -118,6 +139,31 @@ impl Texts {
     }
 }
 
+/// The texts for a page outside an authorization request (the device page): the browser's
+/// languages alone.
+pub fn texts_of(headers: &http::HeaderMap) -> &'static Texts {
+    let accepted = headers
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    choose(
+        accepted
+            .split(',')
+            .map(|range| range.split(';').next().unwrap_or_default()),
+    )
+}
+
+fn choose<'a>(wanted: impl Iterator<Item = &'a str>) -> &'static Texts {
+    wanted
+        .filter_map(|tag| tag.trim().split('-').next())
+        .find_map(|primary| {
+            SHIPPED
+                .into_iter()
+                .find(|texts| texts.lang.eq_ignore_ascii_case(primary))
+        })
+        .unwrap_or(&EN)
+}
+
 /// The texts for `request`: the first of its `ui_locales` shipped here, else the first of the
 /// browser's languages, else English.
 pub fn texts(request: Request<'_, '_>) -> &'static Texts {
@@ -133,12 +179,5 @@ pub fn texts(request: Request<'_, '_>) -> &'static Texts {
             .split(',')
             .map(|range| range.split(';').next().unwrap_or_default()),
     );
-    wanted
-        .filter_map(|tag| tag.trim().split('-').next())
-        .find_map(|primary| {
-            SHIPPED
-                .into_iter()
-                .find(|texts| texts.lang.eq_ignore_ascii_case(primary))
-        })
-        .unwrap_or(&EN)
+    choose(wanted)
 }

@@ -10,6 +10,7 @@
 mod admin;
 mod api;
 mod cli;
+mod device;
 mod fixtures;
 mod keys;
 mod locale;
@@ -280,8 +281,10 @@ impl WithStore for BuildApp<'_> {
         let reload = signing
             .stored
             .then(|| keys::Reload::spawn(Arc::clone(&server), signing.keys));
-        let mut router =
-            oauth2_provider::axum::router(Arc::clone(&server)).merge(api::routes(server, &issuer)?);
+        let device = device::routes(Arc::clone(&server), issuer.starts_with("https://"));
+        let mut router = oauth2_provider::axum::router(Arc::clone(&server))
+            .merge(device)
+            .merge(api::routes(server, &issuer)?);
         if demo_secret.is_some() {
             router = router.route("/demo/callback", get(demo_callback));
         }

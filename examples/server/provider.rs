@@ -35,12 +35,12 @@ pub struct DemoProvider<St> {
     pub dummy_hash: String,
 }
 
-// Every grant of RFC 6749 is served; the configuration switches the implicit and password
-// grants, which RFC 9700 advises against, off unless `--enable-implicit` and
-// `--enable-password` are given.
+// Every grant of RFC 6749 is served, and the device grant (RFC 8628), whose flows the store
+// keeps as state; the configuration switches the implicit and password grants, which RFC 9700
+// advises against, off unless `--enable-implicit` and `--enable-password` are given.
 #[oauth2_provider::provider(
     owner = User,
-    grants(authorization_code, implicit, password, client_credentials, refresh_token)
+    grants(authorization_code, implicit, password, client_credentials, refresh_token, device_code)
 )]
 impl<St: DemoStore> DemoProvider<St> {
     #[provider(store)]

@@ -139,6 +139,10 @@ pub struct Config {
     /// with it, and an issuer, the endpoint at [`Paths::register`]
     /// ([`crate::registration`]).
     pub registration: Option<crate::registration::Registration>,
+    /// The device authorization grant (RFC 8628): lifetimes, polling interval, the
+    /// verification page's URI and the user-code guess budget. Used only when the provider
+    /// serves [`GrantType::DeviceCode`].
+    pub device: crate::grant::DeviceFlow,
 }
 
 /// Where each endpoint is served.
@@ -160,6 +164,14 @@ pub struct Paths {
     /// The registration endpoint (RFC 7591), and below it each client's configuration
     /// endpoint (RFC 7592), served with [`Config::registration`]. Default: `/register`.
     pub register: String,
+    /// The device authorization endpoint (RFC 8628 §3.1), served with
+    /// [`GrantType::DeviceCode`]. Default: `/device_authorization`.
+    pub device_authorization: String,
+    /// The application's own user-code page (RFC 8628 §3.3), which the runtime does not serve:
+    /// the `verification_uri` is the issuer followed by this path, unless
+    /// [`DeviceFlow::verification_uri`](crate::grant::DeviceFlow::verification_uri) says
+    /// otherwise. Default: `/device`.
+    pub device_verification: String,
 }
 
 impl Default for Paths {
@@ -172,6 +184,8 @@ impl Default for Paths {
             userinfo: "/userinfo".into(),
             jwks: "/jwks".into(),
             register: "/register".into(),
+            device_authorization: "/device_authorization".into(),
+            device_verification: "/device".into(),
         }
     }
 }
@@ -202,6 +216,7 @@ impl Default for Config {
             #[cfg(feature = "jwt")]
             dpop: crate::dpop::Dpop::default(),
             registration: None,
+            device: crate::grant::DeviceFlow::default(),
         }
     }
 }
@@ -334,6 +349,12 @@ impl ConfigBuilder {
     /// Serves dynamic client registration ([`crate::registration`]).
     pub fn registration(mut self, registration: crate::registration::Registration) -> Self {
         self.0.registration = Some(registration);
+        self
+    }
+
+    /// The device authorization grant's settings (RFC 8628).
+    pub fn device(mut self, device: crate::grant::DeviceFlow) -> Self {
+        self.0.device = device;
         self
     }
 

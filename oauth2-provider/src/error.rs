@@ -69,6 +69,12 @@ pub enum ErrorCode {
     /// `use_dpop_nonce` (RFC 9449 §8): the proof must carry the server's nonce, sent in the
     /// `DPoP-Nonce` header of this response.
     UseDpopNonce,
+    /// `authorization_pending` (RFC 8628 §3.5): the user has not approved or denied yet.
+    AuthorizationPending,
+    /// `slow_down` (RFC 8628 §3.5): polling faster than the interval, which grows by 5 s.
+    SlowDown,
+    /// `expired_token` (RFC 8628 §3.5): the device code expired before it was approved.
+    ExpiredToken,
 }
 
 impl ErrorCode {
@@ -99,6 +105,9 @@ impl ErrorCode {
             ErrorCode::InvalidClientMetadata => "invalid_client_metadata",
             ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
             ErrorCode::UseDpopNonce => "use_dpop_nonce",
+            ErrorCode::AuthorizationPending => "authorization_pending",
+            ErrorCode::SlowDown => "slow_down",
+            ErrorCode::ExpiredToken => "expired_token",
         }
     }
 

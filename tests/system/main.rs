@@ -11,6 +11,7 @@ mod accessibility;
 mod admin;
 mod browser;
 mod cluster;
+mod device;
 mod dpop_client;
 mod durability;
 mod interface;

@@ -31,6 +31,7 @@ pub fn expand(input: &Input, provider: &Provider, paths: &Paths) -> TokenStream 
         items.extend(delegate(method, &method.role, paths, &name));
     }
     items.extend(grant_types(provider, paths));
+    items.extend(state_store(provider, paths));
     let mut helpers = TokenStream::new();
     items.extend(extension_grant(provider, paths, &mut helpers));
     out.extend(head.provider_impl(items));
@@ -144,6 +145,21 @@ fn grant_types(provider: &Provider, paths: &Paths) -> TokenStream {
         fn grant_types(&self) -> &'static [#krate::grant::GrantType] {
             const GRANT_TYPES: &[#krate::grant::GrantType] = &[#(#standard,)* #(#extensions,)*];
             GRANT_TYPES
+        }
+    }
+}
+
+/// `state_store()` with the device grant: the token store, which must be a `StateStore`.
+fn state_store(provider: &Provider, paths: &Paths) -> TokenStream {
+    if !provider.grants.contains(&super::role::Standard::DeviceCode) {
+        return TokenStream::new();
+    }
+    let Paths { krate, std } = paths;
+    quote! {
+        fn state_store(&self) -> #std::option::Option<#krate::store::StateRef<'_>> {
+            #std::option::Option::Some(#krate::store::StateRef::new(
+                <Self as #krate::provider::Provider>::tokens(self),
+            ))
         }
     }
 }

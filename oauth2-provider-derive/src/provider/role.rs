@@ -11,6 +11,7 @@ pub enum Standard {
     Password,
     ClientCredentials,
     RefreshToken,
+    DeviceCode,
 }
 
 /// A hook of the `Provider` trait, as named in `#[hook(...)]`.
@@ -52,12 +53,13 @@ pub enum Role {
 }
 
 impl Standard {
-    pub const ALL: [Standard; 5] = [
+    pub const ALL: [Standard; 6] = [
         Standard::AuthorizationCode,
         Standard::Implicit,
         Standard::Password,
         Standard::ClientCredentials,
         Standard::RefreshToken,
+        Standard::DeviceCode,
     ];
 
     /// The name in `grant_type`, `grants(...)` and `#[grant(...)]`.
@@ -68,6 +70,7 @@ impl Standard {
             Standard::Password => "password",
             Standard::ClientCredentials => "client_credentials",
             Standard::RefreshToken => "refresh_token",
+            Standard::DeviceCode => "device_code",
         }
     }
 
@@ -83,6 +86,7 @@ impl Standard {
             Standard::Password => "Password",
             Standard::ClientCredentials => "ClientCredentials",
             Standard::RefreshToken => "RefreshToken",
+            Standard::DeviceCode => "DeviceCode",
         };
         Ident::new(name, proc_macro2::Span::call_site())
     }
@@ -95,6 +99,9 @@ impl Standard {
             ),
             Standard::Implicit => Some(
                 "the runtime issues its token at the authorization endpoint; decide who approves with `#[hook(consent)]` and adjust what it issues with `#[hook(before_issue)]`",
+            ),
+            Standard::DeviceCode => Some(
+                "the runtime owns its codes and polling; the user's page calls `Server::device_verification` and `approve_device`, and `#[hook(before_issue)]` adjusts what it issues",
             ),
             Standard::Password | Standard::ClientCredentials => None,
         }

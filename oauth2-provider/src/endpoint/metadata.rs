@@ -62,6 +62,9 @@ struct Metadata<'a> {
     protected_resources: Vec<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     registration_endpoint: Option<String>,
+    /// RFC 8628 §4: with the device grant served.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_authorization_endpoint: Option<String>,
     /// draft-ietf-oauth-client-id-metadata-document §4.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     client_id_metadata_document_supported: bool,
@@ -172,6 +175,7 @@ impl<P: Provider> Server<P> {
                     .map(|servers| servers.iter().map(|s| s.uri()).collect())
                     .unwrap_or_default(),
                 registration_endpoint: super::registration::endpoint_url(config),
+                device_authorization_endpoint: self.device_path().map(endpoint),
                 #[cfg(feature = "cimd")]
                 client_id_metadata_document_supported: config.client_id_documents.is_some(),
                 #[cfg(not(feature = "cimd"))]

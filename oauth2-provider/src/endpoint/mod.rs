@@ -12,6 +12,7 @@ mod authorize;
 pub mod bearer;
 pub(crate) mod client_auth;
 mod cors;
+mod device;
 mod error_page;
 mod form;
 mod introspect;
@@ -93,6 +94,7 @@ impl<P: Provider> Server<P> {
             paths.revoke.clone(),
             paths.introspect.clone(),
         ];
+        served.extend(self.device_path().map(str::to_owned));
         served.extend(self.metadata_path());
         if let Some(discovery) = self.openid_configuration_path() {
             served.extend([discovery, paths.userinfo.clone(), paths.jwks.clone()]);
@@ -117,6 +119,8 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Revoke)
         } else if path == paths.introspect {
             Some(Endpoint::Introspect)
+        } else if self.device_path() == Some(path) {
+            Some(Endpoint::Device)
         } else if self.well_known.metadata.as_deref() == Some(path) {
             Some(Endpoint::Metadata)
         } else if registration::is_registration_path(self.provider.config(), path) {
@@ -149,6 +153,7 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Authorize) => self.authorize(request).await,
             Some(Endpoint::Revoke) => self.revoke(request).await,
             Some(Endpoint::Introspect) => self.introspect(request).await,
+            Some(Endpoint::Device) => self.device_authorization(request).await,
             Some(Endpoint::Registration) => self.registration(request).await,
             Some(Endpoint::Metadata) => {
                 let method = request.method().clone();
@@ -193,6 +198,7 @@ enum Endpoint {
     Token,
     Revoke,
     Introspect,
+    Device,
     Metadata,
     Userinfo,
     Jwks,

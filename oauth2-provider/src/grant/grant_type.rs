@@ -13,6 +13,9 @@ pub enum GrantType {
     ClientCredentials,
     /// `refresh_token` (§6).
     RefreshToken,
+    /// `urn:ietf:params:oauth:grant-type:device_code`: the device authorization grant
+    /// (RFC 8628), served with a state store ([`Provider::state_store`](crate::Provider::state_store)).
+    DeviceCode,
     /// An extension grant named by an absolute URI (§8.3).
     Extension(&'static str),
 }
@@ -26,11 +29,19 @@ impl GrantType {
             GrantType::Password => "password",
             GrantType::ClientCredentials => "client_credentials",
             GrantType::RefreshToken => "refresh_token",
+            GrantType::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
             GrantType::Extension(uri) => uri,
         }
     }
 
     /// The standard grant named `name`.
+    ///
+    /// ```
+    /// use oauth2_provider::GrantType;
+    /// let device = GrantType::standard("urn:ietf:params:oauth:grant-type:device_code");
+    /// assert_eq!(device, Some(GrantType::DeviceCode));
+    /// assert_eq!(GrantType::DeviceCode.as_str(), "urn:ietf:params:oauth:grant-type:device_code");
+    /// ```
     pub fn standard(name: &str) -> Option<Self> {
         Some(match name {
             "authorization_code" => GrantType::AuthorizationCode,
@@ -38,6 +49,7 @@ impl GrantType {
             "password" => GrantType::Password,
             "client_credentials" => GrantType::ClientCredentials,
             "refresh_token" => GrantType::RefreshToken,
+            "urn:ietf:params:oauth:grant-type:device_code" => GrantType::DeviceCode,
             _ => return None,
         })
     }
@@ -50,6 +62,7 @@ impl GrantType {
             GrantType::ClientCredentials => 1 << 3,
             GrantType::RefreshToken => 1 << 4,
             GrantType::Extension(_) => 1 << 5,
+            GrantType::DeviceCode => 1 << 6,
         }
     }
 }

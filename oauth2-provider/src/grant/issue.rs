@@ -318,7 +318,12 @@ impl<'a, P: Provider> Issuance<'a, P> {
         OAuthError::invalid_grant(consumable.used)
     }
 
-    async fn notify(&self, grant_id: GrantId, grant: &Grant<ScopeOf<P>>, response: &TokenResponse) {
+    pub(crate) async fn notify(
+        &self,
+        grant_id: GrantId,
+        grant: &Grant<ScopeOf<P>>,
+        response: &TokenResponse,
+    ) {
         self.provider
             .token_issued(&TokenEvent {
                 grant_type: self.grant_type,

@@ -9,6 +9,7 @@
 
 pub(crate) mod authorization;
 mod authorization_code;
+pub(crate) mod device;
 mod grant_type;
 mod implicit;
 mod issue;
@@ -22,6 +23,7 @@ use std::net::IpAddr;
 
 use http::HeaderMap;
 
+pub use device::{DeviceFlow, DeviceRequest, format_user_code, normalize_user_code};
 pub use grant_type::GrantType;
 pub use issue::TokenResponse;
 pub use refresh_grace::RefreshGrace;
@@ -251,9 +253,12 @@ pub(crate) fn resolve_scope<S: Scopes>(
     }
 }
 
-/// `true` when `provider` serves `grant` and its configuration has it switched on.
+/// `true` when `provider` serves `grant` and its configuration has it switched on (and, for
+/// the device grant, it has a state store to keep the flows in).
 pub(crate) fn is_on<P: Provider>(provider: &P, grant: GrantType) -> bool {
-    provider.config().grants.enabled(grant) && provider.grant_types().contains(&grant)
+    provider.config().grants.enabled(grant)
+        && provider.grant_types().contains(&grant)
+        && (grant != GrantType::DeviceCode || provider.state_store().is_some())
 }
 
 /// The grant a `grant_type` value names, if `provider` serves it and has it switched on.
@@ -295,6 +300,7 @@ pub(crate) async fn exchange<P: Provider>(
             return authorization_code::exchange(provider, request, client).await;
         }
         GrantType::RefreshToken => return refresh_token::rotate(provider, request, client).await,
+        GrantType::DeviceCode => return device::poll::exchange(provider, request, client).await,
         GrantType::Password => provider.password_grant(request, client).await?,
         GrantType::ClientCredentials => provider.client_credentials_grant(request, client).await?,
         GrantType::Extension(name) => provider.extension_grant(name, request, client).await?,

@@ -158,6 +158,21 @@ pub trait Provider: Send + Sync + Sized + 'static {
         ]
     }
 
+    /// Where the device authorization grant (RFC 8628) keeps its pending authorizations:
+    /// `None` (the default) serves no device grant, whatever [`grant_types`](Self::grant_types)
+    /// lists. The `#[provider]` macro returns the token store when `grants(...)` lists
+    /// `device_code` (every store of [`crate::store`] is a [`StateStore`](crate::store::StateStore));
+    /// by hand:
+    ///
+    /// ```ignore
+    /// fn state_store(&self) -> Option<StateRef<'_>> {
+    ///     Some(StateRef::new(&self.store))
+    /// }
+    /// ```
+    fn state_store(&self) -> Option<crate::store::StateRef<'_>> {
+        None
+    }
+
     /// Hook `lookup_client`: the client registered as `client_id`. Default: the client
     /// store's [`find_client`](ClientStore::find_client).
     fn lookup_client(

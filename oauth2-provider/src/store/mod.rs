@@ -33,6 +33,7 @@ mod row;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod sql;
 mod state;
+mod state_ref;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -56,6 +57,7 @@ pub use sql::{Postgres, PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 pub use sql::{Sqlite, SqliteStore};
 pub use state::{MAX_STATE_LEN, StateKey, StateStore, StoredState};
+pub use state_ref::StateRef;
 
 use crate::error::StoreError;
 use crate::model::{AccessToken, AuthorizationCode, GrantId, OAuthClient, RefreshToken, TokenHash};

@@ -16,6 +16,7 @@ mod client_auth;
 mod concurrency;
 mod consent;
 mod cors;
+mod device;
 #[cfg(feature = "jwt")]
 mod dpop;
 mod hashing;

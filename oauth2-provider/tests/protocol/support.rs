@@ -27,7 +27,7 @@ use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
 use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::scope::{ScopeDef, Scopes};
 use oauth2_provider::secret::{hash_password, hash_secret};
-use oauth2_provider::store::MemoryStore;
+use oauth2_provider::store::{MemoryStore, StateRef};
 use serde_json::Value;
 use url::Url;
 
@@ -341,6 +341,10 @@ impl Provider for TestProvider {
         self.resources.as_ref()
     }
 
+    fn state_store(&self) -> Option<StateRef<'_>> {
+        Some(StateRef::new(&self.store))
+    }
+
     async fn authenticate_owner(
         &self,
         username: &str,
@@ -483,7 +487,7 @@ fn provider(
     Server::new(test_provider(grants, configure, csrf))
 }
 
-fn test_provider(
+pub fn test_provider(
     grants: &'static [GrantType],
     configure: impl FnOnce(&mut Config),
     csrf: Option<&'static str>,

@@ -28,7 +28,7 @@ pub struct MyProvider {
     config: Config,
 }
 
-#[oauth2_provider::provider(owner = User, grants(authorization_code, device_code))]
+#[oauth2_provider::provider(owner = User, grants(authorization_code, ciba))]
 impl MyProvider {
     #[provider(store)]
     fn store(&self) -> &MemoryStore<App> {
