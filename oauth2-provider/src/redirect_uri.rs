@@ -25,7 +25,7 @@ pub fn matches(registered: &str, requested: &str) -> bool {
     matches_with(registered, requested, false)
 }
 
-/// [`matches`], and with `localhost` a registered `http://localhost` URI takes any port too:
+/// [`matches()`], and with `localhost` a registered `http://localhost` URI takes any port too:
 /// RFC 8252 §8.3 advises against `localhost`, but MCP clients publish it in their client ID
 /// metadata documents and then listen on a port of their choosing
 /// ([`Config::localhost_any_port`](crate::config::Config::localhost_any_port)).
