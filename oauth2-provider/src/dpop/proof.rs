@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, Method};
+use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk};
-use jsonwebtoken::{DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -174,11 +174,7 @@ pub fn verify_proof(
     let key = key_for(alg, jwk)?;
     let jkt = thumbprint(jwk).map_err(|_| DpopError::InvalidKey)?;
 
-    let mut validation = Validation::new(alg.to_jwt());
-    validation.required_spec_claims.clear();
-    validation.validate_exp = false;
-    validation.validate_nbf = false;
-    validation.validate_aud = false;
+    let validation = crate::jose::signature_only(alg);
     let data =
         jsonwebtoken::decode::<Value>(jwt, &key, &validation).map_err(|err| match err.kind() {
             jsonwebtoken::errors::ErrorKind::InvalidSignature => DpopError::InvalidSignature,

@@ -53,6 +53,7 @@ mod tests;
 
 pub use alg::Algorithm;
 pub use error::{JwtError, KeyError};
+pub(crate) use jwt::signature_only;
 pub use jwt::{Expectations, sign, verify};
 pub use key::SigningKey;
 pub(crate) use key::thumbprint;
