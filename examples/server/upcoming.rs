@@ -35,7 +35,4 @@ pub fn client_members(client: &ClientFixture) {
     if client.application_type.is_some() {
         member("application_type", "OpenID Connect Registration");
     }
-    if client.require_pushed_authorization_requests {
-        member("require_pushed_authorization_requests", "PAR, RFC 9126");
-    }
 }

@@ -76,6 +76,12 @@ pub struct Config {
     /// Refresh token lifetime; `None` for refresh tokens that live until rotated or revoked.
     /// Default: 30 days.
     pub refresh_token_ttl: Option<Duration>,
+    /// How long a pushed authorization request lives (RFC 9126 §2.2). Default: 60 s.
+    pub par_lifetime: Duration,
+    /// Every authorization request must be pushed (RFC 9126 §5); a client may ask for it alone
+    /// ([`OAuthClient::requires_pushed_requests`](crate::model::OAuthClient::requires_pushed_requests)).
+    /// Default: off.
+    pub require_par: bool,
     /// Authorization code lifetime. Default: 10 minutes (RFC 6749 §4.1.2).
     pub code_ttl: Duration,
     /// The longest a grant family lives from its first token, however often it is refreshed:
@@ -156,6 +162,9 @@ pub struct Paths {
     pub revoke: String,
     /// Introspection endpoint (RFC 7662). Default: `/introspect`.
     pub introspect: String,
+    /// Pushed authorization request endpoint (RFC 9126), served with a state store. Default:
+    /// `/par`.
+    pub par: String,
     /// UserInfo endpoint (OpenID Connect Core §5.3), served with OpenID Connect. Default:
     /// `/userinfo`.
     pub userinfo: String,
@@ -181,6 +190,7 @@ impl Default for Paths {
             token: "/token".into(),
             revoke: "/revoke".into(),
             introspect: "/introspect".into(),
+            par: "/par".into(),
             userinfo: "/userinfo".into(),
             jwks: "/jwks".into(),
             register: "/register".into(),
@@ -197,6 +207,8 @@ impl Default for Config {
             access_token_ttl: Duration::from_secs(3600),
             refresh_token_ttl: Some(Duration::from_secs(30 * 24 * 3600)),
             code_ttl: Duration::from_secs(600),
+            par_lifetime: Duration::from_secs(60),
+            require_par: false,
             grant_lifetime: None,
             grants: EnabledGrants::default(),
             refresh_grace: RefreshGrace::default(),

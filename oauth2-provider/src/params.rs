@@ -59,6 +59,17 @@ impl<'a> Params<'a> {
             .map(|(_, v)| v.as_ref())
     }
 
+    /// `pushed`'s parameters, then those of these that `pushed` does not name: a pushed
+    /// authorization request (RFC 9126) with what the pages add to it (a decision, a CSRF
+    /// token, the `request_uri` itself).
+    pub(crate) fn over(pushed: &Params<'_>, sent: &Params<'_>) -> Params<'static> {
+        let owned = |(n, v): (&str, &str)| (Cow::Owned(n.to_owned()), Cow::Owned(v.to_owned()));
+        let extra = sent.iter().filter(|(name, _)| !pushed.contains(name));
+        Params {
+            pairs: pushed.iter().chain(extra).map(owned).collect(),
+        }
+    }
+
     /// `true` if `name` was sent with a value.
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()

@@ -126,6 +126,7 @@ async fn every_flag_and_member_is_accepted_and_what_is_not_built_is_named() {
         "--refresh-grace-seconds",
         "--dpop-nonce",
         "member \"dpop_bound_access_tokens\"",
+        "member \"require_pushed_authorization_requests\"",
     ] {
         assert!(
             !log.lines()

@@ -28,6 +28,7 @@ mod outage;
 mod own_clients;
 mod pacing;
 mod pages;
+mod par;
 mod resource_server;
 mod slow_clients;
 mod token_exchange;

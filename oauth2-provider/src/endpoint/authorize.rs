@@ -16,9 +16,10 @@ use super::form::{Rejection, form_body};
 use super::{Server, client_auth, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::authorization::{self, Outcome, Verified};
+use crate::grant::{REQUEST_URI_PREFIX, pushed};
 use crate::model::OAuthClient;
 use crate::params::Params;
-use crate::provider::{Provider, ResponseType};
+use crate::provider::{ClientOf, Provider, ResponseType};
 use crate::redirect_uri;
 use crate::trace;
 
@@ -66,6 +67,25 @@ impl<P: Provider> Server<P> {
                     Err(_) => return error_page(&error, &parts.headers),
                 }
             }
+        };
+        // RFC 9126 §4: a pushed request's parameters are the request; what the pages add (a
+        // decision, a CSRF token) comes on top.
+        let pushed = params
+            .get("request_uri")
+            .filter(|uri| uri.starts_with(REQUEST_URI_PREFIX) && malformed.is_none())
+            .map(str::to_owned);
+        let params = match (pushed.as_deref(), params.get("client_id")) {
+            (Some(uri), Some(client_id)) => {
+                let stored = match pushed::read(&self.provider, uri, client_id).await {
+                    Ok(stored) => stored,
+                    Err(error) => return error_page(&error, &parts.headers),
+                };
+                match Params::parse(&stored) {
+                    Ok(request) => Params::over(&request, &params),
+                    Err(error) => return error_page(&error, &parts.headers),
+                }
+            }
+            _ => params,
         };
         // §4.1.2.1 wants `state` back verbatim on every redirect; one too long to echo within
         // a bounded `Location` is refused here, before anything could redirect.
@@ -123,6 +143,9 @@ impl<P: Provider> Server<P> {
         };
         let outcome = match (malformed, response_type) {
             (Some(error), _) | (None, Err(error)) => Err(error),
+            (None, Ok(_)) if pushed.is_none() && self.requires_pushed(client.as_ref()) => Err(
+                OAuthError::invalid_request("this client must push its authorization requests"),
+            ),
             (None, Ok(response_type)) => {
                 let verified = Verified {
                     client: client.as_ref(),
@@ -131,6 +154,7 @@ impl<P: Provider> Server<P> {
                     requested_uri,
                     params: &params,
                     http: &parts,
+                    pushed: pushed.as_deref(),
                 };
                 authorization::authorize(&self.provider, verified).await
             }
@@ -160,6 +184,11 @@ impl<P: Provider> Server<P> {
                 )
             }
         }
+    }
+
+    /// RFC 9126 §5–6: whether `client` may only send pushed requests.
+    fn requires_pushed(&self, client: &ClientOf<P>) -> bool {
+        self.provider.config().require_par || client.requires_pushed_requests()
     }
 
     fn redirect(&self, reply: &Reply<'_>, pairs: &[(&'static str, String)]) -> Response<Bytes> {

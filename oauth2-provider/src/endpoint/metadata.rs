@@ -65,6 +65,11 @@ struct Metadata<'a> {
     /// RFC 8628 §4: with the device grant served.
     #[serde(skip_serializing_if = "Option::is_none")]
     device_authorization_endpoint: Option<String>,
+    /// RFC 9126 §5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pushed_authorization_request_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    require_pushed_authorization_requests: bool,
     /// draft-ietf-oauth-client-id-metadata-document §4.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     client_id_metadata_document_supported: bool,
@@ -175,6 +180,9 @@ impl<P: Provider> Server<P> {
                     .map(|servers| servers.iter().map(|s| s.uri()).collect())
                     .unwrap_or_default(),
                 registration_endpoint: super::registration::endpoint_url(config),
+                pushed_authorization_request_endpoint: self.par_path().map(endpoint),
+                require_pushed_authorization_requests: config.require_par
+                    && self.par_path().is_some(),
                 device_authorization_endpoint: self.device_path().map(endpoint),
                 #[cfg(feature = "cimd")]
                 client_id_metadata_document_supported: config.client_id_documents.is_some(),

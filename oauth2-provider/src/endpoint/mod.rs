@@ -19,6 +19,7 @@ mod introspect;
 mod metadata;
 #[cfg(feature = "jwt")]
 mod openid;
+mod par;
 mod registration;
 pub(crate) mod response;
 mod revoke;
@@ -95,6 +96,7 @@ impl<P: Provider> Server<P> {
             paths.introspect.clone(),
         ];
         served.extend(self.device_path().map(str::to_owned));
+        served.extend(self.par_path().map(str::to_owned));
         served.extend(self.metadata_path());
         if let Some(discovery) = self.openid_configuration_path() {
             served.extend([discovery, paths.userinfo.clone(), paths.jwks.clone()]);
@@ -121,6 +123,8 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Introspect)
         } else if self.device_path() == Some(path) {
             Some(Endpoint::Device)
+        } else if self.par_path() == Some(path) {
+            Some(Endpoint::Par)
         } else if self.well_known.metadata.as_deref() == Some(path) {
             Some(Endpoint::Metadata)
         } else if registration::is_registration_path(self.provider.config(), path) {
@@ -154,6 +158,7 @@ impl<P: Provider> Server<P> {
             Some(Endpoint::Revoke) => self.revoke(request).await,
             Some(Endpoint::Introspect) => self.introspect(request).await,
             Some(Endpoint::Device) => self.device_authorization(request).await,
+            Some(Endpoint::Par) => self.pushed_authorization(request).await,
             Some(Endpoint::Registration) => self.registration(request).await,
             Some(Endpoint::Metadata) => {
                 let method = request.method().clone();
@@ -199,6 +204,7 @@ enum Endpoint {
     Revoke,
     Introspect,
     Device,
+    Par,
     Metadata,
     Userinfo,
     Jwks,

@@ -28,6 +28,8 @@ pub(crate) struct Verified<'a, C> {
     pub requested_uri: Option<&'a str>,
     pub params: &'a Params<'a>,
     pub http: &'a Parts,
+    /// The pushed request's `request_uri` (RFC 9126), consumed when the request issues.
+    pub pushed: Option<&'a str>,
 }
 
 /// What the authorization endpoint sends back.
@@ -129,6 +131,10 @@ pub(crate) async fn authorize<P: Provider>(
         extras = extras.with_confirmation(Confirmation::JwkThumbprint(jkt.to_owned()));
     }
 
+    // One code per pushed request, however many completions race.
+    if let Some(request_uri) = request.pushed {
+        super::pushed::consume(provider, request_uri).await?;
+    }
     match request.response_type {
         ResponseType::Code => {
             let binding = CodeBinding {

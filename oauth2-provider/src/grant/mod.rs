@@ -13,6 +13,7 @@ pub(crate) mod device;
 mod grant_type;
 mod implicit;
 mod issue;
+pub(crate) mod pushed;
 mod refresh_grace;
 mod refresh_token;
 mod resource;
@@ -26,6 +27,7 @@ use http::HeaderMap;
 pub use device::{DeviceFlow, DeviceRequest, format_user_code, normalize_user_code};
 pub use grant_type::GrantType;
 pub use issue::TokenResponse;
+pub use pushed::REQUEST_URI_PREFIX;
 pub use refresh_grace::RefreshGrace;
 
 use crate::error::{ErrorCode, OAuthError};

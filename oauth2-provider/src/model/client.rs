@@ -135,6 +135,13 @@ pub trait OAuthClient: Send + Sync + 'static {
         false
     }
 
+    /// `true` when this client's authorization requests must be pushed (RFC 9126 §6,
+    /// `require_pushed_authorization_requests`). The default is `false`; [`ClientRecord`]
+    /// reads its registered member.
+    fn requires_pushed_requests(&self) -> bool {
+        false
+    }
+
     /// This client model built from a dynamic registration ([`crate::registration`]);
     /// `None` (the default) for a model that cannot be registered, which registration then
     /// refuses with `invalid_client_metadata`. [`ClientRecord`] is itself.
@@ -255,6 +262,11 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
     /// The registered `dpop_bound_access_tokens` member, `false` unless it is `true`.
     fn dpop_bound_access_tokens(&self) -> bool {
         self.metadata.other.get("dpop_bound_access_tokens") == Some(&serde_json::Value::Bool(true))
+    }
+
+    fn requires_pushed_requests(&self) -> bool {
+        let member = "require_pushed_authorization_requests";
+        self.metadata.other.get(member) == Some(&serde_json::Value::Bool(true))
     }
 
     fn from_record(record: ClientRecord<S>) -> Option<Self> {

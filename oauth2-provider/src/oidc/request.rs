@@ -225,7 +225,12 @@ pub(crate) fn parse<'a>(
             "request objects are not supported",
         ));
     }
-    if params.get("request_uri").is_some() {
+    // A pushed request's `request_uri` (RFC 9126) was resolved already.
+    let pushed = crate::grant::REQUEST_URI_PREFIX;
+    if params
+        .get("request_uri")
+        .is_some_and(|uri| !uri.starts_with(pushed))
+    {
         return Err(OAuthError::new(
             ErrorCode::RequestUriNotSupported,
             "the request_uri parameter is not supported",

@@ -26,6 +26,7 @@ mod metadata;
 mod no_secrets_in_debug;
 #[cfg(feature = "jwt")]
 mod openid;
+mod par;
 mod refresh;
 mod refresh_changes;
 mod refresh_grace;
