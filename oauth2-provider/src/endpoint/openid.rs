@@ -24,18 +24,14 @@ impl<P: Provider> Server<P> {
     /// token gets the RFC 6750 §3 challenge in `WWW-Authenticate`.
     pub async fn userinfo<B: AsRef<[u8]>>(&self, request: Request<B>) -> Response<Bytes> {
         crate::trace::endpoint("userinfo", async {
-            let cors = &self.provider.config().cors;
-            let (method, headers) = (request.method(), request.headers());
-            if let Some(preflight) = cors.preflight(method, headers, "GET, POST") {
-                return preflight;
-            }
-            cors.apply(
-                headers,
-                match *method {
-                    Method::GET | Method::POST => self.userinfo_answer(headers).await,
+            let (parts, _) = request.into_parts();
+            let answer = async {
+                match parts.method {
+                    Method::GET | Method::POST => self.userinfo_answer(&parts.headers).await,
                     _ => response::method_not_allowed("GET, POST, OPTIONS"),
-                },
-            )
+                }
+            };
+            self.behind_cors(&parts, "GET, POST", answer).await
         })
         .await
     }

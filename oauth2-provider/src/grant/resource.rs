@@ -91,12 +91,21 @@ pub(crate) fn narrowed<P: Provider>(
     if sent.is_empty() {
         return Ok(granted.to_vec());
     }
-    let mut audience: Vec<String> = Vec::with_capacity(sent.len());
-    for uri in sent {
-        let wanted = canonical(uri);
+    within(granted, &sent)
+}
+
+/// The part of `granted` that `targets` name, as `granted` names it; a target that is not
+/// an absolute URI of it is `invalid_target`. What a token request (§2.2) and a token exchange
+/// (RFC 8693 §2.1) narrow an audience with.
+pub(crate) fn within(granted: &[String], targets: &[&str]) -> Result<Vec<String>, OAuthError> {
+    let mut audience: Vec<String> = Vec::with_capacity(targets.len());
+    for target in targets {
+        let wanted = canonical(target).ok_or(invalid_target(
+            "a resource is not an absolute URI without a fragment",
+        ))?;
         let found = granted
             .iter()
-            .find(|g| canonical(g) == wanted)
+            .find(|g| canonical(g).as_deref() == Some(wanted.as_str()))
             .ok_or(invalid_target("the resource was not part of the grant"))?;
         if !audience.contains(found) {
             audience.push(found.clone());

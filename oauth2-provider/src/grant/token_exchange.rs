@@ -25,10 +25,9 @@ use std::time::SystemTime;
 use serde_json::json;
 
 use super::{Grant, TokenRequest};
-use crate::error::{ErrorCode, OAuthError};
+use crate::error::OAuthError;
 use crate::model::{Extras, OAuthClient, TokenHash, TokenKind, TokenModel};
 use crate::provider::{ClientOf, Provider, ScopeOf};
-use crate::resource::canonical;
 use crate::scope::Scopes;
 use crate::store::TokenStore;
 
@@ -204,29 +203,12 @@ pub async fn exchange<P: Provider>(
 }
 
 /// The targets within `audience`, as the audience names them; all of it when none are asked.
-/// A token without an audience may be narrowed to any well-formed target, which the runtime
-/// then checks against the provider's resource servers.
+/// A token without an audience is left to the grant table's resource check (RFC 8707), which
+/// names the provider's resource servers.
 fn narrowed(audience: &[String], targets: &[&str]) -> Result<Vec<String>, OAuthError> {
-    let invalid = |description| OAuthError::new(ErrorCode::InvalidTarget, description);
-    if targets.is_empty() {
-        return Ok(audience.to_vec());
+    match (audience.is_empty(), targets.is_empty()) {
+        (_, true) => Ok(audience.to_vec()),
+        (true, false) => Ok(Vec::new()),
+        (false, false) => super::resource::within(audience, targets),
     }
-    if audience.is_empty() {
-        // Left to the grant table's resource check (RFC 8707), which names the resources.
-        return Ok(Vec::new());
-    }
-    let mut chosen: Vec<String> = Vec::new();
-    for target in targets {
-        let wanted = canonical(target).ok_or(invalid("a target is not an absolute URI"))?;
-        let found = audience
-            .iter()
-            .find(|a| canonical(a).as_deref() == Some(wanted.as_str()))
-            .ok_or(invalid(
-                "the target is not within the subject token's audience",
-            ))?;
-        if !chosen.contains(found) {
-            chosen.push(found.clone());
-        }
-    }
-    Ok(chosen)
 }
