@@ -141,6 +141,10 @@ pub struct Config {
     /// DPoP-bound tokens; one with an invalid proof gets none.
     #[cfg(feature = "jwt")]
     pub dpop: crate::dpop::Dpop,
+    /// JWT client authentication, `private_key_jwt` and `client_secret_jwt` (feature `jwt`,
+    /// [`crate::client_assertion`]): on for clients registered with a JWT method.
+    #[cfg(feature = "jwt")]
+    pub client_assertions: crate::client_assertion::ClientAssertions,
     /// Dynamic client registration (RFC 7591, RFC 7592): `None` (the default) serves none;
     /// with it, and an issuer, the endpoint at [`Paths::register`]
     /// ([`crate::registration`]).
@@ -227,6 +231,8 @@ impl Default for Config {
             openid: None,
             #[cfg(feature = "jwt")]
             dpop: crate::dpop::Dpop::default(),
+            #[cfg(feature = "jwt")]
+            client_assertions: crate::client_assertion::ClientAssertions::default(),
             registration: None,
             device: crate::grant::DeviceFlow::default(),
         }
@@ -355,6 +361,13 @@ impl ConfigBuilder {
     #[cfg(feature = "jwt")]
     pub fn dpop(mut self, dpop: crate::dpop::Dpop) -> Self {
         self.0.dpop = dpop;
+        self
+    }
+
+    /// Verifies client assertions with this policy ([`crate::client_assertion`]).
+    #[cfg(feature = "jwt")]
+    pub fn client_assertions(mut self, policy: crate::client_assertion::ClientAssertions) -> Self {
+        self.0.client_assertions = policy;
         self
     }
 

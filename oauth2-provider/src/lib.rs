@@ -24,6 +24,8 @@
 mod adapter;
 #[cfg(feature = "cimd")]
 pub mod cimd;
+#[cfg(feature = "jwt")]
+pub mod client_assertion;
 pub mod config;
 #[cfg(feature = "jwt")]
 pub mod dpop;

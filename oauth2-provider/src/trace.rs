@@ -72,6 +72,19 @@ pub(crate) fn client_authentication_failed(client_id: &str, known: bool) {
     );
 }
 
+/// A client assertion was refused: why, for the operator (the client sees `invalid_client`).
+#[cfg(feature = "jwt")]
+pub(crate) fn client_assertion_refused(
+    client_id: &str,
+    error: &crate::client_assertion::AssertionError,
+) {
+    tracing::warn!(
+        client_id = ?Shown(client_id),
+        reason = %error,
+        "client assertion refused"
+    );
+}
+
 /// A client ID metadata document was refused: the reason for the operator, the fetch's cause
 /// included (never the document).
 #[cfg(feature = "cimd")]

@@ -6,30 +6,9 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use super::CimdError;
-use crate::model::{ClientMetadata, ClientRecord};
+use crate::model::{AuthMethod, ClientMetadata, ClientRecord};
 use crate::redirect_uri::{Unregistrable, check_registrable};
 use crate::scope::Scopes;
-
-/// How a client ID metadata document's client authenticates at the token endpoint: never with
-/// a shared secret, since the document is public (draft §4.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthMethod {
-    /// `none`, a public client (the default when the member is absent).
-    None,
-    /// `private_key_jwt` (RFC 7523), with the keys of `jwks_uri` or `jwks`.
-    PrivateKeyJwt,
-}
-
-impl AuthMethod {
-    /// The registered name: `none` or `private_key_jwt`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            AuthMethod::None => "none",
-            AuthMethod::PrivateKeyJwt => "private_key_jwt",
-        }
-    }
-}
 
 /// A validated client ID metadata document.
 ///
@@ -68,7 +47,9 @@ pub struct ClientDocument {
     pub grant_types: Vec<String>,
     /// `response_types`, `["code"]` when absent.
     pub response_types: Vec<String>,
-    /// `token_endpoint_auth_method`, [`AuthMethod::None`] when absent.
+    /// `token_endpoint_auth_method`: [`AuthMethod::None`] (also when absent) or
+    /// [`AuthMethod::PrivateKeyJwt`], never a shared-secret method: the document is public
+    /// (draft §4.1).
     pub token_endpoint_auth_method: AuthMethod,
     /// `client_name`.
     pub client_name: Option<String>,
@@ -84,10 +65,9 @@ pub struct ClientDocument {
     pub tos_uri: Option<String>,
     /// `policy_uri`, https.
     pub policy_uri: Option<String>,
-    /// `jwks_uri`, https. Kept for `private_key_jwt`, which the runtime cannot verify yet.
+    /// `jwks_uri`, https: where a `private_key_jwt` client's keys are (feature `jwt`).
     pub jwks_uri: Option<String>,
-    /// `jwks`, a JWK Set, as given. Kept for `private_key_jwt`, which the runtime cannot
-    /// verify yet.
+    /// `jwks`, a JWK Set, as given: a `private_key_jwt` client's keys (feature `jwt`).
     pub jwks: Option<Value>,
 }
 

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use ::url::Url;
 
-pub use self::document::{AuthMethod, ClientDocument};
+pub use self::document::ClientDocument;
 pub use self::url::{MAX_CLIENT_ID_LEN, is_document_url, parse_client_id};
 use crate::fetch::{Fetch, FetchError, Fetched, Limits};
 use cache::{Cache, Outcome};

@@ -7,11 +7,11 @@ use http::{Response, StatusCode};
 use serde::Serialize;
 use url::Url;
 
-use super::client_auth::AuthMethod;
 use super::{Server, response};
 use crate::config::Config;
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::{GrantType, is_on};
+use crate::model::AuthMethod;
 use crate::model::STANDARD_CLAIMS;
 use crate::oidc;
 use crate::provider::{Provider, ScopeOf};
@@ -52,9 +52,15 @@ struct Metadata<'a> {
     response_types_supported: Vec<&'static str>,
     response_modes_supported: Vec<&'static str>,
     grant_types_supported: Vec<&'static str>,
-    token_endpoint_auth_methods_supported: [&'static str; 3],
-    revocation_endpoint_auth_methods_supported: [&'static str; 3],
-    introspection_endpoint_auth_methods_supported: [&'static str; 2],
+    token_endpoint_auth_methods_supported: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    token_endpoint_auth_signing_alg_values_supported: Vec<&'static str>,
+    revocation_endpoint_auth_methods_supported: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    revocation_endpoint_auth_signing_alg_values_supported: Vec<&'static str>,
+    introspection_endpoint_auth_methods_supported: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    introspection_endpoint_auth_signing_alg_values_supported: Vec<&'static str>,
     code_challenge_methods_supported: Vec<&'static str>,
     authorization_response_iss_parameter_supported: bool,
     /// RFC 9728 §4: the resource servers tokens are issued for.
@@ -97,11 +103,16 @@ struct OpenIdMetadata {
     request_uri_parameter_supported: bool,
 }
 
-const ALL_METHODS: [&str; 3] = [
-    AuthMethod::Basic.as_str(),
-    AuthMethod::Post.as_str(),
-    AuthMethod::None.as_str(),
-];
+/// The JWT methods on, and their algorithms (feature `jwt`).
+fn assertion_methods(config: &Config) -> (Vec<&'static str>, Vec<&'static str>) {
+    #[cfg(feature = "jwt")]
+    return (
+        config.client_assertions.methods(),
+        config.client_assertions.signing_algorithms(),
+    );
+    #[cfg(not(feature = "jwt"))]
+    return (Vec::new(), Vec::new());
+}
 
 impl<P: Provider> Server<P> {
     /// The path the metadata document is served at: `/.well-known/oauth-authorization-server`
@@ -151,6 +162,11 @@ impl<P: Provider> Server<P> {
             .filter(|g| is_on(provider, **g))
             .map(|g| g.as_str())
             .collect();
+        let (jwt_methods, jwt_algs) = assertion_methods(config);
+        let secret =
+            [AuthMethod::ClientSecretBasic, AuthMethod::ClientSecretPost].map(AuthMethod::as_str);
+        let confidential = [&secret[..], &jwt_methods].concat();
+        let all = [&secret[..], &[AuthMethod::None.as_str()], &jwt_methods].concat();
         let mut pkce = vec!["S256"];
         if config.allow_plain_pkce {
             pkce.push("plain");
@@ -167,12 +183,12 @@ impl<P: Provider> Server<P> {
                 response_types_supported: response_types,
                 response_modes_supported: response_modes,
                 grant_types_supported: grant_types,
-                token_endpoint_auth_methods_supported: ALL_METHODS,
-                revocation_endpoint_auth_methods_supported: ALL_METHODS,
-                introspection_endpoint_auth_methods_supported: [
-                    AuthMethod::Basic.as_str(),
-                    AuthMethod::Post.as_str(),
-                ],
+                token_endpoint_auth_methods_supported: all.clone(),
+                token_endpoint_auth_signing_alg_values_supported: jwt_algs.clone(),
+                revocation_endpoint_auth_methods_supported: all,
+                revocation_endpoint_auth_signing_alg_values_supported: jwt_algs.clone(),
+                introspection_endpoint_auth_methods_supported: confidential,
+                introspection_endpoint_auth_signing_alg_values_supported: jwt_algs,
                 code_challenge_methods_supported: pkce,
                 authorization_response_iss_parameter_supported: true,
                 protected_resources: provider

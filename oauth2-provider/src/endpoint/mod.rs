@@ -12,6 +12,7 @@ mod authorize;
 pub mod bearer;
 pub(crate) mod client_auth;
 mod cors;
+mod credentials;
 mod device;
 mod error_page;
 mod form;

@@ -74,6 +74,7 @@ pub struct Expectations {
     required: Vec<String>,
     leeway: Duration,
     now: Option<SystemTime>,
+    kid_optional: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -97,6 +98,7 @@ impl Expectations {
             required: Vec::new(),
             leeway: Duration::from_secs(30),
             now: None,
+            kid_optional: false,
         }
     }
 
@@ -139,6 +141,17 @@ impl Expectations {
         self
     }
 
+    /// A token without `kid` is verified by the one key for its `alg` in a [`PublicKeys`]
+    /// set (two such keys: [`JwtError::MissingKeyId`]), as RFC 7523 client assertions may
+    /// come; by default every token needs a `kid`. A [`KeySet`](super::KeySet) always wants
+    /// one.
+    ///
+    /// [`PublicKeys`]: super::PublicKeys
+    pub fn kid_optional(mut self) -> Self {
+        self.kid_optional = true;
+        self
+    }
+
     /// Verify as of `now` rather than the system clock: the time keys and claims are judged at.
     pub fn at(mut self, now: SystemTime) -> Self {
         self.now = Some(now);
@@ -150,7 +163,8 @@ impl Expectations {
 /// [`PublicKeys`](super::PublicKeys) of a published JWK Set) and `expect`, and returns its
 /// claims.
 ///
-/// In order: the header parses, has no `crit`, an allowed `alg` and a `kid`; the key with
+/// In order: the header parses, has no `crit`, an allowed `alg` and a `kid` (unless
+/// [`Expectations::kid_optional`]); the key with
 /// that `kid` verifies at the time of judgement
 /// ([`KeySet::verifier`](super::KeySet::verifier)) and is a key for that `alg`; `typ` is the
 /// expected one; the signature verifies; then `exp`, `nbf`, `iss`, `aud`
@@ -189,11 +203,11 @@ pub fn verify<T: DeserializeOwned>(
     let alg = Algorithm::from_jwt(header.alg)
         .filter(|alg| expect.algorithms.contains(alg))
         .ok_or(JwtError::AlgorithmNotAllowed)?;
-    let kid = header.kid.as_deref().ok_or(JwtError::MissingKeyId)?;
-    let (key_alg, key) = keys.verifying(kid, now).ok_or(JwtError::UnknownKey)?;
-    if key_alg != alg {
-        return Err(JwtError::KeyAlgorithmMismatch);
+    let kid = header.kid.as_deref();
+    if kid.is_none() && !expect.kid_optional {
+        return Err(JwtError::MissingKeyId);
     }
+    let key = keys.verifying(kid, alg, now)?;
     if let Some(expected) = &expect.typ {
         let typ = header.typ.as_deref().ok_or(JwtError::WrongType)?;
         if !same_type(typ, expected) {

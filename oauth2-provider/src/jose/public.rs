@@ -7,14 +7,20 @@ use std::time::SystemTime;
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm};
 
-use super::{Algorithm, KeyError, KeySet};
+use super::{Algorithm, JwtError, KeyError, KeySet};
 
 /// The keys a verifier picks from by `kid`: the provider's own [`KeySet`], or the
 /// [`PublicKeys`] of a published JWK Set. Sealed.
 pub trait VerifyingKeys: sealed::Sealed {
-    /// The algorithm and key named `kid`, if it verifies at `now`.
+    /// The key named `kid` that verifies `alg` at `now`. Without a `kid`, the one key of the
+    /// set for `alg`, where the set allows that ([`PublicKeys`] does, [`KeySet`] never).
     #[doc(hidden)]
-    fn verifying(&self, kid: &str, now: SystemTime) -> Option<(Algorithm, &DecodingKey)>;
+    fn verifying(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        now: SystemTime,
+    ) -> Result<&DecodingKey, JwtError>;
 }
 
 mod sealed {
@@ -24,15 +30,27 @@ mod sealed {
 }
 
 impl VerifyingKeys for KeySet {
-    fn verifying(&self, kid: &str, now: SystemTime) -> Option<(Algorithm, &DecodingKey)> {
-        self.verifier(kid, now)
-            .map(|key| (key.alg(), key.decoding()))
+    fn verifying(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        now: SystemTime,
+    ) -> Result<&DecodingKey, JwtError> {
+        let kid = kid.ok_or(JwtError::MissingKeyId)?;
+        let key = self.verifier(kid, now).ok_or(JwtError::UnknownKey)?;
+        if key.alg() != alg {
+            return Err(JwtError::KeyAlgorithmMismatch);
+        }
+        Ok(key.decoding())
     }
 }
 
-/// The signing keys of a JWK Set: each with its `kid` and one of [`Algorithm`]'s, from its
-/// `alg` or, without one, its key type (`EC` P-256 is `ES256`, `OKP` Ed25519 `EdDSA`, `RSA`
-/// `RS256`). Keys for encryption, of other types or without a `kid` are left out.
+/// The signing keys of a JWK Set: each with its `kid` and the [`Algorithm`]s it verifies: its
+/// `alg`, or, without one, those of its key type (`EC` P-256 is `ES256`, `OKP` Ed25519
+/// `EdDSA`, `RSA` both `RS256` and `PS256`). Keys for encryption or of other types are left
+/// out. A key without a `kid` is kept for [`Expectations::kid_optional`]: a token without a
+/// `kid` is verified by the one key of the set for its `alg`, as a client's own JWK Set is
+/// often published (RFC 7523 names no `kid`).
 ///
 /// ```
 /// use std::time::SystemTime;
@@ -52,7 +70,33 @@ impl VerifyingKeys for KeySet {
 /// ```
 #[derive(Clone, Default)]
 pub struct PublicKeys {
-    keys: Vec<(String, Algorithm, DecodingKey)>,
+    keys: Vec<PublicKey>,
+}
+
+#[derive(Clone)]
+struct PublicKey {
+    kid: Option<String>,
+    /// The key's `alg`, or `None` for any algorithm of its type.
+    alg: Option<Algorithm>,
+    family: Algorithm,
+    key: DecodingKey,
+}
+
+impl PublicKey {
+    fn verifies(&self, alg: Algorithm) -> bool {
+        match self.alg {
+            Some(own) => own == alg,
+            None => family(alg) == self.family,
+        }
+    }
+}
+
+/// The algorithm standing for the key type `alg` needs: PS256 takes an RSA key, as RS256 does.
+fn family(alg: Algorithm) -> Algorithm {
+    match alg {
+        Algorithm::PS256 => Algorithm::RS256,
+        other => other,
+    }
 }
 
 impl PublicKeys {
@@ -77,29 +121,49 @@ impl PublicKeys {
     /// `true` when a key named `kid` is here: a verifier that meets an unknown `kid` fetches
     /// the set again (OpenID Connect Core §10.1.1).
     pub fn contains(&self, kid: &str) -> bool {
-        self.keys.iter().any(|(k, _, _)| k == kid)
+        self.keys.iter().any(|k| k.kid.as_deref() == Some(kid))
     }
 }
 
 impl VerifyingKeys for PublicKeys {
-    fn verifying(&self, kid: &str, _now: SystemTime) -> Option<(Algorithm, &DecodingKey)> {
-        self.keys
+    fn verifying(
+        &self,
+        kid: Option<&str>,
+        alg: Algorithm,
+        _now: SystemTime,
+    ) -> Result<&DecodingKey, JwtError> {
+        let Some(kid) = kid else {
+            let mut candidates = self.keys.iter().filter(|k| k.verifies(alg));
+            return match (candidates.next(), candidates.next()) {
+                (Some(only), None) => Ok(&only.key),
+                (None, _) => Err(JwtError::UnknownKey),
+                (Some(_), Some(_)) => Err(JwtError::MissingKeyId),
+            };
+        };
+        let key = self
+            .keys
             .iter()
-            .find(|(k, _, _)| k == kid)
-            .map(|(_, alg, key)| (*alg, key))
+            .find(|k| k.kid.as_deref() == Some(kid))
+            .ok_or(JwtError::UnknownKey)?;
+        if !key.verifies(alg) {
+            return Err(JwtError::KeyAlgorithmMismatch);
+        }
+        Ok(&key.key)
     }
 }
 
 impl fmt::Debug for PublicKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kids: Vec<(&str, Algorithm)> =
-            self.keys.iter().map(|(k, a, _)| (k.as_str(), *a)).collect();
+        let kids: Vec<(Option<&str>, Option<Algorithm>)> = self
+            .keys
+            .iter()
+            .map(|k| (k.kid.as_deref(), k.alg))
+            .collect();
         f.debug_tuple("PublicKeys").field(&kids).finish()
     }
 }
 
-fn usable(jwk: &Jwk) -> Option<(String, Algorithm, DecodingKey)> {
-    let kid = jwk.common.key_id.clone()?;
+fn usable(jwk: &Jwk) -> Option<PublicKey> {
     if jwk
         .common
         .public_key_use
@@ -119,13 +183,17 @@ fn usable(jwk: &Jwk) -> Option<(String, Algorithm, DecodingKey)> {
         _ => return None,
     };
     let alg = match jwk.common.key_algorithm {
-        None => by_type,
-        Some(KeyAlgorithm::RS256) if by_type == Algorithm::RS256 => Algorithm::RS256,
-        Some(KeyAlgorithm::PS256) if by_type == Algorithm::RS256 => Algorithm::PS256,
-        Some(KeyAlgorithm::ES256) if by_type == Algorithm::ES256 => Algorithm::ES256,
-        Some(KeyAlgorithm::EdDSA) if by_type == Algorithm::EdDSA => Algorithm::EdDSA,
+        None => None,
+        Some(KeyAlgorithm::RS256) if by_type == Algorithm::RS256 => Some(Algorithm::RS256),
+        Some(KeyAlgorithm::PS256) if by_type == Algorithm::RS256 => Some(Algorithm::PS256),
+        Some(KeyAlgorithm::ES256) if by_type == Algorithm::ES256 => Some(Algorithm::ES256),
+        Some(KeyAlgorithm::EdDSA) if by_type == Algorithm::EdDSA => Some(Algorithm::EdDSA),
         Some(_) => return None,
     };
-    let key = DecodingKey::from_jwk(jwk).ok()?;
-    Some((kid, alg, key))
+    Some(PublicKey {
+        kid: jwk.common.key_id.clone(),
+        alg,
+        family: by_type,
+        key: DecodingKey::from_jwk(jwk).ok()?,
+    })
 }

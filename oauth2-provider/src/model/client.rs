@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::ClientMetadata;
+use super::{AuthMethod, ClientKeys, ClientMetadata};
 use crate::scope::Scopes;
 
 /// A registered client.
@@ -82,9 +82,32 @@ pub trait OAuthClient: Send + Sync + 'static {
         true
     }
 
-    /// `true` for a confidential client (one with a secret).
+    /// `true` for a confidential client: one with a secret, or one that authenticates with
+    /// a JWT assertion.
     fn is_confidential(&self) -> bool {
-        self.secret_hash().is_some()
+        self.secret_hash().is_some() || self.auth_method().is_some_and(AuthMethod::is_assertion)
+    }
+
+    /// The registered `token_endpoint_auth_method` (RFC 7591 §2). `None` (the default): a
+    /// client with a secret sends it in either way, Basic or in the body, one without is
+    /// public, and neither may send an assertion. A JWT method is then the only way this
+    /// client authenticates; the secret methods stay interchangeable.
+    fn auth_method(&self) -> Option<AuthMethod> {
+        None
+    }
+
+    /// The public keys a `private_key_jwt` client signs its assertions with; `None` (the
+    /// default) for a client without keys, whose assertions are all refused.
+    fn jwks(&self) -> Option<ClientKeys<'_>> {
+        None
+    }
+
+    /// The secret a `client_secret_jwt` client MACs its assertions with, in plain text: the
+    /// server must keep it recoverable (encrypted at rest), which is why
+    /// [`ClientAssertions::client_secret_jwt`](crate::client_assertion::ClientAssertions::client_secret_jwt)
+    /// must also switch the method on. `None` (the default) refuses such assertions.
+    fn assertion_secret(&self) -> Option<&[u8]> {
+        None
     }
 
     /// `true` for a protected resource, which may introspect the access tokens of every client
@@ -251,6 +274,26 @@ impl<S: Scopes> OAuthClient for ClientRecord<S> {
 
     fn is_resource_server(&self) -> bool {
         self.metadata.resource_server
+    }
+
+    /// The registered `token_endpoint_auth_method` member, if it names a method.
+    fn auth_method(&self) -> Option<AuthMethod> {
+        let name = self
+            .metadata
+            .other
+            .get("token_endpoint_auth_method")?
+            .as_str()?;
+        AuthMethod::from_name(name)
+    }
+
+    /// The registered `jwks` member, else `jwks_uri`.
+    fn jwks(&self) -> Option<ClientKeys<'_>> {
+        let other = &self.metadata.other;
+        match (other.get("jwks"), other.get("jwks_uri")) {
+            (Some(jwks), _) => Some(ClientKeys::Jwks(jwks)),
+            (None, Some(serde_json::Value::String(uri))) => Some(ClientKeys::Uri(uri)),
+            (None, _) => None,
+        }
     }
 
     /// The registered `access_token_format` member, if it names a format.

@@ -15,6 +15,7 @@
 //! from the `New*` values; a user's record may carry extra fields, which `new` fills with their
 //! `Default`.
 
+mod auth;
 mod claims;
 mod client;
 mod code;
@@ -24,6 +25,7 @@ mod metadata;
 mod owner;
 mod token;
 
+pub use auth::{AuthMethod, ClientKeys};
 pub use claims::{Claims, STANDARD_CLAIMS};
 pub use client::{ClientRecord, OAuthClient, TokenFormat};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};

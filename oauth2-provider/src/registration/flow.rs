@@ -98,7 +98,7 @@ pub(crate) async fn delete<P: Provider>(
 fn validate<P: Provider>(
     provider: &P,
     request: &RegistrationRequest<'_>,
-) -> Result<(Record<P>, metadata::AuthMethod), OAuthError> {
+) -> Result<(Record<P>, crate::model::AuthMethod), OAuthError> {
     metadata::validate(request.metadata(), |name| {
         grant::dispatch(provider, name).is_some()
     })

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use url::{Host, Url};
 
 use crate::error::{ErrorCode, OAuthError};
-use crate::model::{ClientMetadata, ClientRecord};
+use crate::model::{AuthMethod, ClientMetadata, ClientRecord};
 use crate::redirect_uri::check_registrable;
 use crate::scope::Scopes;
 
@@ -31,24 +31,6 @@ struct Requested {
     jwks: Option<Map<String, Value>>,
     software_id: Option<String>,
     software_version: Option<String>,
-}
-
-/// How a registered client authenticates at the token endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AuthMethod {
-    None,
-    Basic,
-    Post,
-}
-
-impl AuthMethod {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            AuthMethod::None => "none",
-            AuthMethod::Basic => "client_secret_basic",
-            AuthMethod::Post => "client_secret_post",
-        }
-    }
 }
 
 pub(crate) const AUTH_METHOD: &str = "token_endpoint_auth_method";
@@ -114,11 +96,9 @@ pub(crate) fn validate<S: Scopes>(
     for uri in &redirect_uris {
         check_redirect_uri(uri, native)?;
     }
-    if requested.jwks.is_some() && requested.jwks_uri.is_some() {
-        return Err(metadata_error("jwks and jwks_uri are mutually exclusive"));
-    }
+    check_keys(auth, requested.jwks.as_ref(), requested.jwks_uri.as_deref())?;
     let mut other = Map::new();
-    other.insert(AUTH_METHOD.into(), auth.name().into());
+    other.insert(AUTH_METHOD.into(), auth.as_str().into());
     other.insert("response_types".into(), response_types.into());
     other.insert(
         "application_type".into(),
@@ -172,13 +152,17 @@ pub(crate) fn validate<S: Scopes>(
 
 fn auth_method(name: Option<&str>) -> Result<AuthMethod, OAuthError> {
     match name {
-        None | Some("client_secret_basic") => Ok(AuthMethod::Basic),
-        Some("client_secret_post") => Ok(AuthMethod::Post),
+        None | Some("client_secret_basic") => Ok(AuthMethod::ClientSecretBasic),
+        Some("client_secret_post") => Ok(AuthMethod::ClientSecretPost),
         Some("none") => Ok(AuthMethod::None),
+        #[cfg(feature = "jwt")]
+        Some("private_key_jwt") => Ok(AuthMethod::PrivateKeyJwt),
         // Known methods are named; an arbitrary value is not echoed.
+        #[cfg(not(feature = "jwt"))]
         Some("private_key_jwt") => Err(metadata_error(
             "token_endpoint_auth_method private_key_jwt is not supported",
         )),
+        // Its secret would have to be stored where the server can read it back.
         Some("client_secret_jwt") => Err(metadata_error(
             "token_endpoint_auth_method client_secret_jwt is not supported",
         )),
@@ -188,6 +172,32 @@ fn auth_method(name: Option<&str>) -> Result<AuthMethod, OAuthError> {
         Some(_) => Err(metadata_error(
             "token_endpoint_auth_method is not one this server supports",
         )),
+    }
+}
+
+/// `jwks` or `jwks_uri`, never both (§2); `private_key_jwt` needs one, an https `jwks_uri`
+/// or a JWK Set with a key this server can verify with.
+fn check_keys(
+    auth: AuthMethod,
+    jwks: Option<&Map<String, Value>>,
+    jwks_uri: Option<&str>,
+) -> Result<(), OAuthError> {
+    match (jwks, jwks_uri) {
+        (Some(_), Some(_)) => Err(metadata_error("jwks and jwks_uri are mutually exclusive")),
+        (None, None) if auth == AuthMethod::PrivateKeyJwt => {
+            Err(metadata_error("private_key_jwt needs jwks or jwks_uri"))
+        }
+        (None, Some(uri)) if !Url::parse(uri).is_ok_and(|u| u.scheme() == "https") => {
+            Err(metadata_error("jwks_uri is not an https URL"))
+        }
+        #[cfg(feature = "jwt")]
+        (Some(jwks), None)
+            if crate::jose::PublicKeys::from_jwks(&Value::Object(jwks.clone()))
+                .map_or(true, |keys| keys.is_empty()) =>
+        {
+            Err(metadata_error("jwks holds no usable signing key"))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::metadata::AuthMethod;
+use crate::model::AuthMethod;
 use crate::model::ClientRecord;
 use crate::scope::Scopes;
 use crate::secret::{dummy_hash, generate_token, hash_secret, random_bytes, verify_secret};
@@ -53,7 +53,7 @@ pub(crate) fn complete<S>(
         .other
         .insert(ISSUED_AT.into(), issued_at.into());
     record.secret_hash = match (auth, kept) {
-        (AuthMethod::None, _) => None,
+        (auth, _) if !auth.sends_secret() => None,
         (_, Some(kept)) => Some(kept),
         (_, None) => {
             // 256 random bits: the fast `sha256$` form is as strong as argon2 here.
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn secrets_are_shown_once_and_kept_as_hashes() {
         let mut record = blank();
-        let issued = complete(&mut record, "id", 7, AuthMethod::Basic, None);
+        let issued = complete(&mut record, "id", 7, AuthMethod::ClientSecretBasic, None);
         let secret = issued.client_secret.clone().unwrap();
         let token = issued.registration_access_token.clone().unwrap();
         assert!(verify_secret(
@@ -173,7 +173,13 @@ mod tests {
     #[test]
     fn an_update_keeps_the_secret_unless_the_client_turns_public() {
         let mut record = blank();
-        let issued = complete(&mut record, "id", 7, AuthMethod::Post, Some("kept".into()));
+        let issued = complete(
+            &mut record,
+            "id",
+            7,
+            AuthMethod::ClientSecretPost,
+            Some("kept".into()),
+        );
         assert_eq!(record.secret_hash.as_deref(), Some("kept"));
         assert!(issued.client_secret.is_none());
         complete(&mut record, "id", 7, AuthMethod::None, Some("kept".into()));

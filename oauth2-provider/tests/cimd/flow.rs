@@ -167,7 +167,14 @@ async fn a_bad_document_or_an_unlisted_redirect_is_shown_not_redirected() {
     })
     .await;
     let endpoints = provider(server.trusting());
-    for path in ["/mismatch.json", "/secret.json", "/keyed.json"] {
+    // With feature `jwt` a private_key_jwt document is a confidential client (see
+    // `a_private_key_jwt_document_client_signs_with_the_keys_at_its_jwks_uri`).
+    let refused: &[&str] = if cfg!(feature = "jwt") {
+        &["/mismatch.json", "/secret.json"]
+    } else {
+        &["/mismatch.json", "/secret.json", "/keyed.json"]
+    };
+    for path in refused {
         let reply = endpoints
             .handle(get(&authorize_uri(&server.url(path), CALLBACK)))
             .await;
@@ -176,6 +183,81 @@ async fn a_bad_document_or_an_unlisted_redirect_is_shown_not_redirected() {
     let unlisted = authorize_uri(&server.url("/client.json"), "https://evil.example/cb");
     let reply = endpoints.handle(get(&unlisted)).await;
     assert_shown(&reply, StatusCode::BAD_REQUEST, "invalid_request");
+}
+
+/// A document client that signs its assertions with the key its `jwks_uri` publishes: it
+/// gets a code like a public client, and tokens only with an assertion, whose keys came
+/// through the same SSRF-hardened fetcher.
+#[cfg(feature = "jwt")]
+#[tokio::test]
+async fn a_private_key_jwt_document_client_signs_with_the_keys_at_its_jwks_uri() {
+    use oauth2_provider::client_assertion::ClientAssertions;
+    use oauth2_provider::jose::{Algorithm, SigningKey, sign};
+
+    let key = SigningKey::generate(Algorithm::ES256).unwrap();
+    let jwks = json!({ "keys": [key.public_jwk()] });
+    let server = Server::start(|base| {
+        let mut keyed = doc(base, "/keyed.json");
+        keyed["token_endpoint_auth_method"] = json!("private_key_jwt");
+        keyed["jwks_uri"] = json!(format!("{base}/jwks.json"));
+        vec![
+            ("/keyed.json", json_route(keyed, None)),
+            ("/jwks.json", json_route(jwks, None)),
+        ]
+    })
+    .await;
+    let fetcher = std::sync::Arc::new(server.trusting());
+    let endpoints = provider_with(server.trusting(), |config| {
+        config.client_assertions = ClientAssertions::new().fetcher(fetcher);
+    });
+    let client_id = server.url("/keyed.json");
+    let reply = endpoints
+        .handle(get(&authorize_uri(&client_id, CALLBACK)))
+        .await;
+    assert_eq!(reply.status(), StatusCode::FOUND);
+    let location = url::Url::parse(reply.headers()[LOCATION].to_str().unwrap()).unwrap();
+    let code = location
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("a code");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = json!({ "iss": client_id, "sub": client_id, "aud": "https://auth.example.com",
+        "exp": now + 60, "jti": code.clone() });
+    let assertion = sign(&key, "JWT", &claims).unwrap();
+    let redeem = |extra: (&str, &str)| {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", CALLBACK),
+                ("client_id", &client_id),
+                ("code_verifier", VERIFIER),
+                extra,
+            ])
+            .finish();
+        Request::post("/token")
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Bytes::from(body))
+            .unwrap()
+    };
+    // Without an assertion it is not a public client.
+    let reply = endpoints.handle(redeem(("state", "none"))).await;
+    assert_eq!(reply.status(), StatusCode::UNAUTHORIZED);
+    let mut request = redeem(("client_assertion", &assertion));
+    let body = [
+        request.body().as_ref(),
+        b"&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer",
+    ]
+    .concat();
+    *request.body_mut() = Bytes::from(body);
+    let reply = endpoints.handle(request).await;
+    let tokens: Value = serde_json::from_slice(reply.body()).unwrap();
+    assert_eq!(reply.status(), StatusCode::OK, "{tokens}");
+    assert_eq!(server.hits("/jwks.json"), 1);
 }
 
 /// The default fetcher refuses the loopback host before connecting: the request is refused,

@@ -12,6 +12,8 @@ mod bad_input_codes;
 mod bad_input_http;
 mod bad_input_redirect;
 mod bearer;
+#[cfg(feature = "jwt")]
+mod client_assertion;
 mod client_auth;
 mod concurrency;
 mod consent;

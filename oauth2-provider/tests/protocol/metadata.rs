@@ -51,10 +51,15 @@ async fn metadata_advertises_exactly_what_is_accepted() {
             JWT_BEARER
         ])
     );
-    assert_eq!(
-        doc["token_endpoint_auth_methods_supported"],
-        json!(["client_secret_basic", "client_secret_post", "none"])
-    );
+    let methods = ["client_secret_basic", "client_secret_post", "none"];
+    if cfg!(feature = "jwt") {
+        assert_eq!(
+            doc["token_endpoint_auth_methods_supported"],
+            json!([&methods[..], &["private_key_jwt"]].concat())
+        );
+    } else {
+        assert_eq!(doc["token_endpoint_auth_methods_supported"], json!(methods));
+    }
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
 }

@@ -153,6 +153,7 @@ fn recorder() -> Server<Recorder> {
         allowed: ApiScope::READ.union(ApiScope::WRITE),
         grants: None,
         resource_server: false,
+        jwt: None,
     });
     Server::new(Recorder {
         store,

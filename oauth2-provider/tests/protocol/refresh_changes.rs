@@ -27,6 +27,7 @@ fn narrow_web(server: &TestServer, allowed: ApiScope) {
         allowed,
         grants: None,
         resource_server: false,
+        jwt: None,
     });
 }
 

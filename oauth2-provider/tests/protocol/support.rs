@@ -21,7 +21,7 @@ use oauth2_provider::config::Config;
 use oauth2_provider::error::{ErrorCode, OAuthError};
 use oauth2_provider::grant::GrantType;
 use oauth2_provider::grant::{Grant, TokenRequest, token_exchange};
-use oauth2_provider::model::{OAuthClient, ResourceOwner};
+use oauth2_provider::model::{AuthMethod, ClientKeys, OAuthClient, ResourceOwner};
 use oauth2_provider::provider::{AuthorizationRequest, Decision};
 use oauth2_provider::provider::{Provider, RevokeEvent, RevokeReason};
 use oauth2_provider::resource::ResourceServers;
@@ -81,6 +81,17 @@ pub struct App {
     pub grants: Option<Vec<&'static str>>,
     /// May introspect every client's access tokens.
     pub resource_server: bool,
+    /// Authenticates with JWT assertions, `private_key_jwt` or `client_secret_jwt`.
+    pub jwt: Option<JwtAuth>,
+}
+
+/// How a JWT-authenticating client is registered.
+pub struct JwtAuth {
+    pub method: AuthMethod,
+    pub jwks: Option<Value>,
+    pub jwks_uri: Option<String>,
+    /// The `client_secret_jwt` secret, in plain text.
+    pub secret: Option<Vec<u8>>,
 }
 
 impl OAuthClient for App {
@@ -110,6 +121,23 @@ impl OAuthClient for App {
 
     fn is_resource_server(&self) -> bool {
         self.resource_server
+    }
+
+    fn auth_method(&self) -> Option<AuthMethod> {
+        self.jwt.as_ref().map(|jwt| jwt.method)
+    }
+
+    fn jwks(&self) -> Option<ClientKeys<'_>> {
+        let jwt = self.jwt.as_ref()?;
+        match (&jwt.jwks, &jwt.jwks_uri) {
+            (Some(jwks), _) => Some(ClientKeys::Jwks(jwks)),
+            (None, Some(uri)) => Some(ClientKeys::Uri(uri)),
+            (None, None) => None,
+        }
+    }
+
+    fn assertion_secret(&self) -> Option<&[u8]> {
+        self.jwt.as_ref()?.secret.as_deref()
     }
 
     /// The native app may not ask for the administration API (RFC 8707 `invalid_target`).
@@ -189,6 +217,7 @@ fn clients() -> Vec<App> {
         allowed,
         grants,
         resource_server: false,
+        jwt: None,
     };
     vec![
         confidential(
@@ -212,9 +241,11 @@ fn clients() -> Vec<App> {
             allowed: ApiScope::READ.union(ApiScope::WRITE),
             grants: None,
             resource_server: false,
+            jwt: None,
         },
         App {
             resource_server: true,
+            jwt: None,
             ..confidential(API, API_SECRET, &[], ApiScope::empty(), None)
         },
         confidential(ODD, ODD_SECRET, &[], ApiScope::READ, None),
@@ -563,9 +594,14 @@ pub enum Auth<'a> {
     Post(&'a str, &'a str),
     /// `none`: `client_id` alone.
     Public(&'a str),
+    /// A JWT client assertion (RFC 7523 §2.2), without `client_id`.
+    Assertion(&'a str),
     /// No client credentials at all.
     Nothing,
 }
+
+/// `client_assertion_type` for a JWT (RFC 7523 §2.2).
+pub const JWT_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 pub fn form_encode(pairs: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
@@ -594,6 +630,10 @@ pub fn token_request(auth: Auth<'_>, params: &[(&str, &str)]) -> Request<Bytes> 
             pairs.push(("client_secret", secret));
         }
         Auth::Public(id) => pairs.push(("client_id", id)),
+        Auth::Assertion(jwt) => {
+            pairs.push(("client_assertion_type", JWT_ASSERTION));
+            pairs.push(("client_assertion", jwt));
+        }
         Auth::Nothing => {}
     }
     builder.body(Bytes::from(form_encode(&pairs))).unwrap()

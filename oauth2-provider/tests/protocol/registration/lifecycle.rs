@@ -178,3 +178,47 @@ async fn unknown_scope_names_are_dropped_and_the_rest_registered() {
         .unwrap();
     assert_eq!(stored.scope, ApiScope::READ.union(ApiScope::WRITE));
 }
+
+/// A `private_key_jwt` registration (feature `jwt`): no secret is issued, the client is never
+/// public, and its assertions, signed with the key it registered, authenticate it.
+#[cfg(feature = "jwt")]
+#[tokio::test]
+async fn a_private_key_jwt_client_registers_its_keys_and_signs_with_them() {
+    use oauth2_provider::jose::{Algorithm, SigningKey, sign};
+
+    let server = dcr_server();
+    let key = SigningKey::generate(Algorithm::ES256).unwrap();
+    let body = serde_json::json!({
+        "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": { "keys": [key.public_jwk()] },
+    });
+    let reply = registered(&server, &body.to_string()).await;
+    assert!(reply.body.get("client_secret").is_none(), "{}", reply.body);
+    assert_eq!(reply.str("token_endpoint_auth_method"), "private_key_jwt");
+    let id = reply.str("client_id").to_owned();
+
+    let grant = [("grant_type", "client_credentials")];
+    let public = send(&server, token_request(Auth::Public(&id), &grant)).await;
+    assert_eq!(public.status(), StatusCode::UNAUTHORIZED);
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 60;
+    let claims = serde_json::json!({ "iss": id, "sub": id, "aud": ISSUER, "exp": exp, "jti": "1" });
+    let assertion = sign(&key, "JWT", &claims).unwrap();
+    let signed = send(&server, token_request(Auth::Assertion(&assertion), &grant)).await;
+    assert_token_ok(&JsonReply::from_response(signed));
+
+    // Keys are required, and a jwks_uri must be https.
+    for body in [
+        r#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks":{"keys":[]}}"#,
+        r#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"private_key_jwt","jwks_uri":"http://a.example/jwks"}"#,
+        r#"{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_jwt"}"#,
+    ] {
+        let reply = register(&server, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(reply.str("error"), "invalid_client_metadata");
+    }
+}
