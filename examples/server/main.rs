@@ -40,6 +40,7 @@ use clap::Parser as _;
 use http::{Response, StatusCode};
 use oauth2_provider::Server;
 use oauth2_provider::cimd::ClientIdDocuments;
+use oauth2_provider::client_assertion::{AssertionAudience, ClientAssertions};
 use oauth2_provider::config::{Config, RefreshGrace};
 use oauth2_provider::endpoint::html_page;
 use oauth2_provider::fetch::SafeFetcher;
@@ -225,6 +226,11 @@ impl WithStore for BuildApp<'_> {
             config.refresh_grace = RefreshGrace::new(period).reuses(10);
         }
         config.localhost_any_port = cli.localhost_any_port;
+        // private_key_jwt: the issuer or the token endpoint as `aud` (SERVER-INTERFACE.md), and
+        // clients' jwks_uri fetched over HTTPS from public addresses only.
+        config.client_assertions = ClientAssertions::new()
+            .audience(AssertionAudience::IssuerOrEndpoint)
+            .fetcher(Arc::new(SafeFetcher::new()));
         if cli.dpop_nonce {
             config.dpop = config.dpop.clone().with_nonces(keys::dpop_nonces()?);
         }

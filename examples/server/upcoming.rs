@@ -14,20 +14,14 @@ pub fn client_members(client: &ClientFixture) {
     let member = |name: &str, feature: &str| {
         not_built(&format!("client {id:?}: member {name:?}"), feature);
     };
-    match client.token_endpoint_auth_method {
-        Some(AuthMethod::PrivateKeyJwt) => member(
-            "token_endpoint_auth_method",
-            "private_key_jwt; the client cannot authenticate until it is",
-        ),
-        // Either secret method is accepted from every confidential client.
-        Some(AuthMethod::ClientSecretPost | AuthMethod::ClientSecretBasic) => member(
+    // Either secret method is accepted from every confidential client.
+    if let Some(AuthMethod::ClientSecretPost | AuthMethod::ClientSecretBasic) =
+        client.token_endpoint_auth_method
+    {
+        member(
             "token_endpoint_auth_method",
             "pinning a client to one secret method",
-        ),
-        Some(AuthMethod::None) | None => {}
-    }
-    if client.jwks.is_some() || client.jwks_uri.is_some() {
-        member("jwks / jwks_uri", "private_key_jwt, RFC 7523");
+        );
     }
     if !client.response_types.is_empty() {
         member("response_types", "OpenID Connect response types");

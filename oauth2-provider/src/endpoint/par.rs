@@ -59,7 +59,8 @@ impl<P: Provider> Server<P> {
                 &params,
                 self.provider.config().localhost_any_port,
             )?;
-            pushed::push(&self.provider, client.client_id(), &params).await
+            let jkt = self.par_dpop_jkt(parts, &params).await?;
+            pushed::push(&self.provider, client.client_id(), &params, jkt.as_deref()).await
         };
         match outcome.await {
             Ok((request_uri, expires_in)) => response::json(
@@ -68,6 +69,47 @@ impl<P: Provider> Server<P> {
             ),
             Err(error) => response::error(&error),
         }
+    }
+
+    /// RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to its key, as
+    /// `dpop_jkt` would, and a `dpop_jkt` sent with it must name that key. A proof that does
+    /// not hold refuses the push.
+    #[cfg(feature = "jwt")]
+    async fn par_dpop_jkt(
+        &self,
+        parts: &http::request::Parts,
+        params: &Params<'_>,
+    ) -> Result<Option<String>, OAuthError> {
+        let config = self.provider.config();
+        let checked = crate::dpop::token::check(
+            parts,
+            config.issuer.as_deref(),
+            &config.paths.par,
+            &config.dpop,
+            self.provider.tokens(),
+        )
+        .await;
+        let Some(accepted) = checked.outcome? else {
+            return Ok(None);
+        };
+        match params.get("dpop_jkt") {
+            Some(sent) if sent != accepted.jkt => Err(OAuthError::new(
+                ErrorCode::InvalidDpopProof,
+                "the dpop_jkt parameter is not the thumbprint of the proof's key",
+            )),
+            // Already among the parameters kept.
+            Some(_) => Ok(None),
+            None => Ok(Some(accepted.jkt)),
+        }
+    }
+
+    #[cfg(not(feature = "jwt"))]
+    async fn par_dpop_jkt(
+        &self,
+        _: &http::request::Parts,
+        _: &Params<'_>,
+    ) -> Result<Option<String>, OAuthError> {
+        Ok(None)
     }
 
     /// The endpoint's path, when it is served (with a state store).

@@ -106,6 +106,11 @@ impl<'a, P: Provider> Issuance<'a, P> {
         }
     }
 
+    /// The provider issuing.
+    pub(crate) fn provider(&self) -> &'a P {
+        self.provider
+    }
+
     /// The same issuance, binding the access token (and a public client's refresh token) to
     /// the DPoP key `jkt` (RFC 9449 §5, §6.1).
     pub(crate) fn bound_to(mut self, jkt: Option<&'a str>) -> Self {

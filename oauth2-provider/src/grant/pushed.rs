@@ -39,6 +39,7 @@ pub(crate) async fn push<P: Provider>(
     provider: &P,
     client_id: &str,
     params: &Params<'_>,
+    dpop_jkt: Option<&str>,
 ) -> Result<(String, u64), OAuthError> {
     let state = provider.state_store().ok_or(unknown())?;
     // Finished before any await: the serializer is not `Send`.
@@ -49,6 +50,9 @@ pub(crate) async fn push<P: Provider>(
             if name != "client_id" && !CREDENTIALS.contains(&name) {
                 form.append_pair(name, value);
             }
+        }
+        if let Some(jkt) = dpop_jkt {
+            form.append_pair("dpop_jkt", jkt);
         }
         form.finish()
     };

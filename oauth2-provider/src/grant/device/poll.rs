@@ -84,21 +84,18 @@ pub(crate) async fn exchange<P: Provider>(
             scope,
             auth,
         } => {
-            issue(
-                provider, state, client, &record, subject, &scope, auth, &key,
-            )
-            .await
+            let issuance =
+                Issuance::new(provider, client, GrantType::DeviceCode).bound_to(request.dpop_jkt());
+            issue(issuance, state, &record, subject, &scope, auth, &key).await
         }
     }
 }
 
 /// Mints the tokens of an approved flow, then consumes the device code: only the caller that
 /// takes the record stores and returns them.
-#[allow(clippy::too_many_arguments)]
 async fn issue<P: Provider>(
-    provider: &P,
+    issuance: Issuance<'_, P>,
     state: StateRef<'_>,
-    client: &ClientOf<P>,
     record: &Record,
     subject: String,
     scope: &str,
@@ -115,7 +112,6 @@ async fn issue<P: Provider>(
         extras = extras.with_auth(auth);
     }
     let mut grant = Grant::for_owner(subject, scope).with_extras(extras);
-    let issuance = Issuance::new(provider, client, GrantType::DeviceCode);
     issuance.approve(&mut grant).await?;
     let Draw { tokens, grant_id } = Draw::new();
     let kept = Kept {
@@ -128,7 +124,8 @@ async fn issue<P: Provider>(
         Some(taken) if matches!(taken.status, Status::Approved { .. }) => {}
         _ => return Err(invalid()),
     }
-    provider
+    issuance
+        .provider()
         .tokens()
         .insert_tokens(minted.access, minted.refresh)
         .await?;

@@ -17,6 +17,8 @@ use sha2::{Digest, Sha256};
 pub use super::support::*;
 
 mod bound;
+mod device;
+mod pushed;
 mod token;
 
 pub const ISSUER: &str = "https://auth.example.com";
