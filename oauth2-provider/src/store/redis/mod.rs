@@ -1,6 +1,8 @@
 //! The Redis store (feature `redis`): codes and tokens that expire natively, and clients.
 
 mod clients;
+mod cluster;
+mod connection;
 mod fields;
 #[cfg(feature = "jwt")]
 mod keys;
@@ -14,9 +16,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{RedisError, RetryMethod};
 
+use self::connection::Conn;
 use self::fields::Fields;
 use super::row::Records;
 use crate::error::StoreError;
@@ -77,7 +79,7 @@ pub struct RedisStore<
     A = TokenRecord<S, AccessKind>,
     R = TokenRecord<S, RefreshKind>,
 > {
-    conn: ConnectionManager,
+    conn: Conn,
     prefix: Arc<str>,
     records: Records<S, K, A, R>,
 }
@@ -147,22 +149,42 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
 
     /// Connects to `url`; fails with [`StoreError::Unavailable`] if Redis cannot be reached.
     pub async fn connect_with(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError::Other(Box::new(e)))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(options.timeout))
-            .set_response_timeout(Some(options.timeout))
-            // A request during an outage waits for at most one retry, then fails with a 503;
-            // the next request starts a fresh reconnect.
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(redis_error)?;
-        Ok(RedisStore {
+        let conn = Conn::single(url, options.timeout).await?;
+        Ok(Self::over(conn, options))
+    }
+
+    /// Connects to the Redis Cluster that `nodes` (`redis://host:port` each; one reachable
+    /// primary is enough, the others are found through it) belong to, with the default
+    /// [`RedisOptions`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::store::RedisStore;
+    /// let store: RedisStore<S> =
+    ///     RedisStore::cluster(&["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn cluster(nodes: &[&str]) -> Result<Self, StoreError> {
+        Self::cluster_with(nodes, RedisOptions::new()).await
+    }
+
+    /// Connects to a Redis Cluster as [`cluster`](Self::cluster) does; fails with
+    /// [`StoreError::Unavailable`] if no node of `nodes` can be reached.
+    pub async fn cluster_with(nodes: &[&str], options: RedisOptions) -> Result<Self, StoreError> {
+        let conn = Conn::cluster(nodes, options.timeout).await?;
+        Ok(Self::over(conn, options))
+    }
+
+    fn over(conn: Conn, options: RedisOptions) -> Self {
+        RedisStore {
             conn,
             prefix: options.prefix.into(),
             records: PhantomData,
-        })
+        }
     }
 
     /// The prefix of every key of the store.
