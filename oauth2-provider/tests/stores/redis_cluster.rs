@@ -172,7 +172,7 @@ async fn revocation_during_rotation_leaves_nothing() {
     };
     let (one, two) = (backend.node().await, backend.node().await);
     let (mut done, mut missing) = (0, 0);
-    for _ in 0..40 {
+    for round in 0..40u64 {
         let grant = GrantId::generate();
         let (a0, access0) = access(grant);
         let (r0, refresh0) = refresh(grant);
@@ -185,7 +185,13 @@ async fn revocation_during_rotation_leaves_nothing() {
         };
         let revoke = {
             let two = Arc::clone(&two);
-            tokio::spawn(async move { two.revoke_grant(grant).await })
+            // Unhurried, the revocation mostly comes first; a delay of 0–3 ms lets it land
+            // before, between and after the rotation's steps.
+            let delay = std::time::Duration::from_micros(round % 4 * 1000);
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                two.revoke_grant(grant).await
+            })
         };
         match rotate.await.unwrap().unwrap() {
             Exchange::Done => done += 1,
