@@ -20,7 +20,8 @@ pub struct Cli {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Where clients, codes and tokens live: `memory:` (gone at exit), `sqlite:PATH`,
-    /// `postgres://...`, `mysql://...` or `redis://...`. Also read from `OAUTH2_STORE`, which
+    /// `postgres://...`, `mysql://...`, `redis://...` or `redis+cluster://HOST:PORT,...` (a
+    /// Redis Cluster through any of the nodes listed). Also read from `OAUTH2_STORE`, which
     /// keeps a password out of the process list; it is never printed.
     #[arg(
         long,

@@ -22,8 +22,9 @@ pub trait WithStore {
     async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Self::Output;
 }
 
-/// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...`, `mysql://...` or `redis://...` —
-/// with `namespace` as the PostgreSQL schema, MySQL database or Redis key prefix, and runs `with` on it.
+/// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...`, `mysql://...`, `redis://...` or
+/// `redis+cluster://HOST:PORT,HOST:PORT,...` (a Redis Cluster, found through any of the nodes
+/// listed; `redis+cluster://:PASSWORD@...` for all of them) — with `namespace` as the PostgreSQL schema, MySQL database or Redis key prefix, and runs `with` on it.
 pub async fn with_store<W: WithStore>(
     url: &str,
     namespace: Option<&str>,
@@ -68,6 +69,18 @@ pub async fn with_store<W: WithStore>(
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
     }
+    if let Some(hosts) = url.strip_prefix("redis+cluster://") {
+        let mut options = RedisOptions::new();
+        if let Some(prefix) = namespace {
+            options = options.prefix(prefix);
+        }
+        let nodes = cluster_nodes(hosts);
+        let nodes: Vec<&str> = nodes.iter().map(String::as_str).collect();
+        let store = RedisStore::<Scope>::cluster_with(&nodes, options)
+            .await
+            .map_err(failed)?;
+        return Ok(with.run(store, None).await);
+    }
     if url.starts_with("redis://") {
         let mut options = RedisOptions::new();
         if let Some(prefix) = namespace {
@@ -79,9 +92,23 @@ pub async fn with_store<W: WithStore>(
         return Ok(with.run(store, None).await);
     }
     Err(format!(
-        "unsupported --store {:?}: use memory:, sqlite:PATH, postgres://..., mysql://... or redis://...",
+        "unsupported --store {:?}: use memory:, sqlite:PATH, postgres://..., mysql://..., redis://... or redis+cluster://...",
         redacted(url)
     ))
+}
+
+/// `redis://` URLs of the nodes of `[USER:PASSWORD@]HOST:PORT,HOST:PORT,...`, the credentials
+/// given to each.
+fn cluster_nodes(hosts: &str) -> Vec<String> {
+    let (auth, hosts) = match hosts.rsplit_once('@') {
+        Some((auth, hosts)) => (format!("{auth}@"), hosts),
+        None => (String::new(), hosts),
+    };
+    hosts
+        .split(',')
+        .filter(|host| !host.is_empty())
+        .map(|host| format!("redis://{auth}{host}"))
+        .collect()
 }
 
 /// Creates the SQLite file readable by its owner only (it holds client secret hashes and
@@ -117,7 +144,20 @@ pub fn redacted(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redacted;
+    use super::{cluster_nodes, redacted};
+
+    #[test]
+    fn a_cluster_url_names_every_node() {
+        assert_eq!(
+            cluster_nodes("10.0.0.1:6379,10.0.0.2:6380"),
+            ["redis://10.0.0.1:6379", "redis://10.0.0.2:6380"]
+        );
+        assert_eq!(
+            cluster_nodes(":pw@a:1,b:2"),
+            ["redis://:pw@a:1", "redis://:pw@b:2"]
+        );
+        assert!(!super::redacted("redis+cluster://:hunter2@a:1,b:2").contains("hunter2"));
+    }
 
     #[test]
     fn a_store_password_is_never_shown() {

@@ -1,11 +1,13 @@
 //! Many nodes on one store: two example-server processes share one PostgreSQL schema (two
-//! share one MySQL database, two one Redis key prefix) behind one issuer. Whatever one node issues, the other honours, and
+//! share one MySQL database, two one Redis key prefix, on one Redis and on a Redis Cluster)
+//! behind one issuer. Whatever one node issues, the other honours, and
 //! single use holds across them: a code redeemed at both at once yields one token.
 #![cfg(all(feature = "postgres", feature = "mysql", feature = "redis"))]
 
 use crate::process::{Namespace, ServerProcess, Service};
 use crate::sign_in::{authorization_code, redeem};
 use oauth2::reqwest::StatusCode;
+use oauth2_provider::store::testing as support_services;
 
 #[tokio::test]
 async fn two_nodes_on_postgres() {
@@ -33,6 +35,21 @@ async fn two_nodes_on_redis() {
         return;
     };
     two_nodes_share_one_store(&namespace).await;
+}
+
+/// The same over a three-primary Redis Cluster of the test's own (`redis+cluster://`), where a
+/// grant family's records live in different hash slots.
+#[tokio::test]
+async fn two_nodes_on_redis_cluster() {
+    const TEST: &str = "cluster::two_nodes_on_redis_cluster";
+    let Some(cluster) = support_services::RedisCluster::start(TEST).await else {
+        return;
+    };
+    let namespace = Namespace::in_cluster(&cluster);
+    two_nodes_share_one_store(&namespace).await;
+    // The servers are gone; the cluster, and every key, goes next.
+    drop(namespace);
+    drop(cluster);
 }
 
 /// A code issued by A is redeemed at B; B's token works at A; A's token is introspected and

@@ -161,9 +161,9 @@ pub trait ClientStore: Send + Sync + 'static {
 /// Where codes and tokens live.
 ///
 /// Implementations: [`MemoryStore`] here; SQLite, PostgreSQL, MySQL/MariaDB and Redis behind
-/// features of their own. Every method is one round trip and must be safe under concurrent
-/// callers on many provider nodes. Lookups may return expired records; the runtime checks
-/// expiry.
+/// features of their own. Every method is one round trip (a few in a `RedisStore` on a Redis
+/// Cluster) and must be safe under concurrent callers on many provider nodes. Lookups may
+/// return expired records; the runtime checks expiry.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a token store",
     label = "use one of `oauth2_provider::store`'s, or implement `TokenStore` (its conformance suite is `store::testing`, feature `testing`)"

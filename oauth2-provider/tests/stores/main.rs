@@ -6,6 +6,7 @@ mod memory;
 mod mysql;
 mod postgres;
 mod redis;
+mod redis_cluster;
 mod sqlite;
 
 use oauth2_provider::scope::Scopes;

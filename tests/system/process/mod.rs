@@ -422,6 +422,9 @@ pub enum Service {
     Postgres,
     Mysql,
     Redis,
+    /// A Redis Cluster of the test's own ([`RedisCluster`](support_services::RedisCluster)),
+    /// which takes its keys with it when it stops.
+    RedisCluster,
 }
 
 /// A PostgreSQL schema or MySQL database (`oauth2_test_<hex>`), or a Redis key prefix
@@ -442,16 +445,30 @@ impl Namespace {
             Service::Postgres => ("DATABASE_URL", format!("oauth2_test_{suffix}")),
             Service::Mysql => ("MYSQL_URL", format!("oauth2_test_{suffix}")),
             Service::Redis => ("REDIS_URL", format!("oauth2_test:{suffix}:")),
+            Service::RedisCluster => {
+                panic!("a cluster namespace is opened with Namespace::in_cluster")
+            }
         };
         let url = support_services::service_url(test, var)?;
         let reachable = match service {
             Service::Postgres => pg_connect(&url, None).await.map(|_| ()),
             Service::Mysql => mysql_connect(&url, None).await.map(|_| ()),
             Service::Redis => redis_connect(&url).await.map(|_| ()),
+            Service::RedisCluster => Ok(()),
         };
         match reachable {
             Ok(()) => Some(Namespace { service, url, name }),
             Err(why) => support_services::unavailable(test, format!("{var}: {why}")),
+        }
+    }
+
+    /// A key prefix in `cluster`, for `--store redis+cluster://...`.
+    pub fn in_cluster(cluster: &support_services::RedisCluster) -> Namespace {
+        let suffix = support_services::unique_suffix();
+        Namespace {
+            service: Service::RedisCluster,
+            url: cluster.url(),
+            name: format!("oauth2_test:{suffix}:"),
         }
     }
 
@@ -524,6 +541,7 @@ impl Namespace {
                     .map_err(|e| e.to_string())?;
                 pool.close().await;
             }
+            Service::RedisCluster => {}
             Service::Redis => {
                 let mut conn = redis_connect(&url).await?;
                 let mut cursor = 0u64;

@@ -40,6 +40,15 @@ where
     async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
         let row = ClientRow::of(&client);
         let key = self.client_key(&row.client_id);
+        // The record and the list are in different hash slots (on a cluster, on different
+        // nodes): listed first, so a crash between leaves an id without a record, which
+        // listing skips, never a client that is found but not listed.
+        let _: i64 = redis::cmd("SADD")
+            .arg(self.clients_key())
+            .arg(&row.client_id)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
         let mut pipe = redis::pipe();
         // Deleted first so a field the new record lacks (a secret, now public) goes too.
         pipe.atomic().del(&key).ignore();
@@ -59,17 +68,21 @@ where
             pipe.arg("secret_hash").arg(secret_hash);
         }
         pipe.ignore();
-        pipe.sadd(self.clients_key(), &row.client_id).ignore();
         pipe.query_async::<()>(&mut self.conn.clone())
             .await
             .map_err(redis_error)
     }
 
     async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
-        let (deleted, _): (i64, i64) = redis::pipe()
-            .atomic()
-            .del(self.client_key(client_id))
-            .srem(self.clients_key(), client_id)
+        // The record first, for the reason `save_client` lists it first.
+        let deleted: i64 = redis::cmd("DEL")
+            .arg(self.client_key(client_id))
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        let _: i64 = redis::cmd("SREM")
+            .arg(self.clients_key())
+            .arg(client_id)
             .query_async(&mut self.conn.clone())
             .await
             .map_err(redis_error)?;

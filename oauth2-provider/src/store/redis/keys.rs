@@ -77,6 +77,14 @@ where
 
     async fn save_key(&self, key: StoredKey) -> Result<(), StoreError> {
         let hash = self.signing_key_key(&key.kid);
+        // Listed first, as a client is: a crash between leaves a `kid` without a key, which
+        // loading skips.
+        let _: i64 = redis::cmd("SADD")
+            .arg(self.signing_keys_key())
+            .arg(&key.kid)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
         let mut pipe = redis::pipe();
         // Deleted first so a field the new record lacks (no longer retired) goes too.
         pipe.atomic().del(&hash).ignore();
@@ -99,17 +107,20 @@ where
             pipe.arg("retain_until").arg(to_micros(retain_until));
         }
         pipe.ignore();
-        pipe.sadd(self.signing_keys_key(), &key.kid).ignore();
         pipe.query_async::<()>(&mut self.conn.clone())
             .await
             .map_err(redis_error)
     }
 
     async fn delete_key(&self, kid: &str) -> Result<bool, StoreError> {
-        let (deleted, _): (i64, i64) = redis::pipe()
-            .atomic()
-            .del(self.signing_key_key(kid))
-            .srem(self.signing_keys_key(), kid)
+        let deleted: i64 = redis::cmd("DEL")
+            .arg(self.signing_key_key(kid))
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        let _: i64 = redis::cmd("SREM")
+            .arg(self.signing_keys_key())
+            .arg(kid)
             .query_async(&mut self.conn.clone())
             .await
             .map_err(redis_error)?;

@@ -1,6 +1,8 @@
 //! The Redis store (feature `redis`): codes and tokens that expire natively, and clients.
 
 mod clients;
+mod cluster;
+mod connection;
 mod fields;
 #[cfg(feature = "jwt")]
 mod keys;
@@ -14,9 +16,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{RedisError, RetryMethod};
 
+use self::connection::Conn;
 use self::fields::Fields;
 use super::row::Records;
 use crate::error::StoreError;
@@ -24,7 +26,8 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 
 /// A store in Redis: codes and tokens with native expiry, and the clients.
 ///
-/// Every key starts with a prefix (`oauth2:` unless configured):
+/// Every key starts with a prefix (`oauth2:` unless configured); the braces below mark the
+/// parts of a name, none is a hash tag:
 ///
 /// | key | type | holds | expires |
 /// |---|---|---|---|
@@ -33,7 +36,7 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 /// | `{prefix}code:{hex hash}` | hash | a code, and whether it was used | with the code |
 /// | `{prefix}access:{hex hash}` | hash | an access token | with the token |
 /// | `{prefix}refresh:{hex hash}` | hash | a refresh token, and whether it was rotated | with the token, or never |
-/// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens | with the last of them |
+/// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens; on a cluster also `revoked` once revoked | with the last of them; a revoked one 10 minutes after |
 /// | `{prefix}once:{hex key}` | string | a key `remember_once` remembers | when it is forgotten |
 /// | `{prefix}state:{hex key}` | hash | a [`StateStore`](crate::store::StateStore) record: `value`, `version`, `expires_at` (µs) | at `expires_at` |
 /// | `{prefix}key:{kid}` | hash | a signing key (feature `jwt`) | never |
@@ -47,15 +50,56 @@ use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
 /// (AOF or RDB snapshots) or keep clients elsewhere, in a [`ClientStore`](crate::store::ClientStore) of your own, because a
 /// Redis restart without persistence loses them along with every token.
 ///
-/// Every operation that touches several keys is one Lua script (`EVALSHA`), so consuming a
-/// code or refresh token, storing its successors and indexing them under their grant happen
-/// atomically: exactly one request across all nodes wins a code. Scripts reach keys they read
-/// from the grant index, so the store needs one Redis (or a primary with replicas), not a
-/// Redis Cluster. Requires Redis 7 or later (`PEXPIRETIME`). Expiry follows the Redis server's
+/// On one Redis (or a primary with replicas), every operation that touches several keys is one
+/// Lua script (`EVALSHA`), so consuming a code or refresh token, storing its successors and
+/// indexing them under their grant happen atomically: exactly one request across all nodes
+/// wins a code. Saving a client or signing key adds its id to the list, then writes the record
+/// (deleting goes the other way round), as two commands here too, so listing skips one half
+/// saved. Requires Redis 7 or later (`PEXPIRETIME`). Expiry follows the Redis server's
 /// clock: keep it in sync with the provider nodes'.
 ///
+/// # Redis Cluster
+///
+/// [`cluster`](Self::cluster) connects to a Redis Cluster instead. There one script may only
+/// touch keys of one hash slot, and hash tags cannot put a token in its grant's slot: a token
+/// is looked up by its hash alone, and a grant's tokens have unrelated hashes. So on a cluster
+/// no script or transaction touches more than one key, and what is one script on one Redis
+/// takes ordered steps:
+///
+/// | operation | steps, each on one key |
+/// |---|---|
+/// | insert a code or tokens | write each record; then index them under the grant, unless it is revoked (then delete them again) |
+/// | exchange a code, rotate a refresh token | mark it used (exactly one caller wins; a loser writes nothing); write the successors; index them as above, within 60 s of the mark |
+/// | revoke a grant | mark the index revoked (member `revoked`, kept at least 10 minutes); delete every key it lists |
+///
+/// Only an indexed record is ever handed out, and indexing is refused once the grant is
+/// revoked, so a revocation leaves no token of its grant, whatever it races with; exactly one
+/// caller consumes a code or refresh token. What a crash between two steps can leave: a record
+/// no client ever received (only the hash of its secret is stored), a code used up without
+/// tokens (the client starts over), or a revocation half done, which the next `revoke_grant`
+/// of that grant completes. An exchange or rotation costs three round trips or four instead of
+/// one, a revocation three. The key names are the same as on one Redis (the table above); a
+/// prefix holding a `{...}` hash tag would put every key in one slot, which works but spreads
+/// nothing. The Redis Cluster nodes' clocks should agree, to well within the 10-minute hold.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+/// use oauth2_provider::store::{RedisOptions, RedisStore};
+/// # use oauth2_provider::scope::{ScopeDef, Scopes};
+/// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+/// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+/// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+///
+/// let nodes = ["redis://10.0.0.1:6379", "redis://10.0.0.2:6379", "redis://10.0.0.3:6379"];
+/// let store: RedisStore<S> =
+///     RedisStore::cluster_with(&nodes, RedisOptions::new().prefix("auth:")).await?;
+/// # Ok(()) }
+/// ```
+///
 /// Commands time out after [`RedisOptions::timeout`] and fail with
-/// [`StoreError::Unavailable`]; the connection manager reconnects by itself when Redis is back.
+/// [`StoreError::Unavailable`]; the connection reconnects by itself when Redis is back (on a
+/// cluster, it follows `MOVED` and `ASK` and refreshes its slot map by itself, within the same
+/// timeout).
 ///
 /// [`purge_expired`]: crate::store::TokenStore::purge_expired
 ///
@@ -77,7 +121,7 @@ pub struct RedisStore<
     A = TokenRecord<S, AccessKind>,
     R = TokenRecord<S, RefreshKind>,
 > {
-    conn: ConnectionManager,
+    conn: Conn,
     prefix: Arc<str>,
     records: Records<S, K, A, R>,
 }
@@ -147,22 +191,42 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
 
     /// Connects to `url`; fails with [`StoreError::Unavailable`] if Redis cannot be reached.
     pub async fn connect_with(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError::Other(Box::new(e)))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(options.timeout))
-            .set_response_timeout(Some(options.timeout))
-            // A request during an outage waits for at most one retry, then fails with a 503;
-            // the next request starts a fresh reconnect.
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(500));
-        let conn = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(redis_error)?;
-        Ok(RedisStore {
+        let conn = Conn::single(url, options.timeout).await?;
+        Ok(Self::over(conn, options))
+    }
+
+    /// Connects to the Redis Cluster that `nodes` (`redis://host:port` each; one reachable
+    /// primary is enough, the others are found through it) belong to, with the default
+    /// [`RedisOptions`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::store::RedisStore;
+    /// let store: RedisStore<S> =
+    ///     RedisStore::cluster(&["redis://10.0.0.1:6379", "redis://10.0.0.2:6379"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn cluster(nodes: &[&str]) -> Result<Self, StoreError> {
+        Self::cluster_with(nodes, RedisOptions::new()).await
+    }
+
+    /// Connects to a Redis Cluster as [`cluster`](Self::cluster) does; fails with
+    /// [`StoreError::Unavailable`] if no node of `nodes` can be reached.
+    pub async fn cluster_with(nodes: &[&str], options: RedisOptions) -> Result<Self, StoreError> {
+        let conn = Conn::cluster(nodes, options.timeout).await?;
+        Ok(Self::over(conn, options))
+    }
+
+    fn over(conn: Conn, options: RedisOptions) -> Self {
+        RedisStore {
             conn,
             prefix: options.prefix.into(),
             records: PhantomData,
-        })
+        }
     }
 
     /// The prefix of every key of the store.

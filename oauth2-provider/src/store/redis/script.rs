@@ -6,8 +6,8 @@ use redis::{Script, ScriptInvocation};
 
 use crate::store::row::{CodeRow, TokenRow};
 
-/// The Lua both record-writing scripts start with.
-macro_rules! lua_prelude {
+/// The Lua function every indexing script starts with.
+macro_rules! lua_index {
     () => {
         r#"
 -- Adds `key` to the grant's index, which must outlive every member: it expires with the last
@@ -24,6 +24,17 @@ local function index(grant, key, at)
     if current >= 0 and current < at then redis.call('PEXPIREAT', grant, at) end
   end
 end
+"#
+    };
+}
+pub(super) use lua_index;
+
+/// The Lua both record-writing scripts start with.
+macro_rules! lua_prelude {
+    () => {
+        concat!(
+            lua_index!(),
+            r#"
 -- Writes the record at ARGV[i] (expiry in ms since the epoch or -1 for never, the number of
 -- field and value arguments, then those) to `key`, indexed under `grant`. Returns the index
 -- of the next record's arguments.
@@ -36,6 +47,7 @@ local function put(key, grant, i)
   return i + 2 + n
 end
 "#
+        )
     };
 }
 
@@ -121,7 +133,7 @@ return expires_at
 /// A record on its way to a script: expiry and fields.
 pub(super) struct Record {
     pub(super) key: String,
-    expires_ms: i64,
+    pub(super) expires_ms: i64,
     fields: Vec<(&'static str, Vec<u8>)>,
 }
 

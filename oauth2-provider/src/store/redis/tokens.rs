@@ -62,11 +62,22 @@ where
         let mut records = vec![self.access_record(access)];
         records.extend(refresh.map(|r| self.refresh_record(r)));
         let grant = self.grant_key(access.grant_id());
+        if self.conn.is_cluster() {
+            return self.consume_in_steps(&grant, &consumed, &records).await;
+        }
         match self.run(&CONSUME, &[grant, consumed], &records).await? {
             2 => Ok(Exchange::Done),
             1 => Ok(Exchange::AlreadyUsed),
             _ => Ok(Exchange::Missing),
         }
+    }
+
+    async fn insert(&self, grant: String, records: &[Record]) -> Result<(), StoreError> {
+        if self.conn.is_cluster() {
+            return self.insert_in_steps(&grant, records).await;
+        }
+        self.run(&INSERT, &[grant], records).await?;
+        Ok(())
     }
 }
 
@@ -87,9 +98,8 @@ where
             self.key("code", code.code_hash().as_bytes()),
             CodeRow::of(&code),
         );
-        let grant = self.grant_key(code.grant_id());
-        self.run(&INSERT, &[grant], &[record]).await?;
-        Ok(())
+        self.insert(self.grant_key(code.grant_id()), &[record])
+            .await
     }
 
     async fn find_code(&self, code_hash: &TokenHash) -> Result<Option<Arc<K>>, StoreError> {
@@ -124,9 +134,8 @@ where
     async fn insert_tokens(&self, access: A, refresh: Option<R>) -> Result<(), StoreError> {
         let mut records = vec![self.access_record(&access)];
         records.extend(refresh.as_ref().map(|r| self.refresh_record(r)));
-        let grant = self.grant_key(access.grant_id());
-        self.run(&INSERT, &[grant], &records).await?;
-        Ok(())
+        self.insert(self.grant_key(access.grant_id()), &records)
+            .await
     }
 
     async fn find_access_token(
@@ -181,6 +190,9 @@ where
     }
 
     async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), StoreError> {
+        if self.conn.is_cluster() {
+            return self.revoke_in_steps(&self.grant_key(grant_id)).await;
+        }
         let _: i64 = REVOKE_GRANT
             .key(self.grant_key(grant_id))
             .invoke_async(&mut self.conn.clone())

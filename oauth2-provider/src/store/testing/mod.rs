@@ -37,6 +37,8 @@ mod keys;
 mod lifetime;
 mod outage;
 mod race;
+#[cfg(feature = "redis")]
+mod redis_cluster;
 mod state;
 mod tokens;
 
@@ -60,6 +62,8 @@ pub use outage::{Proxy, host_port, via};
 pub use race::{
     concurrent_exchange, concurrent_remember_once, concurrent_rotation, nodes_share_state,
 };
+#[cfg(feature = "redis")]
+pub use redis_cluster::RedisCluster;
 pub use state::{
     state_delete, state_expiry, state_kinds_apart, state_overwrite, state_purge, state_round_trip,
     state_size_cap, state_swap_once, state_take_once,
