@@ -141,6 +141,11 @@ pub struct Config {
     /// DPoP-bound tokens; one with an invalid proof gets none.
     #[cfg(feature = "jwt")]
     pub dpop: crate::dpop::Dpop,
+    /// The issuers whose assertions the JWT-bearer grant accepts (RFC 7523, the ID-JAG
+    /// profile; feature `jwt`), when the provider serves
+    /// [`jwt_bearer::GRANT_TYPE`](crate::grant::jwt_bearer::GRANT_TYPE). Default: none.
+    #[cfg(feature = "jwt")]
+    pub trusted_issuers: crate::grant::jwt_bearer::TrustedIssuers,
     /// Dynamic client registration (RFC 7591, RFC 7592): `None` (the default) serves none;
     /// with it, and an issuer, the endpoint at [`Paths::register`]
     /// ([`crate::registration`]).
@@ -227,6 +232,8 @@ impl Default for Config {
             openid: None,
             #[cfg(feature = "jwt")]
             dpop: crate::dpop::Dpop::default(),
+            #[cfg(feature = "jwt")]
+            trusted_issuers: Default::default(),
             registration: None,
             device: crate::grant::DeviceFlow::default(),
         }
@@ -355,6 +362,13 @@ impl ConfigBuilder {
     #[cfg(feature = "jwt")]
     pub fn dpop(mut self, dpop: crate::dpop::Dpop) -> Self {
         self.0.dpop = dpop;
+        self
+    }
+
+    /// Trusts these issuers' assertions in the JWT-bearer grant.
+    #[cfg(feature = "jwt")]
+    pub fn trusted_issuers(mut self, issuers: crate::grant::jwt_bearer::TrustedIssuers) -> Self {
+        self.0.trusted_issuers = issuers;
         self
     }
 
