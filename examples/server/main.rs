@@ -22,6 +22,7 @@ mod provider;
 mod serve;
 mod sessions;
 mod stores;
+mod trust;
 mod upcoming;
 mod views;
 
@@ -236,6 +237,7 @@ impl WithStore for BuildApp<'_> {
             // Documents are fetched over HTTPS from public addresses only, no redirects.
             config.client_id_documents = Some(Arc::new(ClientIdDocuments::new(SafeFetcher::new())));
         }
+        config.trusted_issuers = trust::issuers(&cli.trust_issuers, &cli.trust_id_jag_issuers)?;
         if !cli.enable_implicit {
             config.grants.disable(GrantType::Implicit);
         }

@@ -16,6 +16,7 @@ mod dpop_client;
 mod durability;
 mod interface;
 mod interop;
+mod jwt_bearer;
 mod keys;
 mod mcp;
 mod mcp_conformance;

@@ -232,3 +232,29 @@ fn same_type(typ: &str, expected: &str) -> bool {
     };
     bare(typ) == bare(expected)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Assertion, same_type};
+
+    #[test]
+    fn debug_leaves_the_assertion_out() {
+        let assertion = Assertion {
+            assertion: "eyJhbGciOiJFUzI1NiJ9.c2VjcmV0.c2ln",
+            scope: Some("read"),
+            resources: Vec::new(),
+        };
+        let shown = format!("{assertion:?}");
+        assert!(!shown.contains("eyJ") && shown.contains("read"), "{shown}");
+    }
+
+    #[test]
+    fn types_compare_as_media_types() {
+        assert!(same_type(
+            "application/OAuth-ID-JAG+JWT",
+            "oauth-id-jag+jwt"
+        ));
+        assert!(same_type("jwt", "JWT"));
+        assert!(!same_type("at+jwt", "JWT"));
+    }
+}
