@@ -84,9 +84,21 @@ pub struct Cli {
     /// client could use to look like another.
     #[arg(long = "logo-origin", value_name = "ORIGIN")]
     pub logo_origins: Vec<String>,
+    /// Trust the JWT-bearer assertions (RFC 7523) of ISSUER, verified with the JWK Set in
+    /// JWKS_FILE; repeatable.
+    #[arg(long = "trust-issuer", value_name = "ISSUER=JWKS_FILE")]
+    pub trust_issuers: Vec<String>,
+    /// Trust the ID-JAGs (Identity Assertion JWT Authorization Grants) of ISSUER, verified with
+    /// the JWK Set in JWKS_FILE; repeatable.
+    #[arg(long = "trust-id-jag-issuer", value_name = "ISSUER=JWKS_FILE")]
+    pub trust_id_jag_issuers: Vec<String>,
     /// Require DPoP server nonces (RFC 9449 §8).
     #[arg(long)]
     pub dpop_nonce: bool,
+    /// The FAPI 2.0 Security Profile: PAR required, PKCE from every client, client assertions
+    /// addressed to the issuer alone and signed with PS256, ES256 or EdDSA.
+    #[arg(long)]
+    pub fapi2: bool,
     /// Seconds a client may take to send a request's header (slowloris).
     #[arg(long, default_value_t = 10)]
     pub header_timeout: u64,

@@ -21,7 +21,9 @@ mod prompt;
 mod provider;
 mod serve;
 mod sessions;
+mod settings;
 mod stores;
+mod trust;
 mod upcoming;
 mod views;
 
@@ -39,15 +41,8 @@ use axum::routing::get;
 use clap::Parser as _;
 use http::{Response, StatusCode};
 use oauth2_provider::Server;
-use oauth2_provider::cimd::ClientIdDocuments;
-use oauth2_provider::client_assertion::{AssertionAudience, ClientAssertions};
-use oauth2_provider::config::{Config, RefreshGrace};
 use oauth2_provider::endpoint::html_page;
-use oauth2_provider::fetch::SafeFetcher;
-use oauth2_provider::grant::GrantType;
 use oauth2_provider::limit::Rate;
-use oauth2_provider::oidc::OpenId;
-use oauth2_provider::registration::Registration;
 use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::secret::{generate_token, hash_password};
 use oauth2_provider::store::PurgeTask;
@@ -204,50 +199,7 @@ impl WithStore for BuildApp<'_> {
         };
 
         let signing = keys::signing(&cli.signing_keys, &store).await?;
-        // The provider serves every grant of RFC 6749 (its `grants(...)`); the two RFC 9700
-        // advises against stay off unless their flag is given.
-        let mut config = Config::builder()
-            .issuer(issuer.clone())
-            .openid(
-                // JWT access tokens are for `{issuer}/api` unless a resource was asked for.
-                OpenId::new(signing.keys.clone())
-                    .id_token_alg(signing.id_token_alg)
-                    .access_tokens(cli.access_token_format.format(), signing.access_token_alg)
-                    .default_audience(format!("{issuer}/api")),
-            )
-            .access_token_ttl(Duration::from_secs(cli.access_token_ttl))
-            .refresh_token_ttl(Some(Duration::from_secs(cli.refresh_token_ttl)))
-            .code_ttl(Duration::from_secs(cli.code_ttl))
-            .build();
-        if cli.refresh_grace_seconds > 0 {
-            // FAPI 2.0's refresh test replays once; a client retrying a lost response a few
-            // times more is still honoured, anything beyond is reuse.
-            let period = Duration::from_secs(cli.refresh_grace_seconds);
-            config.refresh_grace = RefreshGrace::new(period).reuses(10);
-        }
-        config.localhost_any_port = cli.localhost_any_port;
-        // private_key_jwt: the issuer or the token endpoint as `aud` (SERVER-INTERFACE.md), and
-        // clients' jwks_uri fetched over HTTPS from public addresses only.
-        config.client_assertions = ClientAssertions::new()
-            .audience(AssertionAudience::IssuerOrEndpoint)
-            .fetcher(Arc::new(SafeFetcher::new()));
-        if cli.dpop_nonce {
-            config.dpop = config.dpop.clone().with_nonces(keys::dpop_nonces()?);
-        }
-        if cli.enable_registration {
-            // Open registration, under the runtime's per-source and global budgets.
-            config.registration = Some(Registration::open());
-        }
-        if cli.enable_cimd {
-            // Documents are fetched over HTTPS from public addresses only, no redirects.
-            config.client_id_documents = Some(Arc::new(ClientIdDocuments::new(SafeFetcher::new())));
-        }
-        if !cli.enable_implicit {
-            config.grants.disable(GrantType::Implicit);
-        }
-        if !cli.enable_password {
-            config.grants.disable(GrantType::Password);
-        }
+        let config = settings::config(cli, &issuer, &signing)?;
 
         // Fixtures are upserted: starting again, or on another node, changes nothing.
         for client in fixtures.clients {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use oauth2_provider::config::Config;
-use oauth2_provider::grant::{Grant, TokenRequest, token_exchange};
+use oauth2_provider::grant::{Grant, TokenRequest, jwt_bearer, token_exchange};
 use oauth2_provider::resource::ResourceServers;
 use oauth2_provider::store::{ClientStore, KeyStore, StateStore, TokenStore};
 use oauth2_provider::{AuthorizationRequest, Decision, OAuthError};
@@ -83,6 +83,18 @@ impl<St: DemoStore> DemoProvider<St> {
     ) -> Result<Grant<Scope>, OAuthError> {
         let exchange = token_exchange::Exchange::parse(request)?;
         token_exchange::exchange(self, &exchange, client).await
+    }
+
+    /// RFC 7523 §2.1: an assertion of an issuer `--trust-issuer` or `--trust-id-jag-issuer`
+    /// names, for its `sub`, by a client that lists the grant.
+    #[grant("urn:ietf:params:oauth:grant-type:jwt-bearer")]
+    async fn jwt_bearer(
+        &self,
+        request: &TokenRequest<'_>,
+        client: &Client,
+    ) -> Result<Grant<Scope>, OAuthError> {
+        let assertion = jwt_bearer::Assertion::parse(request)?;
+        jwt_bearer::grant(self, &assertion, client).await
     }
 
     /// Who the user is and what they approve: the sign-in and consent pages.

@@ -17,6 +17,7 @@ mod durability;
 mod fapi_client;
 mod interface;
 mod interop;
+mod jwt_bearer;
 mod keys;
 mod mcp;
 mod mcp_conformance;

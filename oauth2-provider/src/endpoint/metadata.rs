@@ -82,6 +82,9 @@ struct Metadata<'a> {
     /// RFC 9449 §5.1: the algorithms DPoP proofs may use (feature `jwt`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dpop_signing_alg_values_supported: Vec<&'static str>,
+    /// draft-ietf-oauth-identity-assertion-authz-grant §6: with ID-JAG issuers trusted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authorization_grant_profiles_supported: Vec<&'static str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     openid: Option<OpenIdMetadata>,
 }
@@ -213,10 +216,30 @@ impl<P: Provider> Server<P> {
                     .collect(),
                 #[cfg(not(feature = "jwt"))]
                 dpop_signing_alg_values_supported: Vec::new(),
+                authorization_grant_profiles_supported: grant_profiles(provider),
                 openid: openid_metadata::<ScopeOf<P>>(config, &endpoint),
             },
         )
     }
+}
+
+/// The assertion profiles of the JWT-bearer grant, when it is served.
+fn grant_profiles<P: Provider>(provider: &P) -> Vec<&'static str> {
+    #[cfg(feature = "jwt")]
+    {
+        use crate::grant::jwt_bearer::{GRANT_TYPE, ID_JAG_PROFILE, Profile};
+        let served = is_on(provider, GrantType::Extension(GRANT_TYPE));
+        if served
+            && provider
+                .config()
+                .trusted_issuers
+                .has_profile(Profile::IdJag)
+        {
+            return vec![ID_JAG_PROFILE];
+        }
+    }
+    let _ = provider;
+    Vec::new()
 }
 
 /// The OpenID Connect members, when it is on. The claims listed are `sub` and those of the

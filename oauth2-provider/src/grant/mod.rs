@@ -13,6 +13,8 @@ pub(crate) mod device;
 mod grant_type;
 mod implicit;
 mod issue;
+#[cfg(feature = "jwt")]
+pub mod jwt_bearer;
 pub(crate) mod pushed;
 mod refresh_grace;
 mod refresh_token;

@@ -5,7 +5,7 @@ use crate::error::{ErrorCode, OAuthError};
 use crate::model::OAuthClient;
 use crate::params::Params;
 use crate::provider::{ClientOf, Provider, ScopeOf};
-use crate::resource::canonical;
+use crate::resource::{ResourceServer, ResourceServers, canonical};
 use crate::scope::Scopes;
 
 fn invalid_target(description: &'static str) -> OAuthError {
@@ -45,23 +45,56 @@ pub(crate) fn requested<P: Provider>(
                 .ok_or(invalid_target("a resource parameter is required"))?,
         ]
     } else {
-        let mut chosen = Vec::with_capacity(sent.len());
-        for uri in sent {
-            let server = servers
-                .find(uri)
-                .ok_or(invalid_target("the resource is unknown"))?;
-            if !client.allows_resource(server.uri()) {
-                return Err(invalid_target("the client may not ask for this resource"));
-            }
-            if !chosen.contains(&server) {
-                chosen.push(server);
-            }
-        }
-        chosen
+        chosen::<P>(servers, client, &sent)?
     };
-    let accepted = chosen.iter().fold(ScopeOf::<P>::empty(), |all, server| {
-        all.union(server.scope())
-    });
+    accepting(&chosen, scope)
+}
+
+/// The audience `targets` name where someone other than the client chose them (an ID-JAG's
+/// `resource` claim): as [`requested`] checks `resource` parameters, except that a provider
+/// declaring no resource servers knows none of them (`invalid_target`).
+#[cfg(feature = "jwt")]
+pub(crate) fn named<P: Provider>(
+    provider: &P,
+    client: &ClientOf<P>,
+    targets: &[&str],
+    scope: ScopeOf<P>,
+) -> Result<Vec<String>, OAuthError> {
+    let servers = provider
+        .resources()
+        .ok_or(invalid_target("the resource is unknown"))?;
+    accepting(&chosen::<P>(servers, client, targets)?, scope)
+}
+
+/// The resource servers `targets` name, each once, each one `client` may use.
+fn chosen<'s, P: Provider>(
+    servers: &'s ResourceServers<ScopeOf<P>>,
+    client: &ClientOf<P>,
+    targets: &[&str],
+) -> Result<Vec<&'s ResourceServer<ScopeOf<P>>>, OAuthError> {
+    let mut chosen = Vec::with_capacity(targets.len());
+    for uri in targets {
+        let server = servers
+            .find(uri)
+            .ok_or(invalid_target("the resource is unknown"))?;
+        if !client.allows_resource(server.uri()) {
+            return Err(invalid_target("the client may not ask for this resource"));
+        }
+        if !chosen.contains(&server) {
+            chosen.push(server);
+        }
+    }
+    Ok(chosen)
+}
+
+/// The identifiers of `chosen`, if together they accept `scope`.
+fn accepting<S: Scopes>(
+    chosen: &[&ResourceServer<S>],
+    scope: S,
+) -> Result<Vec<String>, OAuthError> {
+    let accepted = chosen
+        .iter()
+        .fold(S::empty(), |all, server| all.union(server.scope()));
     if !accepted.contains(scope) {
         return Err(OAuthError::invalid_scope(
             "the requested scope is not accepted by the requested resources",

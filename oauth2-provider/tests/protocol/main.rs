@@ -23,6 +23,8 @@ mod device;
 mod dpop;
 mod hashing;
 mod introspection;
+#[cfg(feature = "jwt")]
+mod jwt_bearer;
 mod malformed_input;
 mod metadata;
 mod no_secrets_in_debug;

@@ -298,7 +298,8 @@ pub const ALICE_PASSWORD: &str = "wonderland";
 
 /// An extension grant (RFC 6749 §8.3) served through the same dispatch as the standard ones.
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-/// The only assertion the extension grant accepts.
+/// The only assertion the extension grant accepts, unless the configuration trusts issuers:
+/// then the grant is `grant::jwt_bearer`'s (`jwt_bearer.rs`).
 pub const GOOD_ASSERTION: &str = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.";
 
 /// The grants the harness serves unless a test asks for more: the default table of RFC 9700
@@ -436,6 +437,12 @@ impl Provider for TestProvider {
         if grant_type == token_exchange::GRANT_TYPE {
             let exchange = token_exchange::Exchange::parse(request)?;
             return token_exchange::exchange(self, &exchange, client).await;
+        }
+        // With trusted issuers configured, the grant is the runtime's own (RFC 7523).
+        #[cfg(feature = "jwt")]
+        if grant_type == JWT_BEARER && !self.config.trusted_issuers.is_empty() {
+            let assertion = oauth2_provider::grant::jwt_bearer::Assertion::parse(request)?;
+            return oauth2_provider::grant::jwt_bearer::grant(self, &assertion, client).await;
         }
         if grant_type != JWT_BEARER {
             return Err(OAuthError::new(

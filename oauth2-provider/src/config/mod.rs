@@ -33,6 +33,10 @@ pub use crate::grant::RefreshGrace;
 use crate::limit::Limits;
 use crate::secret::HashPool;
 
+mod builder;
+
+pub use builder::ConfigBuilder;
+
 /// Which of the grants a provider serves are switched on: all of them unless switched off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EnabledGrants(u8);
@@ -145,6 +149,11 @@ pub struct Config {
     /// [`crate::client_assertion`]): on for clients registered with a JWT method.
     #[cfg(feature = "jwt")]
     pub client_assertions: crate::client_assertion::ClientAssertions,
+    /// The issuers whose assertions the JWT-bearer grant accepts (RFC 7523, the ID-JAG
+    /// profile; feature `jwt`), when the provider serves
+    /// [`jwt_bearer::GRANT_TYPE`](crate::grant::jwt_bearer::GRANT_TYPE). Default: none.
+    #[cfg(feature = "jwt")]
+    pub trusted_issuers: crate::grant::jwt_bearer::TrustedIssuers,
     /// Dynamic client registration (RFC 7591, RFC 7592): `None` (the default) serves none;
     /// with it, and an issuer, the endpoint at [`Paths::register`]
     /// ([`crate::registration`]).
@@ -233,6 +242,7 @@ impl Default for Config {
             dpop: crate::dpop::Dpop::default(),
             #[cfg(feature = "jwt")]
             client_assertions: crate::client_assertion::ClientAssertions::default(),
+            trusted_issuers: Default::default(),
             registration: None,
             device: crate::grant::DeviceFlow::default(),
         }
@@ -243,148 +253,5 @@ impl Config {
     /// The defaults, to change with the builder's methods.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder(Config::default())
-    }
-}
-
-/// Builds a [`Config`] from the defaults; see [`Config::builder`].
-#[derive(Clone, Debug)]
-#[must_use = "call build() to get the Config"]
-pub struct ConfigBuilder(Config);
-
-impl ConfigBuilder {
-    /// The issuer identifier (RFC 8414 §2), sent as `iss` on authorization responses.
-    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.0.issuer = Some(issuer.into());
-        self
-    }
-
-    /// Access token lifetime.
-    pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
-        self.0.access_token_ttl = ttl;
-        self
-    }
-
-    /// Refresh token lifetime; `None` for refresh tokens that live until rotated or revoked.
-    pub fn refresh_token_ttl(mut self, ttl: Option<Duration>) -> Self {
-        self.0.refresh_token_ttl = ttl;
-        self
-    }
-
-    /// Authorization code lifetime.
-    pub fn code_ttl(mut self, ttl: Duration) -> Self {
-        self.0.code_ttl = ttl;
-        self
-    }
-
-    /// The absolute lifetime of a grant family, across every refresh.
-    pub fn grant_lifetime(mut self, lifetime: Option<Duration>) -> Self {
-        self.0.grant_lifetime = lifetime;
-        self
-    }
-
-    /// Honours a rotated refresh token presented again within `grace`.
-    pub fn refresh_grace(mut self, grace: RefreshGrace) -> Self {
-        self.0.refresh_grace = grace;
-        self
-    }
-
-    /// Switches off a grant the provider serves.
-    pub fn disable(mut self, grant: GrantType) -> Self {
-        self.0.grants.disable(grant);
-        self
-    }
-
-    /// Accepts `code_challenge_method=plain` (RFC 7636 §4.2), which RFC 9700 §2.1.1 advises
-    /// against.
-    pub fn allow_plain_pkce(mut self, allow: bool) -> Self {
-        self.0.allow_plain_pkce = allow;
-        self
-    }
-
-    /// Requires PKCE from confidential clients too.
-    pub fn require_pkce_for_confidential(mut self, require: bool) -> Self {
-        self.0.require_pkce_for_confidential = require;
-        self
-    }
-
-    /// Where argon2 checks run (threads, queue).
-    pub fn hashing(mut self, pool: HashPool) -> Self {
-        self.0.hashing = pool;
-        self
-    }
-
-    /// The guess budgets ([`Limits::unlimited`] for none).
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.0.limits = limits;
-        self
-    }
-
-    /// The largest request body read, in bytes.
-    pub fn max_body_bytes(mut self, max: usize) -> Self {
-        self.0.max_body_bytes = max;
-        self
-    }
-
-    /// The longest `state` accepted, in bytes once decoded.
-    pub fn max_state_bytes(mut self, max: usize) -> Self {
-        self.0.max_state_bytes = max;
-        self
-    }
-
-    /// Where each endpoint is served.
-    pub fn paths(mut self, paths: Paths) -> Self {
-        self.0.paths = paths;
-        self
-    }
-
-    /// Accepts client ID metadata documents, fetched and cached by `documents`.
-    #[cfg(feature = "cimd")]
-    pub fn client_id_documents(mut self, documents: crate::cimd::ClientIdDocuments) -> Self {
-        self.0.client_id_documents = Some(std::sync::Arc::new(documents));
-        self
-    }
-
-    /// The web origins that may read the endpoints' answers (CORS).
-    pub fn cors(mut self, cors: Cors) -> Self {
-        self.0.cors = cors;
-        self
-    }
-
-    /// Serves OpenID Connect with these keys and settings.
-    #[cfg(feature = "jwt")]
-    pub fn openid(mut self, openid: crate::oidc::OpenId) -> Self {
-        self.0.openid = Some(openid);
-        self
-    }
-
-    /// Checks DPoP proofs with these settings ([`crate::dpop`]).
-    #[cfg(feature = "jwt")]
-    pub fn dpop(mut self, dpop: crate::dpop::Dpop) -> Self {
-        self.0.dpop = dpop;
-        self
-    }
-
-    /// Verifies client assertions with this policy ([`crate::client_assertion`]).
-    #[cfg(feature = "jwt")]
-    pub fn client_assertions(mut self, policy: crate::client_assertion::ClientAssertions) -> Self {
-        self.0.client_assertions = policy;
-        self
-    }
-
-    /// Serves dynamic client registration ([`crate::registration`]).
-    pub fn registration(mut self, registration: crate::registration::Registration) -> Self {
-        self.0.registration = Some(registration);
-        self
-    }
-
-    /// The device authorization grant's settings (RFC 8628).
-    pub fn device(mut self, device: crate::grant::DeviceFlow) -> Self {
-        self.0.device = device;
-        self
-    }
-
-    /// The configuration.
-    pub fn build(self) -> Config {
-        self.0
     }
 }
