@@ -14,6 +14,7 @@ mod cluster;
 mod device;
 mod dpop_client;
 mod durability;
+mod fapi;
 mod fapi_client;
 mod interface;
 mod interop;
