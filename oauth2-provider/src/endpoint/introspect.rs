@@ -41,6 +41,9 @@ struct Introspection {
     /// RFC 8693 §4.1: who acts for the subject.
     #[serde(skip_serializing_if = "Option::is_none")]
     act: Option<serde_json::Value>,
+    /// RFC 8693 §4.4: who may act for the subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    may_act: Option<serde_json::Value>,
     /// RFC 9449 §6.2, RFC 8705 §3.2: the key the token is bound to.
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<Confirmation>,
@@ -63,6 +66,7 @@ impl Introspection {
             iss,
             aud: record.extras().audience().to_vec(),
             act: record.extras().actor().cloned(),
+            may_act: record.extras().may_act().cloned(),
             cnf: record.extras().confirmation().cloned(),
         }
     }

@@ -15,8 +15,33 @@
 //!     -> Result<Grant<ScopeOf<P>>, OAuthError>
 //! {
 //!     let exchange = token_exchange::Exchange::parse(request)?;
-//!     // A policy of the application's own would look at `exchange` here.
 //!     token_exchange::exchange(provider, &exchange, client).await
+//! }
+//! ```
+//!
+//! A subject token carrying `may_act` (RFC 8693 §4.4) is exchanged only by that party: the
+//! actor token's subject, or without one the requesting client. An actor acting on a token
+//! that already has an `act` nests it (§4.1). The application's own policy sees both tokens
+//! through [`exchange_with`]:
+//!
+//! ```
+//! # use oauth2_provider::grant::{Grant, TokenRequest};
+//! # use oauth2_provider::provider::{ClientOf, Provider, ScopeOf};
+//! # use oauth2_provider::{ErrorCode, OAuthError};
+//! use oauth2_provider::grant::token_exchange::{self, Exchange};
+//!
+//! async fn exchange<P: Provider>(provider: &P, request: &TokenRequest<'_>, client: &ClientOf<P>)
+//!     -> Result<Grant<ScopeOf<P>>, OAuthError>
+//! {
+//!     let exchange = Exchange::parse(request)?;
+//!     token_exchange::exchange_with(provider, &exchange, client, |subject, actor| {
+//!         // Only people's tokens, and only with an actor.
+//!         match (&subject.subject, actor) {
+//!             (Some(_), Some(_)) => Ok(()),
+//!             _ => Err(OAuthError::new(ErrorCode::InvalidRequest, "delegation only")),
+//!         }
+//!     })
+//!     .await
 //! }
 //! ```
 
@@ -100,12 +125,29 @@ impl<'a> Exchange<'a> {
     }
 }
 
-/// What a presented token stands for.
-struct Presented<S> {
-    client_id: String,
-    subject: Option<String>,
-    scope: S,
-    audience: Vec<String>,
+/// What a presented subject or actor token stands for.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Presented<S> {
+    /// The client it was issued to.
+    pub client_id: String,
+    /// Its resource owner; `None` for a client's own token.
+    pub subject: Option<String>,
+    /// Its scope.
+    pub scope: S,
+    /// Its audience (RFC 8707).
+    pub audience: Vec<String>,
+    /// Its `act`, when it was itself issued by an exchange.
+    pub act: Option<serde_json::Value>,
+    /// Its `may_act` (§4.4).
+    pub may_act: Option<serde_json::Value>,
+}
+
+impl<S> Presented<S> {
+    /// The `sub` an `act` names this party by: its owner, else its client.
+    fn party(&self) -> &str {
+        self.subject.as_deref().unwrap_or(&self.client_id)
+    }
 }
 
 /// The active token of `kind` this provider issued, `None` for any other.
@@ -137,6 +179,8 @@ fn described<K: TokenKind, T: TokenModel<K>>(token: &T) -> Presented<T::Scope> {
         subject: token.subject().map(str::to_owned),
         scope: token.scope(),
         audience: token.extras().audience().to_vec(),
+        act: token.extras().actor().cloned(),
+        may_act: token.extras().may_act().cloned(),
     }
 }
 
@@ -153,6 +197,20 @@ pub async fn exchange<P: Provider>(
     provider: &P,
     exchange: &Exchange<'_>,
     client: &ClientOf<P>,
+) -> Result<Grant<ScopeOf<P>>, OAuthError> {
+    exchange_with(provider, exchange, client, |_, _| Ok(())).await
+}
+
+/// [`exchange`], with the application's `policy` asked once both tokens are known to be
+/// valid, before anything is issued; its error is the answer.
+pub async fn exchange_with<P: Provider>(
+    provider: &P,
+    exchange: &Exchange<'_>,
+    client: &ClientOf<P>,
+    policy: impl FnOnce(
+        &Presented<ScopeOf<P>>,
+        Option<&Presented<ScopeOf<P>>>,
+    ) -> Result<(), OAuthError>,
 ) -> Result<Grant<ScopeOf<P>>, OAuthError> {
     let unusable = || OAuthError::invalid_grant("the subject token is invalid");
     let subject = presented(provider, exchange.subject)
@@ -185,12 +243,22 @@ pub async fn exchange<P: Provider>(
     if !audience.is_empty() {
         extras = extras.with_audience(audience);
     }
-    if let Some(actor) = exchange.actor {
-        let actor = presented(provider, actor)
-            .await?
-            .ok_or(OAuthError::invalid_grant("the actor token is invalid"))?;
-        let sub = actor.subject.unwrap_or(actor.client_id);
-        extras = extras.with_actor(json!({ "sub": sub }));
+    let actor = match exchange.actor {
+        Some(actor) => Some(
+            presented(provider, actor)
+                .await?
+                .ok_or(OAuthError::invalid_grant("the actor token is invalid"))?,
+        ),
+        None => None,
+    };
+    check_may_act(&subject, actor.as_ref(), client.client_id())?;
+    policy(&subject, actor.as_ref())?;
+    if let Some(actor) = &actor {
+        let mut act = json!({ "sub": actor.party() });
+        if let Some(earlier) = &subject.act {
+            act["act"] = earlier.clone();
+        }
+        extras = extras.with_actor(act);
     }
     let grant = match subject.subject {
         Some(owner) => Grant::for_owner(owner, scope),
@@ -200,6 +268,26 @@ pub async fn exchange<P: Provider>(
         .without_refresh_token()
         .with_extras(extras)
         .with_response_member("issued_token_type", ACCESS_TOKEN))
+}
+
+/// §4.4: a subject token with `may_act` goes only to the party it names by `sub`: the
+/// actor, or the requesting client when there is none.
+fn check_may_act<S>(
+    subject: &Presented<S>,
+    actor: Option<&Presented<S>>,
+    client_id: &str,
+) -> Result<(), OAuthError> {
+    let Some(may_act) = &subject.may_act else {
+        return Ok(());
+    };
+    let party = actor.map_or(client_id, Presented::party);
+    if may_act.get("sub").and_then(|s| s.as_str()) == Some(party) {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_grant(
+            "the subject token does not allow this party to act for it",
+        ))
+    }
 }
 
 /// The targets within `audience`, as the audience names them; all of it when none are asked.

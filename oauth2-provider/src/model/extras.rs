@@ -58,6 +58,8 @@ struct Members {
     authorization_details: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     act: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    may_act: Option<serde_json::Value>,
     #[serde(with = "unix_seconds", skip_serializing_if = "Option::is_none")]
     granted_at: Option<SystemTime>,
 }
@@ -117,6 +119,12 @@ impl Extras {
         self.0.as_ref()?.act.as_ref()
     }
 
+    /// Who may act for the subject (RFC 8693 §4.4 `may_act`), e.g. `{"sub": "service-b"}`:
+    /// token exchange then takes no other actor.
+    pub fn may_act(&self) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.may_act.as_ref()
+    }
+
     /// When the grant family began, where its lifetime is bounded
     /// ([`Config::grant_lifetime`](crate::config::Config::grant_lifetime)).
     pub fn granted_at(&self) -> Option<SystemTime> {
@@ -170,6 +178,18 @@ impl Extras {
         self.with(|m| m.act = Some(act))
     }
 
+    /// Only `may_act` may act for the subject in a token exchange (RFC 8693 §4.4).
+    ///
+    /// ```
+    /// use oauth2_provider::model::Extras;
+    ///
+    /// let extras = Extras::default().with_may_act(serde_json::json!({ "sub": "service-b" }));
+    /// assert_eq!(extras.may_act().unwrap()["sub"], "service-b");
+    /// ```
+    pub fn with_may_act(self, may_act: serde_json::Value) -> Self {
+        self.with(|m| m.may_act = Some(may_act))
+    }
+
     /// What tokens inherit from the code or refresh token they are issued for: everything but
     /// the `nonce`, which belongs to the authorization request alone.
     pub fn inherited(&self) -> Self {
@@ -218,6 +238,7 @@ impl fmt::Debug for Extras {
                 .field("nonce", &m.nonce.as_ref().map(|_| ".."))
                 .field("authorization_details", &m.authorization_details.is_some())
                 .field("act", &m.act)
+                .field("may_act", &m.may_act)
                 .field("granted_at", &m.granted_at);
         }
         s.finish()

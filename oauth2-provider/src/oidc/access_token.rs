@@ -56,6 +56,9 @@ struct Claims<'a> {
     /// RFC 8693 §4.1: who acts for `sub`.
     #[serde(skip_serializing_if = "Option::is_none")]
     act: Option<&'a serde_json::Value>,
+    /// RFC 8693 §4.4: who may act for `sub`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    may_act: Option<&'a serde_json::Value>,
 }
 
 /// Signs the access token `token` describes (§2.2): `sub` is the owner, or the client for
@@ -84,6 +87,7 @@ pub(crate) fn sign(config: &Config, token: &AccessClaims<'_>) -> Result<String, 
                 auth: AuthClaims::of(token.extras.auth()),
                 cnf: token.extras.confirmation(),
                 act: token.extras.actor(),
+                may_act: token.extras.may_act(),
             }
         },
     )

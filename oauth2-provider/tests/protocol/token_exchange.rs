@@ -216,3 +216,85 @@ async fn every_other_exchange_is_refused_and_issues_nothing() {
     }
     assert_eq!(counts(&server), before);
 }
+
+/// Alice's access token at the web client that names `may_act` (RFC 8693 §4.4), put in the
+/// store as an application's grant handler would have issued it.
+async fn token_with_may_act(server: &TestServer, may_act: Value) -> String {
+    use oauth2_provider::model::{Extras, GrantId, NewToken, TokenHash, TokenModel};
+    use oauth2_provider::store::TokenStore;
+    let token = oauth2_provider::secret::generate_token();
+    let record = NewToken {
+        token_hash: TokenHash::of(&token),
+        grant_id: GrantId::generate(),
+        client_id: WEB.to_owned(),
+        subject: Some(ALICE.to_owned()),
+        scope: scope("read"),
+        expires_at: Some(std::time::SystemTime::now() + std::time::Duration::from_secs(600)),
+        extras: Extras::default().with_may_act(may_act),
+    };
+    let store = &server.provider().store;
+    store
+        .insert_tokens(TokenModel::new(record), None)
+        .await
+        .unwrap();
+    token
+}
+
+#[tokio::test]
+async fn may_act_names_the_only_party_that_may_exchange_the_token() {
+    let server = resource_server(resources());
+    let subject = token_with_may_act(&server, json!({ "sub": SERVICE })).await;
+    assert_eq!(
+        introspect(&server, &subject).await["may_act"],
+        json!({ "sub": SERVICE })
+    );
+    let params = [("grant_type", "client_credentials"), ("scope", "read")];
+    let other = token(&server, Auth::Basic(OTHER, OTHER_SECRET), &params).await;
+    let service = token(&server, Auth::Basic(SERVICE, SERVICE_SECRET), &params).await;
+    let with_actor = |actor: &str| {
+        vec![
+            ("subject_token", subject.clone()),
+            ("subject_token_type", ACCESS_TOKEN.to_owned()),
+            ("actor_token", actor.to_owned()),
+            ("actor_token_type", ACCESS_TOKEN.to_owned()),
+        ]
+    };
+    // Another actor, or none (the web client itself is not the named party): refused.
+    for params in [
+        with_actor(other.access_token()),
+        vec![
+            ("subject_token", subject.clone()),
+            ("subject_token_type", ACCESS_TOKEN.to_owned()),
+        ],
+    ] {
+        let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let reply = exchange(&server, Auth::Basic(WEB, WEB_SECRET), &borrowed).await;
+        assert_token_error(&reply, StatusCode::BAD_REQUEST, "invalid_grant", &[]);
+    }
+    // The named service acting: the token says so, and a second actor nests the first.
+    let params = with_actor(service.access_token());
+    let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = exchange(&server, Auth::Basic(WEB, WEB_SECRET), &borrowed).await;
+    assert_token_ok(&reply);
+    let delegated = reply.access_token().to_owned();
+    assert_eq!(
+        introspect(&server, &delegated).await["act"],
+        json!({ "sub": SERVICE })
+    );
+    let reply = exchange(
+        &server,
+        Auth::Basic(WEB, WEB_SECRET),
+        &[
+            ("subject_token", &delegated),
+            ("subject_token_type", ACCESS_TOKEN),
+            ("actor_token", other.access_token()),
+            ("actor_token_type", ACCESS_TOKEN),
+        ],
+    )
+    .await;
+    assert_token_ok(&reply);
+    assert_eq!(
+        introspect(&server, reply.access_token()).await["act"],
+        json!({ "sub": OTHER, "act": { "sub": SERVICE } })
+    );
+}
