@@ -95,6 +95,7 @@ pub(crate) async fn authenticate<P: Provider>(
     // A client registered for a JWT method authenticates no other way.
     let pinned = client.auth_method().is_some_and(AuthMethod::is_assertion);
     let method = match (&creds.presented, client.secret_hash()) {
+        #[cfg(feature = "jwt")]
         (Presented::Assertion(assertion), _) => {
             assertion_method(provider, client.as_ref(), assertion).await?
         }
@@ -152,13 +153,4 @@ async fn assertion_method<P: Provider>(
             Ok(None)
         }
     }
-}
-
-#[cfg(not(feature = "jwt"))]
-async fn assertion_method<P: Provider>(
-    _: &P,
-    _: &ClientOf<P>,
-    _: &str,
-) -> Result<Option<AuthMethod>, OAuthError> {
-    Ok(None)
 }

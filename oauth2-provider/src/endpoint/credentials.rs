@@ -15,7 +15,9 @@ use crate::params::{Params, decode_component};
 pub(super) enum Presented {
     /// `client_secret_basic` or `client_secret_post`, with the secret.
     Secret(AuthMethod, String),
-    /// A `client_assertion`, not verified yet.
+    /// A `client_assertion`, not verified yet (feature `jwt`; without it an assertion is
+    /// refused as it is read).
+    #[cfg(feature = "jwt")]
     Assertion(String),
     /// Nothing but the id: a public client.
     Nothing,

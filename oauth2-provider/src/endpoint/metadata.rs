@@ -114,7 +114,10 @@ fn assertion_methods(config: &Config) -> (Vec<&'static str>, Vec<&'static str>) 
         config.client_assertions.signing_algorithms(),
     );
     #[cfg(not(feature = "jwt"))]
-    return (Vec::new(), Vec::new());
+    {
+        let _ = config;
+        (Vec::new(), Vec::new())
+    }
 }
 
 impl<P: Provider> Server<P> {

@@ -48,7 +48,7 @@ impl VerifyingKeys for KeySet {
 /// The signing keys of a JWK Set: each with its `kid` and the [`Algorithm`]s it verifies: its
 /// `alg`, or, without one, those of its key type (`EC` P-256 is `ES256`, `OKP` Ed25519
 /// `EdDSA`, `RSA` both `RS256` and `PS256`). Keys for encryption or of other types are left
-/// out. A key without a `kid` is kept for [`Expectations::kid_optional`]: a token without a
+/// out. A key without a `kid` is kept for [`Expectations::kid_optional`](super::Expectations::kid_optional): a token without a
 /// `kid` is verified by the one key of the set for its `alg`, as a client's own JWK Set is
 /// often published (RFC 7523 names no `kid`).
 ///
