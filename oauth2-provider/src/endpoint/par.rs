@@ -7,6 +7,7 @@ use http::{Request, Response, StatusCode};
 use serde_json::json;
 
 use super::client_auth::authenticate;
+use super::token::with_dpop_nonce;
 use super::{RemoteAddr, Server, response};
 use crate::error::{ErrorCode, OAuthError};
 use crate::grant::pushed;
@@ -51,6 +52,7 @@ impl<P: Provider> Server<P> {
             Ok(params) => params,
             Err(response) => return *response,
         };
+        let mut nonce = None;
         let outcome = async {
             let source = RemoteAddr::of(&parts.extensions);
             let (client, _) = authenticate(&self.provider, &parts.headers, &params, source).await?;
@@ -59,57 +61,42 @@ impl<P: Provider> Server<P> {
                 &params,
                 self.provider.config().localhost_any_port,
             )?;
-            let jkt = self.par_dpop_jkt(parts, &params).await?;
+            let jkt = self.par_dpop_jkt(parts, &params, &mut nonce).await?;
             pushed::push(&self.provider, client.client_id(), &params, jkt.as_deref()).await
         };
-        match outcome.await {
+        let mut response = match outcome.await {
             Ok((request_uri, expires_in)) => response::json(
                 StatusCode::CREATED,
                 &json!({ "request_uri": request_uri, "expires_in": expires_in }),
             ),
             Err(error) => response::error(&error),
-        }
+        };
+        with_dpop_nonce(&mut response, nonce);
+        response
     }
 
     /// RFC 9449 §10.1: a DPoP proof at the PAR endpoint binds the code to its key, as
     /// `dpop_jkt` would, and a `dpop_jkt` sent with it must name that key. A proof that does
-    /// not hold refuses the push.
-    #[cfg(feature = "jwt")]
+    /// not hold refuses the push; `nonce` is the `DPoP-Nonce` to send.
     async fn par_dpop_jkt(
         &self,
         parts: &http::request::Parts,
         params: &Params<'_>,
+        nonce: &mut Option<String>,
     ) -> Result<Option<String>, OAuthError> {
-        let config = self.provider.config();
-        let checked = crate::dpop::token::check(
-            parts,
-            config.issuer.as_deref(),
-            &config.paths.par,
-            &config.dpop,
-            self.provider.tokens(),
-        )
-        .await;
-        let Some(accepted) = checked.outcome? else {
+        let path = &self.provider.config().paths.par;
+        let Some(jkt) = self.dpop_proof(parts, path, nonce).await? else {
             return Ok(None);
         };
         match params.get("dpop_jkt") {
-            Some(sent) if sent != accepted.jkt => Err(OAuthError::new(
+            Some(sent) if sent != jkt => Err(OAuthError::new(
                 ErrorCode::InvalidDpopProof,
                 "the dpop_jkt parameter is not the thumbprint of the proof's key",
             )),
             // Already among the parameters kept.
             Some(_) => Ok(None),
-            None => Ok(Some(accepted.jkt)),
+            None => Ok(Some(jkt)),
         }
-    }
-
-    #[cfg(not(feature = "jwt"))]
-    async fn par_dpop_jkt(
-        &self,
-        _: &http::request::Parts,
-        _: &Params<'_>,
-    ) -> Result<Option<String>, OAuthError> {
-        Ok(None)
     }
 
     /// The endpoint's path, when it is served (with a state store).

@@ -55,14 +55,12 @@ impl<P: Provider> Server<P> {
             }
         }
         let mut nonce = None;
-        let mut response = match self.token_flow(parts, &params, &mut nonce).await {
+        let response = match self.token_flow(parts, &params, &mut nonce).await {
             Ok(token) => response::json(StatusCode::OK, &token),
             Err(error) => response::error(&error),
         };
-        // RFC 9449 §8: a nonce to use from now on, on an error or a success alike.
-        if let Some(value) = nonce.and_then(|n| HeaderValue::try_from(n).ok()) {
-            response.headers_mut().insert(DPOP_NONCE, value);
-        }
+        let mut response = response;
+        with_dpop_nonce(&mut response, nonce);
         response
     }
 
@@ -83,7 +81,9 @@ impl<P: Provider> Server<P> {
         trace::grant_type(name);
         let grant_type = grant::served(provider, name)?;
         let (client, _method) = authenticate(provider, headers, params, source).await?;
-        let jkt = self.dpop_proof(parts, nonce).await?;
+        let jkt = self
+            .dpop_proof(parts, &provider.config().paths.token, nonce)
+            .await?;
         if jkt.is_none() && client.dpop_bound_access_tokens() {
             return Err(OAuthError::new(
                 ErrorCode::InvalidDpopProof,
@@ -95,19 +95,21 @@ impl<P: Provider> Server<P> {
         grant::exchange(provider, grant_type, &request, client.as_ref()).await
     }
 
-    /// The thumbprint of the key of the request's valid DPoP proof (RFC 9449 §5), `None`
-    /// without a proof (or without feature `jwt`, where a proof is ignored).
+    /// The thumbprint of the key of the valid DPoP proof of a request to `path` (RFC 9449
+    /// §5, §10.1), `None` without a proof (or without feature `jwt`, where a proof is
+    /// ignored). A `DPoP-Nonce` to send goes to `nonce`.
     #[cfg(feature = "jwt")]
-    async fn dpop_proof(
+    pub(super) async fn dpop_proof(
         &self,
         parts: &http::request::Parts,
+        path: &str,
         nonce: &mut Option<String>,
     ) -> Result<Option<String>, OAuthError> {
         let config = self.provider.config();
         let checked = crate::dpop::token::check(
             parts,
             config.issuer.as_deref(),
-            &config.paths.token,
+            path,
             &config.dpop,
             self.provider.tokens(),
         )
@@ -117,11 +119,19 @@ impl<P: Provider> Server<P> {
     }
 
     #[cfg(not(feature = "jwt"))]
-    async fn dpop_proof(
+    pub(super) async fn dpop_proof(
         &self,
         _parts: &http::request::Parts,
+        _path: &str,
         _nonce: &mut Option<String>,
     ) -> Result<Option<String>, OAuthError> {
         Ok(None)
+    }
+}
+
+/// RFC 9449 §8: a nonce to use from now on, sent on an error or a success alike.
+pub(super) fn with_dpop_nonce(response: &mut Response<Bytes>, nonce: Option<String>) {
+    if let Some(value) = nonce.and_then(|n| HeaderValue::try_from(n).ok()) {
+        response.headers_mut().insert(DPOP_NONCE, value);
     }
 }

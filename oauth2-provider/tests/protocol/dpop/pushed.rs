@@ -75,3 +75,25 @@ async fn fapi2_ensure_mismatched_dpop_jkt_fails() {
     let misaddressed = push(&server, Some(&key.token_proof()), &[]).await;
     assert_dpop_error(&misaddressed, "invalid_dpop_proof");
 }
+
+#[tokio::test]
+async fn a_push_without_the_server_nonce_is_told_the_nonce() {
+    use std::time::Duration;
+
+    use oauth2_provider::dpop::{Dpop, Nonces};
+    let nonces = Nonces::new(&[7; 32], Duration::from_secs(300)).unwrap();
+    let server = server_with(|c| {
+        c.issuer = Some(ISSUER.to_owned());
+        c.dpop = Dpop::new().with_nonces(nonces);
+    });
+    let key = Key::new();
+    let first = push(&server, Some(&key.proof("POST", PAR_URL, json!({}))), &[]).await;
+    assert_dpop_error(&first, "use_dpop_nonce");
+    let nonce = first
+        .header(http::HeaderName::from_static("dpop-nonce"))
+        .expect("a DPoP-Nonce on the PAR answer")
+        .to_owned();
+    let retry = key.proof("POST", PAR_URL, json!({ "nonce": nonce }));
+    let pushed = push(&server, Some(&retry), &[]).await;
+    assert_eq!(pushed.status, StatusCode::CREATED, "{:?}", pushed.body);
+}
