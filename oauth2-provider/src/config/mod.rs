@@ -242,6 +242,7 @@ impl Default for Config {
             dpop: crate::dpop::Dpop::default(),
             #[cfg(feature = "jwt")]
             client_assertions: crate::client_assertion::ClientAssertions::default(),
+            #[cfg(feature = "jwt")]
             trusted_issuers: Default::default(),
             registration: None,
             device: crate::grant::DeviceFlow::default(),
