@@ -15,7 +15,8 @@ use crate::params::{Params, decode_component};
 pub(super) enum Presented {
     /// `client_secret_basic` or `client_secret_post`, with the secret.
     Secret(AuthMethod, String),
-    /// A `client_assertion`, not verified yet.
+    /// A `client_assertion`, not verified yet (feature `jwt`; refused without it).
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
     Assertion(String),
     /// Nothing but the id: a public client.
     Nothing,

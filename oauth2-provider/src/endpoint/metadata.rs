@@ -107,6 +107,7 @@ struct OpenIdMetadata {
 }
 
 /// The JWT methods on, and their algorithms (feature `jwt`).
+#[cfg_attr(not(feature = "jwt"), allow(unused_variables))]
 fn assertion_methods(config: &Config) -> (Vec<&'static str>, Vec<&'static str>) {
     #[cfg(feature = "jwt")]
     return (

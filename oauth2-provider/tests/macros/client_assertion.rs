@@ -62,9 +62,10 @@ fn server(key: &SigningKey) -> Server<JwtProvider> {
     csj.mac_secret = Some(CSJ_SECRET.to_vec());
     store.add_client(pkj);
     store.add_client(csj);
-    let mut config = Config::default();
-    config.issuer = Some(ISSUER.to_owned());
-    config.client_assertions = ClientAssertions::new().client_secret_jwt(true);
+    let config = Config::builder()
+        .issuer(ISSUER)
+        .client_assertions(ClientAssertions::new().client_secret_jwt(true))
+        .build();
     Server::new(JwtProvider { store, config })
 }
 

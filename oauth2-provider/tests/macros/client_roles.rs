@@ -137,9 +137,15 @@ fn each_role_reads_its_field() {
 fn jwks_is_the_set_else_the_uri_else_none() {
     let mut app = jwt_app("jwt");
     app.jwks = Some(Value::Null);
-    assert_eq!(app.jwks(), Some(ClientKeys::Uri("https://jwt.example/jwks.json")));
+    assert_eq!(
+        app.jwks(),
+        Some(ClientKeys::Uri("https://jwt.example/jwks.json"))
+    );
     app.jwks = None;
-    assert_eq!(app.jwks(), Some(ClientKeys::Uri("https://jwt.example/jwks.json")));
+    assert_eq!(
+        app.jwks(),
+        Some(ClientKeys::Uri("https://jwt.example/jwks.json"))
+    );
     app.jwks_uri = Some(String::new());
     assert_eq!(app.jwks(), None);
     app.jwks_uri = None;
@@ -176,7 +182,10 @@ fn names_are_read_with_from_name() {
         format: Some("opaque"),
     };
     assert_eq!(row.auth_method(), Some(AuthMethod::ClientSecretJwt));
-    assert_eq!(row.jwks(), Some(ClientKeys::Uri("https://row.example/jwks")));
+    assert_eq!(
+        row.jwks(),
+        Some(ClientKeys::Uri("https://row.example/jwks"))
+    );
     assert_eq!(row.assertion_secret(), Some(&b"row secret"[..]));
     assert_eq!(row.access_token_format(), Some(TokenFormat::Opaque));
     row.method = "tls_client_auth".into();
@@ -197,7 +206,10 @@ fn generic_field_and_a_lone_jwks_uri() {
         method: AuthMethod::PrivateKeyJwt,
         jwks_uri: Some(Box::<str>::from("https://gen.example/jwks")),
     };
-    assert_eq!(app.jwks(), Some(ClientKeys::Uri("https://gen.example/jwks")));
+    assert_eq!(
+        app.jwks(),
+        Some(ClientKeys::Uri("https://gen.example/jwks"))
+    );
     assert_eq!(app.auth_method(), Some(AuthMethod::PrivateKeyJwt));
     assert_eq!(app.assertion_secret(), None);
 }
