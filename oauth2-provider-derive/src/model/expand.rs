@@ -10,7 +10,7 @@ use syn::Ident;
 use syn::spanned::Spanned;
 
 use super::ast::{Field, Input};
-use super::role::{Accessor, Bound, Output, Read, Role, Ty};
+use super::role::{Accessor, Bound, Read, Role, Ty};
 use super::valid::Roles;
 use crate::internals::generics::mentions;
 use crate::internals::krate::Paths;
@@ -24,9 +24,15 @@ pub fn expand(input: &Input, roles: &Roles) -> TokenStream {
         .expect("validated: the scope role is present");
     let mut methods = TokenStream::new();
     for accessor in input.derive.roles() {
-        // Every role but an optional one is there: validated.
-        if let Some(field) = roles.get(accessor.role) {
-            methods.extend(generator.accessor(accessor, field));
+        match accessor.read {
+            Read::Keys => methods.extend(generator.keys(accessor)),
+            Read::Joined => {}
+            // Every role but an optional one is there: validated.
+            _ => {
+                if let Some(field) = roles.get(accessor.role) {
+                    methods.extend(generator.accessor(accessor, field));
+                }
+            }
         }
     }
     let new = input
@@ -131,7 +137,7 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
     /// `fn method(&self) -> Output { #body }`.
     pub fn method(&self, accessor: &Accessor, body: TokenStream) -> TokenStream {
         let name = Ident::new(accessor.method, Span::call_site());
-        let output = output(accessor.output, &self.paths);
+        let output = accessor.output.tokens(&self.paths);
         quote! {
             fn #name(&self) -> #output {
                 #body
@@ -147,7 +153,8 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
                 self.through(field, name, bound, quote!(read(&self.#member)))
             }
             Read::Scope => quote!(self.#member),
-            Read::Contains => return self.contains(accessor, field),
+            Read::Contains { name } => return self.contains(accessor, name, field),
+            Read::Keys | Read::Joined => unreachable!("read by `keys`"),
         };
         self.method(accessor, body)
     }
@@ -168,11 +175,11 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
         if self.is_generic(field) {
             let bound = match bound {
                 Bound::Borrow(view) => {
-                    let view = ty(view, &self.paths);
+                    let view = view.tokens(&self.paths);
                     quote!(#std::borrow::Borrow<#view>)
                 }
                 Bound::Stored { value, view } => {
-                    let (value, view) = (ty(value, &self.paths), ty(view, &self.paths));
+                    let (value, view) = (value.tokens(&self.paths), view.tokens(&self.paths));
                     quote!(#std::convert::From<#value> + #std::borrow::Borrow<#view>)
                 }
                 Bound::ToString => quote!(#std::string::ToString),
@@ -186,19 +193,21 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
         quote_spanned!(span=> <#field_ty as #role_trait>::#call)
     }
 
-    /// `fn method(&self, grant_type: &str) -> bool`: whether the field's collection holds it,
-    /// through the role's trait; a generic field's type bounded by it.
-    fn contains(&mut self, accessor: &Accessor, field: &Field) -> TokenStream {
+    /// `fn method(&self, item: &str) -> bool` (`allows_grant_type`, `allows_resource`):
+    /// whether the field's collection holds it, through the role's trait `name`, whose method
+    /// is the accessor's; a generic field's type bounded by it.
+    fn contains(&mut self, accessor: &Accessor, name: &str, field: &Field) -> TokenStream {
         let krate = self.paths.krate.clone();
-        let role_trait = quote!(#krate::__private::field::GrantTypes);
-        let str_ = ty(Ty::Str, &self.paths);
-        let name = Ident::new(accessor.method, Span::call_site());
-        let output = output(accessor.output, &self.paths);
+        let name = Ident::new(name, Span::call_site());
+        let role_trait = quote!(#krate::__private::field::#name);
+        let str_ = Ty::Str.tokens(&self.paths);
+        let method = Ident::new(accessor.method, Span::call_site());
+        let output = accessor.output.tokens(&self.paths);
         let member = field.member;
         let allowed = if self.is_generic(field) {
             self.bound(field, role_trait.clone());
             let field_ty = field.ty;
-            quote!(<#field_ty as #role_trait>::allows_grant_type(&self.#member, __grant_type))
+            quote!(<#field_ty as #role_trait>::#method(&self.#member, __item))
         } else {
             // A method call, not `<T as GrantTypes>::`: autoderef reaches the collection
             // through a reference or a smart pointer (`&[&str]`, `Arc<[String]>`), as it
@@ -206,15 +215,40 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
             // method whose bounds are not met, not in the trait's words.
             quote! {
                 use #role_trait as _;
-                self.#member.allows_grant_type(__grant_type)
+                self.#member.#method(__item)
             }
         };
         let allowed = respan(allowed, field.ty.span());
         quote! {
-            fn #name(&self, __grant_type: &#str_) -> #output {
+            fn #method(&self, __item: &#str_) -> #output {
                 #allowed
             }
         }
+    }
+
+    /// `fn jwks(&self) -> Option<ClientKeys<'_>>`: the `jwks` field's set, else the `jwks_uri`
+    /// field's URI, each read through its role's trait and joined by the runtime's
+    /// `client_keys`; nothing, the trait's default, without either field.
+    fn keys(&mut self, accessor: &Accessor) -> TokenStream {
+        let (jwks, uri) = (self.roles.get(Role::Jwks), self.roles.get(Role::JwksUri));
+        if jwks.is_none() && uri.is_none() {
+            return TokenStream::new();
+        }
+        let none = {
+            let std = &self.paths.std;
+            quote!(#std::option::Option::None)
+        };
+        let mut read = |field: Option<&Field>, name: &str| match field {
+            Some(field) => {
+                let member = field.member;
+                self.through(field, name, Bound::Role, quote!(read(&self.#member)))
+            }
+            None => none.clone(),
+        };
+        let (jwks, uri) = (read(jwks, "Jwks"), read(uri, "JwksUri"));
+        let krate = &self.paths.krate;
+        let body = quote!(#krate::__private::field::client_keys(#jwks, #uri));
+        self.method(accessor, body)
     }
 
     /// `fn claims(&self) -> Claims`: each claim set from its field through the runtime's
@@ -262,7 +296,10 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
                 Read::Field { name, bound } => {
                     self.through(field, name, bound, quote!(store(__new.#value)))
                 }
-                Read::Scope | Read::Contains => respan(quote!(__new.#value), field.ty.span()),
+                Read::Scope => respan(quote!(__new.#value), field.ty.span()),
+                Read::Contains { .. } | Read::Keys | Read::Joined => {
+                    unreachable!("a record's roles are its fields or its scope")
+                }
             };
             inits.push(quote!(#member: #value));
         }
@@ -323,42 +360,5 @@ impl<'r, 'i, 'a> Gen<'r, 'i, 'a> {
 
             #checks
         }
-    }
-}
-
-/// An accessor's return type, as generated.
-fn output(output: Output, paths: &Paths) -> TokenStream {
-    let std = &paths.std;
-    match output {
-        Output::Owned(owned) => ty(owned, paths),
-        Output::Ref(referent) => {
-            let referent = ty(referent, paths);
-            quote!(&#referent)
-        }
-        Output::Option(value) => {
-            let value = ty(value, paths);
-            quote!(#std::option::Option<#value>)
-        }
-        Output::OptionRef(referent) => {
-            let referent = ty(referent, paths);
-            quote!(#std::option::Option<&#referent>)
-        }
-        Output::Scope => quote!(Self::Scope),
-    }
-}
-
-/// A type an accessor names, as generated.
-fn ty(ty: Ty, paths: &Paths) -> TokenStream {
-    let Paths { krate, std } = paths;
-    match ty {
-        Ty::Bool => quote!(#std::primitive::bool),
-        Ty::Str => quote!(#std::primitive::str),
-        Ty::String => quote!(#std::string::String),
-        Ty::Strings => quote!([#std::string::String]),
-        Ty::SystemTime => quote!(#std::time::SystemTime),
-        Ty::TokenHash => quote!(#krate::model::TokenHash),
-        Ty::GrantId => quote!(#krate::model::GrantId),
-        Ty::PkceChallenge => quote!(#krate::pkce::PkceChallenge),
-        Ty::Extras => quote!(#krate::model::Extras),
     }
 }

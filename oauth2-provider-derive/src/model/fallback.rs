@@ -34,8 +34,8 @@ fn stub(input: &Input, roles: &Roles) -> Option<TokenStream> {
         .derive
         .roles()
         .iter()
-        // The trait provides the membership test.
-        .filter(|accessor| !matches!(accessor.read, Read::Contains))
+        // The trait provides the membership tests; a joined role has its partner's method.
+        .filter(|accessor| !matches!(accessor.read, Read::Contains { .. } | Read::Joined))
         .map(|accessor| generator.method(accessor, unimplemented.clone()))
         .collect();
     Some(generator.finish(quote! {

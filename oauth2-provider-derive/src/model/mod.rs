@@ -5,6 +5,7 @@ mod ast;
 mod expand;
 mod fallback;
 mod role;
+mod table;
 mod valid;
 
 use proc_macro2::TokenStream;

@@ -1,10 +1,12 @@
 //! The derives, the field roles each one takes, and what each role is to the derive's trait:
 //! the accessor that reads the field, what it returns, and how it reads the field; and which
-//! derives take `#[oauth(claim = "name")]`, which names no role.
+//! derives take `#[oauth(claim = "name")]`, which names no role. The tables themselves are in
+//! `table.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::table::{CLIENT, CODE, OWNER, TOKEN};
 use crate::internals::krate::Paths;
 
 /// One of the model derives.
@@ -25,7 +27,16 @@ pub enum Role {
     RedirectUris,
     Scope,
     GrantTypes,
+    AuthMethod,
+    Jwks,
+    JwksUri,
+    AssertionSecret,
     ResourceServer,
+    AccessTokenFormat,
+    Resources,
+    RefreshGrace,
+    DpopBound,
+    PushedRequests,
     Subject,
     CodeHash,
     TokenHash,
@@ -64,9 +75,16 @@ pub enum Read {
     Field { name: &'static str, bound: Bound },
     /// `self.field`, of the type that becomes `type Scope`; `new` moves the value in.
     Scope,
-    /// Whether the field's collection holds the method's argument, through the runtime's
-    /// `GrantTypes`: `&field` iterates items that are `AsRef<str>`.
-    Contains,
+    /// Whether the field's collection holds the method's one `&str` argument, through the
+    /// runtime's trait `name`, whose method is the accessor's: `&field` iterates items that
+    /// are `AsRef<str>`.
+    Contains { name: &'static str },
+    /// `jwks`: the `#[oauth(jwks)]` field's key set, else the `#[oauth(jwks_uri)]` field's URI,
+    /// each through its role's trait (`Jwks`, `JwksUri`), joined by the runtime's
+    /// `client_keys`. One method for two roles, there when either field is.
+    Keys,
+    /// Read by another role's method (`jwks_uri`, by `Keys`'s): no method of its own.
+    Joined,
 }
 
 /// What a generic field's type is bounded by: the standard traits behind its role's trait.
@@ -110,170 +128,14 @@ pub enum Ty {
     GrantId,
     PkceChallenge,
     Extras,
+    AuthMethod,
+    /// `ClientKeys<'_>`
+    ClientKeys,
+    /// `[u8]`
+    Bytes,
+    TokenFormat,
+    RefreshGrace,
 }
-
-const fn required(role: Role, method: &'static str, output: Output, read: Read) -> Accessor {
-    Accessor {
-        role,
-        need: Need::Required,
-        method,
-        output,
-        read,
-    }
-}
-
-const CLIENT: &[Accessor] = &[
-    required(
-        Role::ClientId,
-        "client_id",
-        Output::Ref(Ty::Str),
-        field("ClientId", Bound::Borrow(Ty::Str)),
-    ),
-    required(
-        Role::SecretHash,
-        "secret_hash",
-        Output::OptionRef(Ty::Str),
-        field("SecretHash", Bound::Role),
-    ),
-    required(
-        Role::RedirectUris,
-        "redirect_uris",
-        Output::Ref(Ty::Strings),
-        field("RedirectUris", Bound::Borrow(Ty::Strings)),
-    ),
-    required(Role::Scope, "allowed_scope", Output::Scope, Read::Scope),
-    Accessor {
-        role: Role::GrantTypes,
-        need: Need::Optional,
-        method: "allows_grant_type",
-        output: Output::Owned(Ty::Bool),
-        read: Read::Contains,
-    },
-    Accessor {
-        role: Role::ResourceServer,
-        need: Need::Optional,
-        method: "is_resource_server",
-        output: Output::Owned(Ty::Bool),
-        read: field("ResourceServer", Bound::Role),
-    },
-];
-
-const OWNER: &[Accessor] = &[required(
-    Role::Subject,
-    "subject",
-    Output::Owned(Ty::String),
-    field("OwnerSubject", Bound::ToString),
-)];
-
-const fn field(name: &'static str, bound: Bound) -> Read {
-    Read::Field { name, bound }
-}
-
-/// `String` stored as any `From<String> + Borrow<str>`.
-const STRING: Bound = Bound::Stored {
-    value: Ty::String,
-    view: Ty::Str,
-};
-
-/// `ty` stored as any `From<ty> + Borrow<ty>`.
-const fn stored(ty: Ty) -> Bound {
-    Bound::Stored {
-        value: ty,
-        view: ty,
-    }
-}
-
-const CODE: &[Accessor] = &[
-    required(
-        Role::CodeHash,
-        "code_hash",
-        Output::Ref(Ty::TokenHash),
-        field("CodeHash", stored(Ty::TokenHash)),
-    ),
-    required(
-        Role::GrantId,
-        "grant_id",
-        Output::Owned(Ty::GrantId),
-        field("GrantId", stored(Ty::GrantId)),
-    ),
-    required(
-        Role::ClientId,
-        "client_id",
-        Output::Ref(Ty::Str),
-        field("RecordClientId", STRING),
-    ),
-    required(
-        Role::Subject,
-        "subject",
-        Output::Ref(Ty::Str),
-        field("CodeSubject", STRING),
-    ),
-    required(
-        Role::RedirectUri,
-        "redirect_uri",
-        Output::OptionRef(Ty::Str),
-        field("RedirectUri", Bound::Role),
-    ),
-    required(Role::Scope, "scope", Output::Scope, Read::Scope),
-    required(
-        Role::Challenge,
-        "challenge",
-        Output::OptionRef(Ty::PkceChallenge),
-        field("Challenge", Bound::Role),
-    ),
-    required(
-        Role::ExpiresAt,
-        "expires_at",
-        Output::Owned(Ty::SystemTime),
-        field("CodeExpiresAt", stored(Ty::SystemTime)),
-    ),
-    required(
-        Role::Extras,
-        "extras",
-        Output::Ref(Ty::Extras),
-        field("Extras", stored(Ty::Extras)),
-    ),
-];
-
-const TOKEN: &[Accessor] = &[
-    required(
-        Role::TokenHash,
-        "token_hash",
-        Output::Ref(Ty::TokenHash),
-        field("TokenHash", stored(Ty::TokenHash)),
-    ),
-    required(
-        Role::GrantId,
-        "grant_id",
-        Output::Owned(Ty::GrantId),
-        field("GrantId", stored(Ty::GrantId)),
-    ),
-    required(
-        Role::ClientId,
-        "client_id",
-        Output::Ref(Ty::Str),
-        field("RecordClientId", STRING),
-    ),
-    required(
-        Role::Subject,
-        "subject",
-        Output::OptionRef(Ty::Str),
-        field("TokenSubject", Bound::Role),
-    ),
-    required(Role::Scope, "scope", Output::Scope, Read::Scope),
-    required(
-        Role::ExpiresAt,
-        "expires_at",
-        Output::Option(Ty::SystemTime),
-        field("TokenExpiresAt", Bound::Role),
-    ),
-    required(
-        Role::Extras,
-        "extras",
-        Output::Ref(Ty::Extras),
-        field("Extras", stored(Ty::Extras)),
-    ),
-];
 
 impl Derive {
     /// The derive's name, as in `#[derive(OAuthClient)]`.
@@ -352,13 +214,22 @@ impl Derive {
 }
 
 impl Role {
-    const ALL: [Role; 14] = [
+    const ALL: [Role; 23] = [
         Role::ClientId,
         Role::SecretHash,
         Role::RedirectUris,
         Role::Scope,
         Role::GrantTypes,
+        Role::AuthMethod,
+        Role::Jwks,
+        Role::JwksUri,
+        Role::AssertionSecret,
         Role::ResourceServer,
+        Role::AccessTokenFormat,
+        Role::Resources,
+        Role::RefreshGrace,
+        Role::DpopBound,
+        Role::PushedRequests,
         Role::Subject,
         Role::CodeHash,
         Role::TokenHash,
@@ -377,7 +248,16 @@ impl Role {
             Role::RedirectUris => "redirect_uris",
             Role::Scope => "scope",
             Role::GrantTypes => "grant_types",
+            Role::AuthMethod => "auth_method",
+            Role::Jwks => "jwks",
+            Role::JwksUri => "jwks_uri",
+            Role::AssertionSecret => "assertion_secret",
             Role::ResourceServer => "resource_server",
+            Role::AccessTokenFormat => "access_token_format",
+            Role::Resources => "resources",
+            Role::RefreshGrace => "refresh_grace",
+            Role::DpopBound => "dpop_bound_access_tokens",
+            Role::PushedRequests => "require_pushed_authorization_requests",
             Role::Subject => "subject",
             Role::CodeHash => "code_hash",
             Role::TokenHash => "token_hash",
@@ -391,5 +271,51 @@ impl Role {
 
     pub fn from_name(name: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.name() == name)
+    }
+}
+
+impl Output {
+    /// The return type, as generated.
+    pub fn tokens(self, paths: &Paths) -> TokenStream {
+        let std = &paths.std;
+        match self {
+            Output::Owned(owned) => owned.tokens(paths),
+            Output::Ref(referent) => {
+                let referent = referent.tokens(paths);
+                quote!(&#referent)
+            }
+            Output::Option(value) => {
+                let value = value.tokens(paths);
+                quote!(#std::option::Option<#value>)
+            }
+            Output::OptionRef(referent) => {
+                let referent = referent.tokens(paths);
+                quote!(#std::option::Option<&#referent>)
+            }
+            Output::Scope => quote!(Self::Scope),
+        }
+    }
+}
+
+impl Ty {
+    /// The type, as generated.
+    pub fn tokens(self, paths: &Paths) -> TokenStream {
+        let Paths { krate, std } = paths;
+        match self {
+            Ty::Bool => quote!(#std::primitive::bool),
+            Ty::Str => quote!(#std::primitive::str),
+            Ty::String => quote!(#std::string::String),
+            Ty::Strings => quote!([#std::string::String]),
+            Ty::SystemTime => quote!(#std::time::SystemTime),
+            Ty::TokenHash => quote!(#krate::model::TokenHash),
+            Ty::GrantId => quote!(#krate::model::GrantId),
+            Ty::PkceChallenge => quote!(#krate::pkce::PkceChallenge),
+            Ty::Extras => quote!(#krate::model::Extras),
+            Ty::AuthMethod => quote!(#krate::model::AuthMethod),
+            Ty::ClientKeys => quote!(#krate::model::ClientKeys<'_>),
+            Ty::Bytes => quote!([#std::primitive::u8]),
+            Ty::TokenFormat => quote!(#krate::model::TokenFormat),
+            Ty::RefreshGrace => quote!(#krate::grant::RefreshGrace),
+        }
     }
 }

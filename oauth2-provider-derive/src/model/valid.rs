@@ -1,5 +1,6 @@
 //! Checks across the fields of a model derive: every required role on exactly one field, one
-//! role per field; every claim named, not `sub`, and read from one field.
+//! role per field; a client's keys and assertion secret beside its `auth_method`; every claim
+//! named, not `sub`, and read from one field.
 
 use syn::LitStr;
 
@@ -83,7 +84,35 @@ pub fn validate<'i, 'a>(cx: &mut Ctxt, input: &'i Input<'a>) -> Roles<'i, 'a> {
             );
         }
     }
+    check_assertion_roles(cx, &roles);
     roles
+}
+
+/// The keys and the secret of a JWT assertion are read only for a client whose
+/// `auth_method()` names a JWT method, which a derived client reads from its `auth_method`
+/// field alone: without one, they are dead fields.
+fn check_assertion_roles(cx: &mut Ctxt, roles: &Roles) {
+    if roles.get(Role::AuthMethod).is_some() {
+        return;
+    }
+    for (role, what) in [
+        (Role::Jwks, "keys are"),
+        (Role::JwksUri, "keys are"),
+        (Role::AssertionSecret, "secret is"),
+    ] {
+        let Some(field) = roles.get(role) else {
+            continue;
+        };
+        let given = field.roles.iter().find(|given| given.role == role);
+        let ident = &given.expect("the field has its role").ident;
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "`#[oauth({})]` needs a field with `#[oauth(auth_method)]`: without one the client sends no assertion, so its {what} never read",
+                role.name()
+            ),
+        );
+    }
 }
 
 /// A claim has a name, not `sub`, and one field; a claim that has is kept.

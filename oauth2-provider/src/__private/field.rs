@@ -10,7 +10,6 @@
 //! at the same span, so that rustc reports a misfit once.
 
 use std::borrow::Borrow;
-use std::ops::Deref;
 use std::time::SystemTime;
 
 use serde::Serialize;
@@ -46,6 +45,26 @@ macro_rules! role {
         role!(@impl $name [$($($bounds)*)?] $ty; fn read(&$this) -> $read $read_body
             $(fn store($value: $value_ty) $store_body)?);
     };
+    // A role that several types fit, each read its own way: `fn read` once, then each
+    // `impl [bounds] for Type { body }`.
+    (
+        $(#[$doc:meta])*
+        $name:ident
+        message = $message:literal,
+        label = $label:literal,
+        note = $note:literal,
+        fn read(&$this:ident) -> $read:ty;
+        $(impl $([$($bounds:tt)*])? for $ty:ty $body:block)+
+    ) => {
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $name: Sized {
+            /// What the accessor returns.
+            fn read(&self) -> $read;
+        }
+
+        $(role!(@impl $name [$($($bounds)*)?] $ty; fn read(&$this) -> $read $body);)+
+    };
     (@impl $name:ident [] $ty:ty; $($items:tt)*) => {
         #[diagnostic::do_not_recommend]
         impl $name for $ty {
@@ -65,45 +84,10 @@ macro_rules! role {
     };
 }
 
-role! {
-    /// `#[oauth(client_id)]` of `#[derive(OAuthClient)]`.
-    ClientId
-    message = "`#[oauth(client_id)]` needs a field that can be read as `&str`, such as `String`; this is `{Self}`",
-    label = "not readable as `&str`",
-    note = "the field is read with `Borrow<str>`, as `String`, `Box<str>`, `Arc<str>` and `&str` are",
-    impl [T: Borrow<str>] for T;
-    fn read(&self) -> &str { self.borrow() }
-}
+// The roles of `#[derive(OAuthClient)]`.
+mod client;
 
-role! {
-    /// `#[oauth(secret_hash)]` of `#[derive(OAuthClient)]`.
-    SecretHash
-    message = "`#[oauth(secret_hash)]` needs a field that can be read as `Option<&str>`, such as `Option<String>`; this is `{Self}`",
-    label = "not readable as `Option<&str>`",
-    note = "a public client has no secret, `None`; the field is read with `Option::as_deref`, as `Option<String>`, `Option<Box<str>>` and `Option<&str>` are",
-    impl [T: Deref<Target = str>] for Option<T>;
-    fn read(&self) -> Option<&str> { self.as_deref() }
-}
-
-role! {
-    /// `#[oauth(resource_server)]` of `#[derive(OAuthClient)]`.
-    ResourceServer
-    message = "`#[oauth(resource_server)]` needs a `bool` field; this is `{Self}`",
-    label = "not a `bool`",
-    note = "`true` marks a protected resource, which may introspect every client's access tokens",
-    impl for bool;
-    fn read(&self) -> bool { *self }
-}
-
-role! {
-    /// `#[oauth(redirect_uris)]` of `#[derive(OAuthClient)]`.
-    RedirectUris
-    message = "`#[oauth(redirect_uris)]` needs a field that can be read as `&[String]`, such as `Vec<String>`; this is `{Self}`",
-    label = "not readable as `&[String]`",
-    note = "the field is read with `Borrow<[String]>`, as `Vec<String>`, `Box<[String]>` and `&[String]` are",
-    impl [T: Borrow<[String]>] for T;
-    fn read(&self) -> &[String] { self.borrow() }
-}
+pub use client::*;
 
 role! {
     /// `#[oauth(subject)]` of `#[derive(ResourceOwner)]`.
@@ -234,30 +218,6 @@ role! {
     impl [T: From<model::Extras> + Borrow<model::Extras>] for T;
     fn read(&self) -> &model::Extras { self.borrow() }
     fn store(value: model::Extras) { T::from(value) }
-}
-
-/// `#[oauth(grant_types)]` of `#[derive(OAuthClient)]`: a collection whose `&` iterates
-/// strings. Called as a method, `self.field.allows_grant_type(..)`, so that autoderef finds
-/// it through a reference or a smart pointer as it finds `into_iter`.
-#[diagnostic::on_unimplemented(
-    message = "`#[oauth(grant_types)]` needs a collection of grant types, such as `Vec<String>`; this is `{Self}`",
-    label = "not a collection of grant types",
-    note = "`&` of the field must iterate items that are `AsRef<str>`, as `&Vec<String>`, `&HashSet<&str>` and `&[&str]` do"
-)]
-pub trait GrantTypes {
-    /// Whether the collection holds `grant_type`.
-    fn allows_grant_type(&self, grant_type: &str) -> bool;
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: ?Sized> GrantTypes for T
-where
-    for<'a> &'a T: IntoIterator<Item: AsRef<str>>,
-{
-    fn allows_grant_type(&self, grant_type: &str) -> bool {
-        self.into_iter()
-            .any(|allowed| allowed.as_ref() == grant_type)
-    }
 }
 
 /// `#[oauth(claim = "name")]` of `#[derive(ResourceOwner)]`: the field, serialized, is the

@@ -1,0 +1,20 @@
+use oauth2_provider::{OAuthClient, scopes};
+
+#[scopes(read = 1 << 0)]
+pub struct Scope;
+
+#[derive(OAuthClient)]
+pub struct App {
+    #[oauth(client_id)]
+    id: String,
+    #[oauth(secret_hash)]
+    secret: Option<String>,
+    #[oauth(redirect_uris)]
+    callbacks: Vec<String>,
+    #[oauth(scope)]
+    allowed: Scope,
+    #[oauth(auth_method)]
+    method: u8,
+}
+
+fn main() {}
