@@ -82,10 +82,13 @@ pub trait OAuthClient: Send + Sync + 'static {
         true
     }
 
-    /// `true` for a confidential client: one with a secret, or one that authenticates with
-    /// a JWT assertion.
+    /// `true` for a confidential client: one with a secret, one that authenticates with a
+    /// JWT assertion, or one with keys (a registered method this crate does not know, such
+    /// as a misspelt `private_key_jwt`, must not make a keyed client public).
     fn is_confidential(&self) -> bool {
-        self.secret_hash().is_some() || self.auth_method().is_some_and(AuthMethod::is_assertion)
+        self.secret_hash().is_some()
+            || self.auth_method().is_some_and(AuthMethod::is_assertion)
+            || self.jwks().is_some()
     }
 
     /// The registered `token_endpoint_auth_method` (RFC 7591 §2). `None` (the default): a

@@ -87,7 +87,8 @@ pub struct App {
 
 /// How a JWT-authenticating client is registered.
 pub struct JwtAuth {
-    pub method: AuthMethod,
+    /// `None`: a method the client model does not know.
+    pub method: Option<AuthMethod>,
     pub jwks: Option<Value>,
     pub jwks_uri: Option<String>,
     /// The `client_secret_jwt` secret, in plain text.
@@ -124,7 +125,7 @@ impl OAuthClient for App {
     }
 
     fn auth_method(&self) -> Option<AuthMethod> {
-        self.jwt.as_ref().map(|jwt| jwt.method)
+        self.jwt.as_ref()?.method
     }
 
     fn jwks(&self) -> Option<ClientKeys<'_>> {

@@ -28,6 +28,8 @@ pub const PKJ: &str = "pkj-app";
 pub const PKJ_URI: &str = "pkj-uri-app";
 pub const PKJ_CALLBACK: &str = "https://pkj.example/cb";
 pub const JWKS_URI: &str = "https://pkj.example/jwks.json";
+/// A client with keys whose registered method the model does not know.
+pub const UNKNOWN_METHOD: &str = "typo-app";
 /// A `client_secret_jwt` client.
 pub const CSJ: &str = "csj-app";
 pub const CSJ_SECRET: &[u8] = b"a 32-byte secret for HMAC-SHA256";
@@ -168,7 +170,7 @@ pub fn suite(policy: ClientAssertions) -> Suite {
     store.add_client(client(
         PKJ,
         JwtAuth {
-            method: AuthMethod::PrivateKeyJwt,
+            method: Some(AuthMethod::PrivateKeyJwt),
             jwks: Some(inline),
             jwks_uri: None,
             secret: None,
@@ -177,7 +179,7 @@ pub fn suite(policy: ClientAssertions) -> Suite {
     store.add_client(client(
         PKJ_URI,
         JwtAuth {
-            method: AuthMethod::PrivateKeyJwt,
+            method: Some(AuthMethod::PrivateKeyJwt),
             jwks: None,
             jwks_uri: Some(JWKS_URI.to_owned()),
             secret: None,
@@ -186,10 +188,19 @@ pub fn suite(policy: ClientAssertions) -> Suite {
     store.add_client(client(
         CSJ,
         JwtAuth {
-            method: AuthMethod::ClientSecretJwt,
+            method: Some(AuthMethod::ClientSecretJwt),
             jwks: None,
             jwks_uri: None,
             secret: Some(CSJ_SECRET.to_vec()),
+        },
+    ));
+    store.add_client(client(
+        UNKNOWN_METHOD,
+        JwtAuth {
+            method: None,
+            jwks: Some(jwks(&[&keys.es256])),
+            jwks_uri: None,
+            secret: None,
         },
     ));
     Suite {

@@ -166,6 +166,14 @@ async fn a_jwt_client_never_passes_as_public_nor_with_a_secret() {
     let suite = strict();
     let reply = token(&suite.server, Auth::Public(PKJ), CLIENT_CREDENTIALS).await;
     assert_invalid_client(&reply, &[]);
+    // Nor does a keyed client whose method the model cannot read.
+    let reply = token(
+        &suite.server,
+        Auth::Public(UNKNOWN_METHOD),
+        CLIENT_CREDENTIALS,
+    )
+    .await;
+    assert_invalid_client(&reply, &[]);
     let reply = token(
         &suite.server,
         Auth::Basic(CSJ, "anything"),
