@@ -163,6 +163,10 @@ fn empty_and_absent_values_are_none() {
     app.grace = None;
     assert_eq!(app.assertion_secret(), None);
     assert_eq!(app.auth_method(), None);
+    // Still keyed: a method the model cannot read does not make it public.
+    assert!(app.is_confidential());
+    app.jwks = None;
+    app.jwks_uri = None;
     assert!(!app.is_confidential());
     assert_eq!(app.access_token_format(), None);
     assert_eq!(app.refresh_grace(), None);
