@@ -196,6 +196,13 @@ where
 
     async fn insert_tokens(&self, access: A, refresh: Option<R>) -> Result<(), StoreError> {
         self.retrying(|| async {
+            // One statement is atomic by itself: an access token alone (client credentials,
+            // extension grants) is one round trip rather than BEGIN, INSERT and COMMIT.
+            if refresh.is_none() {
+                let mut conn = self.pool.acquire().await?;
+                let statement = D::STATEMENTS.insert_access;
+                return Self::insert_token::<AccessKind, A>(&mut conn, statement, &access).await;
+            }
             let mut tx = self.pool.begin().await?;
             Self::insert_pair(&mut tx, &access, refresh.as_ref()).await?;
             tx.commit().await
