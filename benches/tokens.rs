@@ -1,7 +1,9 @@
 //! Token generation (`generate_token` + `TokenHash::of`) and bearer validation
 //! (`Server::bearer`) on the memory store holding 10^3 and 10^6 live tokens, beside its floor:
 //! one SHA-256 of the token and one lookup in a plain `HashMap` of as many entries
-//! (`bearer/baseline_sha256_lookup`), so their ratio comes out of one run.
+//! (`bearer/baseline_sha256_lookup`), so their ratio comes out of one run. `bearer/validate`
+//! takes the same presented tokens as the floor (`Server::validate`, no header);
+//! `bearer/valid` starts from an `Authorization` header, one per token, as cold as the record.
 
 mod support;
 
@@ -11,7 +13,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use oauth2_provider::model::TokenHash;
+use oauth2_provider::resource::Requirements;
 use oauth2_provider::secret::generate_token;
+use oauth2_provider::store::TokenStore;
 
 use support::{Scope, bearer_headers, insert_access_token, ready, server};
 
@@ -63,6 +67,27 @@ fn bearer(c: &mut Criterion) {
             },
         );
         drop(floor);
+        // The same presented tokens through the store alone, then through the whole in-process
+        // validation (`resource::validate`: store, expiry, audience, key binding, scope), so the
+        // steps above the floor show one by one.
+        group.bench_with_input(
+            BenchmarkId::new("find_access_token", live),
+            &live,
+            |b, _| {
+                b.iter(|| {
+                    at = (at + 1) % presented.len();
+                    let hash = TokenHash::of(black_box(presented[at]));
+                    ready(store.find_access_token(&hash)).is_ok_and(|t| t.is_some())
+                })
+            },
+        );
+        let needs = Requirements::scope(Scope::READ);
+        group.bench_with_input(BenchmarkId::new("validate", live), &live, |b, _| {
+            b.iter(|| {
+                at = (at + 1) % presented.len();
+                ready(server.validate(black_box(presented[at]), &needs)).is_ok()
+            })
+        });
         group.bench_with_input(BenchmarkId::new("valid", live), &live, |b, _| {
             b.iter(|| {
                 next = (next + 1) % headers.len();

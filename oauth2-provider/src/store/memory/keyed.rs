@@ -4,8 +4,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use dashmap::DashMap;
 
-use crate::model::{GrantId, TokenHash};
-
 /// A map whose keys are already uniformly random: SHA-256 digests and random grant ids.
 pub(super) type RandomKeyed<K, V> = DashMap<K, V, BuildHasherDefault<RandomKey>>;
 
@@ -43,24 +41,8 @@ impl Hasher for RandomKey {
     }
 }
 
-/// A digest's first 64 bits, what `TokenHash`'s `Hash` gives [`RandomKey`].
-pub(super) fn token_key(hash: &TokenHash) -> u64 {
-    first_bits(hash.as_bytes())
-}
-
-/// A grant id's first 64 bits, as `GrantId`'s `Hash` gives them.
-pub(super) fn grant_key(grant: &GrantId) -> u64 {
-    first_bits(grant.as_bytes())
-}
-
-fn first_bits(bytes: &[u8]) -> u64 {
-    let mut first = [0; 8];
-    first.copy_from_slice(&bytes[..8]);
-    u64::from_le_bytes(first)
-}
-
-/// Which of [`SHARDS`] holds a key: from bits the in-shard tables do not hash on, so every
-/// shard's table still sees all of its keys' 64 bits as random.
+/// Which of [`SHARDS`] holds a token: from a byte the in-shard tables do not hash on (they take
+/// the first four or eight), so every shard's table still sees its keys' bits as random.
 pub(super) fn shard_of(bytes: &[u8]) -> usize {
     usize::from(bytes[8]) % SHARDS
 }

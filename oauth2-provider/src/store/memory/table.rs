@@ -1,8 +1,12 @@
 //! The access or refresh tokens of a memory store, packed: each token is one fixed-size record
-//! in a shard's dense array, found through two tables of 4-byte positions (by token hash, by
-//! grant id). The hash is kept once, in the record; what repeats across tokens (client,
-//! subject, extras) is one shared [`Context`]. Lookups rebuild the caller's record type through
-//! its `new`, as the durable stores do from their rows.
+//! held in the slot of a table keyed by its hash (the hash kept once, in the record), and an
+//! 8-byte entry in a second table by grant id. What repeats across tokens (client, subject,
+//! extras) is one shared [`Context`]. Lookups rebuild the caller's record type through its
+//! `new`, as the durable stores do from their rows.
+//!
+//! The record sits in the slot itself, not behind a position or a pointer: at a million live
+//! tokens every dependent memory access of a lookup is a cache and TLB miss, and this way a
+//! lookup makes the two a plain hash map makes (control byte, slot).
 
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -10,58 +14,81 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hashbrown::HashTable;
 
 use super::context::Context;
-use super::keyed::{SHARDS, grant_key, shard_of, token_key};
+use super::keyed::{SHARDS, shard_of};
 use crate::error::StoreError;
 use crate::model::{GrantId, NewToken, TokenHash};
 use crate::store::Exchange;
 
-/// One stored token: 72 bytes with a one-byte scope.
+/// One stored token, in one 64-byte cache line whatever the scope type up to 64 bits (128
+/// beyond): a lookup that has found the slot reads nothing else but the shared context.
+#[repr(align(64))]
 pub(super) struct Record<S> {
-    hash: TokenHash,
+    /// The first 192 bits of the token's SHA-256: as unguessable as a token needs (a live one
+    /// is found by chance once in 2^172 tries with a million stored) and 8 bytes that let the
+    /// record fit the line. A lookup knows the full hash; it is what the record is rebuilt with.
+    hash: Prefix,
     grant: GrantId,
-    /// Microseconds since the Unix epoch, the durable stores' precision; [`NEVER`] for none.
+    /// Microseconds since the Unix epoch, the durable stores' precision ([`NEVER`] for none),
+    /// and [`USED`].
     expires: u64,
     context: Arc<Context>,
     scope: S,
-    used: bool,
 }
 
-const NEVER: u64 = u64::MAX;
+type Prefix = [u8; 24];
+
+fn prefix(hash: &TokenHash) -> Prefix {
+    let mut prefix = [0; 24];
+    prefix.copy_from_slice(&hash.as_bytes()[..24]);
+    prefix
+}
+
+/// The top bit of `expires`: a refresh token rotated, kept to detect its replay.
+const USED: u64 = 1 << 63;
+const NEVER: u64 = USED - 1;
 
 impl<S: Copy> Record<S> {
     pub(super) fn new(
-        hash: TokenHash,
+        hash: &TokenHash,
         grant: GrantId,
         expires_at: Option<SystemTime>,
         context: Arc<Context>,
         scope: S,
     ) -> Self {
         Record {
-            hash,
+            hash: prefix(hash),
             grant,
             expires: expires_at.map_or(NEVER, micros),
             context,
             scope,
-            used: false,
         }
     }
 
-    fn token(&self) -> NewToken<S> {
+    fn used(&self) -> bool {
+        self.expires & USED != 0
+    }
+
+    fn expires(&self) -> u64 {
+        self.expires & !USED
+    }
+
+    /// The record's token, found under `hash`.
+    fn token(&self, hash: &TokenHash) -> NewToken<S> {
+        let expires = self.expires();
         NewToken {
-            token_hash: self.hash,
+            token_hash: *hash,
             grant_id: self.grant,
             client_id: self.context.client_id().to_owned(),
             subject: self.context.subject().map(str::to_owned),
             scope: self.scope,
-            expires_at: (self.expires != NEVER)
-                .then(|| UNIX_EPOCH + Duration::from_micros(self.expires)),
+            expires_at: (expires != NEVER).then(|| UNIX_EPOCH + Duration::from_micros(expires)),
             extras: self.context.extras().clone(),
         }
     }
 }
 
 /// Truncated to the microsecond, like the durable stores' columns; a time before the epoch is
-/// the epoch (long expired either way), and `NEVER` is out of reach (year 586,000).
+/// the epoch (long expired either way), and `NEVER` is out of reach (year 292,000).
 fn micros(at: SystemTime) -> u64 {
     at.duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(NEVER - 1))
@@ -74,15 +101,65 @@ pub(super) struct Tokens<S> {
 }
 
 struct Shard<S> {
-    /// Dense: a removal moves the last record into the hole.
-    records: Vec<Record<S>>,
-    by_hash: HashTable<u32>,
-    /// Several positions per grant: a family's tokens that fall in this shard.
-    by_grant: HashTable<u32>,
+    by_hash: HashTable<Record<S>>,
+    /// One entry per record: a family's tokens that fall in this shard, by grant.
+    by_grant: HashTable<Member>,
 }
 
-/// A shard holds positions as `u32`: 4 billion tokens in one of 256 shards is beyond any
-/// memory this store could have.
+/// A record as the grant table knows it: 32 bits of its grant id, to hash on, and 32 bits of
+/// its token hash, to find it by in `by_hash`. Either may collide; the record's full hash and
+/// grant id decide.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Member {
+    grant: [u8; 4],
+    token: [u8; 4],
+}
+
+impl Member {
+    fn of<S>(record: &Record<S>) -> Self {
+        Member {
+            grant: grant_bits(&record.grant),
+            token: token_bits(&record.hash),
+        }
+    }
+
+    fn hash(&self) -> u64 {
+        spread(self.grant)
+    }
+
+    /// Whether `record` is this member's and of `grant`.
+    fn is<S>(&self, record: &Record<S>, grant: &GrantId) -> bool {
+        record.grant == *grant && token_bits(&record.hash) == self.token
+    }
+}
+
+fn token_bits(hash: &Prefix) -> [u8; 4] {
+    first_four(hash)
+}
+
+fn grant_bits(grant: &GrantId) -> [u8; 4] {
+    first_four(grant.as_bytes())
+}
+
+fn first_four(bytes: &[u8]) -> [u8; 4] {
+    let mut four = [0; 4];
+    four.copy_from_slice(&bytes[..4]);
+    four
+}
+
+/// 32 random bits over all 64 of a table hash: hashbrown takes the bucket from the low bits and
+/// a tag from the top seven.
+fn spread(bits: [u8; 4]) -> u64 {
+    u64::from(u32::from_le_bytes(bits)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// What `by_hash` hashes a token on: 32 bits of its hash, so that a [`Member`] can find it.
+fn key(hash: &Prefix) -> u64 {
+    spread(token_bits(hash))
+}
+
+/// A shard growing past this many records would be beyond any memory this store could have;
+/// refused rather than let a count wrap.
 #[derive(Debug, thiserror::Error)]
 #[error("memory store shard full")]
 struct Full;
@@ -91,7 +168,6 @@ impl<S> Default for Tokens<S> {
     fn default() -> Self {
         let shard = || {
             RwLock::new(Shard {
-                records: Vec::new(),
                 by_hash: HashTable::new(),
                 by_grant: HashTable::new(),
             })
@@ -118,13 +194,13 @@ impl<S: Copy> Tokens<S> {
 
     /// Stores `record`, replacing any under the same hash.
     pub(super) fn insert(&self, record: Record<S>) -> Result<(), StoreError> {
-        self.write(&record.hash).insert(record)
+        Self::write_shard(&self.shards[shard_of(&record.hash)]).insert(record)
     }
 
     /// The token stored under `hash`, and whether it has been used.
     pub(super) fn find(&self, hash: &TokenHash) -> Option<(NewToken<S>, bool)> {
         let shard = self.read(hash);
-        shard.get(hash).map(|r| (r.token(), r.used))
+        shard.get(hash).map(|r| (r.token(hash), r.used()))
     }
 
     pub(super) fn grant_of(&self, hash: &TokenHash) -> Option<GrantId> {
@@ -134,32 +210,28 @@ impl<S: Copy> Tokens<S> {
     /// Marks the token used: exactly one caller gets `Done`.
     pub(super) fn consume(&self, hash: &TokenHash) -> Exchange {
         let mut shard = self.write(hash);
-        let Some(at) = shard.position(hash) else {
+        let hash = prefix(hash);
+        let Some(record) = shard.by_hash.find_mut(key(&hash), |r| r.hash == hash) else {
             return Exchange::Missing;
         };
-        let record = &mut shard.records[at as usize];
-        if record.used {
+        if record.used() {
             return Exchange::AlreadyUsed;
         }
-        record.used = true;
+        record.expires |= USED;
         Exchange::Done
     }
 
     /// `true` if the token was stored.
     pub(super) fn remove(&self, hash: &TokenHash) -> bool {
-        let mut shard = self.write(hash);
-        shard.position(hash).map(|at| shard.remove_at(at)).is_some()
+        self.write(hash).remove(hash).is_some()
     }
 
     /// Removes every token of `grant`. A family's tokens may be in any shard, so this visits
-    /// all of them: a revocation costs 256 lock round trips, which saves a per-grant index of
-    /// their hashes on every one of millions of live tokens.
+    /// all of them: a revocation costs 256 lock round trips, which saves a per-grant list of
+    /// hashes on every one of millions of live tokens.
     pub(super) fn remove_grant(&self, grant: &GrantId) {
         for shard in &self.shards {
-            let mut shard = Self::write_shard(shard);
-            while let Some(at) = shard.grant_position(grant) {
-                shard.remove_at(at);
-            }
+            Self::write_shard(shard).remove_grant(grant);
         }
     }
 
@@ -172,110 +244,86 @@ impl<S: Copy> Tokens<S> {
 
     pub(super) fn len(&self) -> usize {
         let len = |shard: &RwLock<Shard<S>>| {
-            shard
-                .read()
-                .map_or_else(|e| e.into_inner().records.len(), |s| s.records.len())
+            let shard = shard.read().unwrap_or_else(PoisonError::into_inner);
+            shard.by_hash.len()
         };
         self.shards.iter().map(len).sum()
     }
 }
 
-impl<S> Shard<S> {
-    fn position(&self, hash: &TokenHash) -> Option<u32> {
-        let records = &self.records;
-        let at = self
-            .by_hash
-            .find(token_key(hash), |&at| records[at as usize].hash == *hash)?;
-        Some(*at)
-    }
-
+impl<S: Copy> Shard<S> {
     fn get(&self, hash: &TokenHash) -> Option<&Record<S>> {
-        self.position(hash).map(|at| &self.records[at as usize])
-    }
-
-    fn grant_position(&self, grant: &GrantId) -> Option<u32> {
-        let records = &self.records;
-        let at = self
-            .by_grant
-            .find(grant_key(grant), |&at| records[at as usize].grant == *grant)?;
-        Some(*at)
+        let hash = prefix(hash);
+        self.by_hash.find(key(&hash), |r| r.hash == hash)
     }
 
     fn insert(&mut self, record: Record<S>) -> Result<(), StoreError> {
-        if let Some(at) = self.position(&record.hash) {
-            self.remove_at(at);
+        self.remove_prefix(&record.hash);
+        if self.by_hash.len() >= u32::MAX as usize {
+            return Err(StoreError::Other(Box::new(Full)));
         }
-        let at =
-            u32::try_from(self.records.len()).map_err(|_| StoreError::Other(Box::new(Full)))?;
-        self.records.push(record);
-        self.index(at);
+        let member = Member::of(&record);
+        self.by_hash
+            .insert_unique(key(&record.hash), record, |r| key(&r.hash));
+        self.by_grant
+            .insert_unique(member.hash(), member, Member::hash);
         Ok(())
     }
 
-    fn index(&mut self, at: u32) {
-        let Shard {
-            records,
-            by_hash,
-            by_grant,
-        } = self;
-        let record = &records[at as usize];
-        by_hash.insert_unique(token_key(&record.hash), at, |&i| {
-            token_key(&records[i as usize].hash)
-        });
-        by_grant.insert_unique(grant_key(&record.grant), at, |&i| {
-            grant_key(&records[i as usize].grant)
-        });
+    fn remove(&mut self, hash: &TokenHash) -> Option<Record<S>> {
+        self.remove_prefix(&prefix(hash))
     }
 
-    fn remove_at(&mut self, at: u32) -> Record<S> {
-        let Shard {
-            records,
-            by_hash,
-            by_grant,
-        } = self;
-        let record = &records[at as usize];
-        if let Ok(entry) = by_hash.find_entry(token_key(&record.hash), |&i| i == at) {
+    fn remove_prefix(&mut self, hash: &Prefix) -> Option<Record<S>> {
+        let entry = self
+            .by_hash
+            .find_entry(key(hash), |r| r.hash == *hash)
+            .ok()?;
+        let (record, _) = entry.remove();
+        let member = Member::of(&record);
+        if let Ok(entry) = self.by_grant.find_entry(member.hash(), |m| *m == member) {
             entry.remove();
         }
-        if let Ok(entry) = by_grant.find_entry(grant_key(&record.grant), |&i| i == at) {
-            entry.remove();
-        }
-        let removed = records.swap_remove(at as usize);
-        // The last record moved into the hole: point its entries at its new place.
-        let last = records.len() as u32;
-        if let Some(moved) = records.get(at as usize) {
-            if let Some(i) = by_hash.find_mut(token_key(&moved.hash), |&i| i == last) {
-                *i = at;
+        Some(record)
+    }
+
+    fn remove_grant(&mut self, grant: &GrantId) {
+        let bits = grant_bits(grant);
+        loop {
+            let Shard { by_hash, by_grant } = &mut *self;
+            let of_grant = |m: &Member| {
+                m.grant == bits && by_hash.find(spread(m.token), |r| m.is(r, grant)).is_some()
+            };
+            let Ok(entry) = by_grant.find_entry(spread(bits), of_grant) else {
+                return;
+            };
+            let (member, _) = entry.remove();
+            if let Ok(entry) = by_hash.find_entry(spread(member.token), |r| member.is(r, grant)) {
+                entry.remove();
             }
-            if let Some(i) = by_grant.find_mut(grant_key(&moved.grant), |&i| i == last) {
-                *i = at;
-            }
         }
-        removed
     }
 
     fn purge(&mut self, now: u64) -> usize {
-        let before = self.records.len();
-        self.records.retain(|r| r.expires > now);
-        let purged = before - self.records.len();
+        let before = self.by_hash.len();
+        self.by_hash.retain(|r| r.expires() > now);
+        let purged = before - self.by_hash.len();
         if purged > 0 {
             self.reindex();
         }
         purged
     }
 
-    /// Positions moved: rebuilds both tables, and gives back room a purge left unused.
+    /// After a purge: the grant table again, and room given back that the purge left unused.
     fn reindex(&mut self) {
-        let len = self.records.len();
-        if self.records.capacity() > 4 * len {
-            self.records.shrink_to(2 * len);
-        }
-        self.by_hash.clear();
+        let len = self.by_hash.len();
+        self.by_hash.shrink_to(len, |r| key(&r.hash));
         self.by_grant.clear();
-        self.by_hash.shrink_to(len, |_| 0);
-        self.by_grant.shrink_to(len, |_| 0);
-        for at in 0..len as u32 {
-            self.index(at);
+        self.by_grant.shrink_to(len, Member::hash);
+        for record in &self.by_hash {
+            let member = Member::of(record);
+            self.by_grant
+                .insert_unique(member.hash(), member, Member::hash);
         }
     }
 }
@@ -297,10 +345,18 @@ mod tests {
         let context =
             super::super::context::Contexts::default().intern("app", None, &Extras::default());
         for (n, grant) in grants.iter().enumerate() {
-            let record = Record::new(hash(n as u8), *grant, None, Arc::clone(&context), n as u8);
+            let record = Record::new(&hash(n as u8), *grant, None, Arc::clone(&context), n as u8);
             tokens.insert(record).expect("room");
         }
         tokens
+    }
+
+    #[test]
+    fn a_record_is_one_cache_line_and_a_member_8_bytes() {
+        assert_eq!(std::mem::size_of::<Record<u8>>(), 64);
+        assert_eq!(std::mem::size_of::<Record<u64>>(), 64);
+        assert_eq!(std::mem::size_of::<Record<u128>>(), 128);
+        assert_eq!(std::mem::size_of::<Member>(), 8);
     }
 
     #[test]
@@ -338,7 +394,7 @@ mod tests {
         let context =
             super::super::context::Contexts::default().intern("app", None, &Extras::default());
         let at = UNIX_EPOCH + Duration::from_nanos(1_700_000_000_123_456_789);
-        let record = Record::new(hash(1), GrantId::generate(), Some(at), context, 0u8);
+        let record = Record::new(&hash(1), GrantId::generate(), Some(at), context, 0u8);
         tokens.insert(record).expect("room");
         let (token, _) = tokens.find(&hash(1)).expect("stored");
         assert_eq!(

@@ -46,7 +46,7 @@ fn record<Kind: TokenKind, T: TokenModel<Kind>>(
     context: Arc<super::context::Context>,
 ) -> Record<T::Scope> {
     Record::new(
-        *token.token_hash(),
+        token.token_hash(),
         token.grant_id(),
         token.expires_at(),
         context,
