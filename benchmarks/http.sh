@@ -11,7 +11,11 @@
 #    POST /introspect (HTTP Basic). The client secret is a generated 256-bit secret stored as
 #    `sha256$...` (the fixtures' `client_secret_hash`); oxide-auth's registrar is given the same
 #    cost: one SHA-256 compared in constant time, instead of its default Argon2.
-# 2. The example server on SQLite, PostgreSQL and Redis: issuance and validation.
+# 2. The example server on SQLite, PostgreSQL and Redis: issuance and validation; beside it, at
+#    the same connection counts and duration, the database's own speed for the same writes:
+#    pgbench inserting one row shaped like `oauth_access_tokens` per transaction into a table
+#    of its own, and redis-benchmark running one script that writes the two keys an issuance
+#    writes (the token's hash and its grant's set), each with a TTL.
 # 3. The memory store's bytes per live token (`cargo bench --bench memory`).
 #
 # Each measurement is repeated ROUNDS times, the servers interleaved within a round; the tables
@@ -154,6 +158,37 @@ wrk_threads() {
   echo "$threads"
 }
 
+# The database's own speed, recorded as rows of server `pgbench` / `redis-benchmark`:
+# db_reference round store connections
+db_reference() {
+  local round=$1 store=$2 conns=$3 rps
+  case $store in
+    postgres)
+      psql "$PG_URL" -qc "CREATE TABLE IF NOT EXISTS $NAMESPACE.pgbench_tokens (token_hash bytea
+        PRIMARY KEY, grant_id bytea NOT NULL, client_id text NOT NULL, subject text, scope text
+        NOT NULL, expires_at bigint, extras text)" >/dev/null
+      cat >"$WORK/insert.sql" <<SQL
+INSERT INTO $NAMESPACE.pgbench_tokens VALUES (sha256(random()::text::bytea), sha256(random()::text::bytea), '$CLIENT', NULL, 'read', extract(epoch from now())::bigint * 1000000 + 3600000000, NULL);
+SQL
+      rps=$(on_wrk_cpus pgbench -n -c "$conns" -j "$(wrk_threads "$conns")" -T "$DURATION"         -f "$WORK/insert.sql" "$PG_URL" 2>/dev/null |
+        sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p')
+      ;;
+    redis)
+      local script="redis.call('set', KEYS[1], ARGV[1], 'EX', 3600)
+        redis.call('sadd', KEYS[2], KEYS[1]) redis.call('expire', KEYS[2], 3600) return 1"
+      rps=$(on_wrk_cpus redis-benchmark -u "$REDIS_URL" -c "$conns" -n $((20000 * DURATION)) \
+        -r 100000000 --csv eval "$script" 2 "$NAMESPACE:rb:t:__rand_int__" \
+        "$NAMESPACE:rb:g:__rand_int__" v 2>/dev/null | tail -1 |
+        python3 -c 'import csv, sys; print(next(csv.reader(sys.stdin))[1])')
+      ;;
+    *) return 0 ;;
+  esac
+  local server=pgbench
+  [[ $store == redis ]] && server=redis-benchmark
+  echo "$round,$server,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
+  log "$(tail -1 "$CSV")"
+}
+
 # One wrk run: round server endpoint store connections url method body [header...]
 run_wrk() {
   local round=$1 server=$2 endpoint=$3 store=$4 conns=$5 url=$6 method=$7 body=$8
@@ -255,6 +290,7 @@ for store in $STORES; do
   log "store $store: load $(cut -d' ' -f1-3 /proc/loadavg)"
   warm "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
   for conns in $STORE_CONNS; do
+    db_reference 1 "$store" "$conns"
     run_wrk 1 ours token "$store" "$conns" "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" \
       "$FORM"
     run_wrk 1 ours resource "$store" "$conns" "http://$OURS_ADDR/api/notes" GET "" \
