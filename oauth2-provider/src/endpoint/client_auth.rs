@@ -108,7 +108,7 @@ pub(crate) async fn authenticate<P: Provider>(
         // A public client that sent a secret it does not have: refuse rather than ignore, so a
         // client misconfigured as public is noticed. `Basic base64(id ":")`, with an empty
         // secret, is how some clients send a public client's id, and carries no secret.
-        (Presented::Secret(_, presented), None) if !pinned => {
+        (Presented::Secret(_, presented), None) if !client.is_confidential() => {
             presented.is_empty().then_some(AuthMethod::None)
         }
         (Presented::Nothing, None) if !client.is_confidential() => Some(AuthMethod::None),
@@ -133,13 +133,7 @@ async fn assertion_method<P: Provider>(
     use crate::client_assertion::{AssertionError, Audiences, verify};
     let config = provider.config();
     let issuer = config.issuer.as_deref();
-    let endpoint = |path: &str| {
-        issuer
-            .and_then(|i| url::Url::parse(i).ok())
-            .and_then(|base| base.join(path).ok())
-            .map(String::from)
-            .unwrap_or_default()
-    };
+    let endpoint = |path: &str| crate::dpop::token::endpoint_url(issuer, path).unwrap_or_default();
     let audiences = Audiences {
         issuer,
         endpoints: [endpoint(&config.paths.token), endpoint(&config.paths.par)],

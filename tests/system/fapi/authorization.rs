@@ -232,12 +232,9 @@ async fn fapi2_sp_final_par_ensure_pkce_required() {
         )
         .await;
     assert_eq!(status, 201, "{pushed}");
-    let url = fapi.authorize_url(CLIENT, pushed["request_uri"].as_str().unwrap());
-    let response = http().get(url).send().await.unwrap();
-    let query: Query = crate::example::location(&response)
-        .query_pairs()
-        .into_owned()
-        .collect();
+    let query = fapi
+        .refused(CLIENT, pushed["request_uri"].as_str().unwrap())
+        .await;
     assert_eq!(query["error"], "invalid_request");
 }
 
@@ -250,12 +247,9 @@ async fn fapi2_sp_final_par_ensure_plain_pkce_rejected() {
     ];
     let (status, pushed) = fapi.push(CLIENT, &plain, None).await;
     assert_eq!(status, 201, "{pushed}");
-    let url = fapi.authorize_url(CLIENT, pushed["request_uri"].as_str().unwrap());
-    let response = http().get(url).send().await.unwrap();
-    let query: Query = crate::example::location(&response)
-        .query_pairs()
-        .into_owned()
-        .collect();
+    let query = fapi
+        .refused(CLIENT, pushed["request_uri"].as_str().unwrap())
+        .await;
     assert_eq!(query["error"], "invalid_request");
 }
 

@@ -250,6 +250,13 @@ impl Fapi {
         landed.query_pairs().into_owned().collect()
     }
 
+    /// The redirect a pushed request gets at once, before any page: its query.
+    pub async fn refused(&self, client: &str, request_uri: &str) -> Query {
+        let url = self.authorize_url(client, request_uri);
+        let response = http().get(url).send().await.unwrap();
+        location(&response).query_pairs().into_owned().collect()
+    }
+
     /// Pushes, signs in, allows: the code, bound to `dpop` when given.
     pub async fn code(&self, client: &str, dpop: Option<&DpopKey>) -> String {
         let (status, pushed) = self.push(client, &[], dpop).await;
