@@ -54,34 +54,7 @@ impl Backend for Redis {
         let mut conn = self.conn.clone();
         let mut bytes = Vec::new();
         for key in self.keys().await {
-            let kind: String = redis::cmd("TYPE")
-                .arg(&key)
-                .query_async(&mut conn)
-                .await
-                .unwrap();
-            let values: Vec<Vec<u8>> = match kind.as_str() {
-                "hash" => redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await,
-                "set" => {
-                    redis::cmd("SMEMBERS")
-                        .arg(&key)
-                        .query_async(&mut conn)
-                        .await
-                }
-                "string" => redis::cmd("GET")
-                    .arg(&key)
-                    .query_async(&mut conn)
-                    .await
-                    .map(|v: Vec<u8>| vec![v]),
-                "none" => Ok(Vec::new()), // expired since SCAN
-                other => panic!("the store wrote a key of type {other}"),
-            }
-            .unwrap();
-            bytes.extend(key);
-            for value in values {
-                bytes.push(0);
-                bytes.extend(value);
-            }
-            bytes.push(b'\n');
+            dump_key(&mut conn, &key, &mut bytes).await;
         }
         Some(bytes)
     }
@@ -211,4 +184,28 @@ async fn prefixes_never_overlap_whatever_the_client_id() {
     }
     assert!(tenant_a.list_clients().await.unwrap().is_empty());
     assert!(tenant_b.delete_client("foo").await.unwrap());
+}
+
+/// Appends `key` and its values to `bytes`: one line of what the store wrote, for the suite's
+/// before/after comparisons (shared with the cluster's backend).
+pub(crate) async fn dump_key(conn: &mut MultiplexedConnection, key: &[u8], bytes: &mut Vec<u8>) {
+    let kind: String = redis::cmd("TYPE").arg(key).query_async(conn).await.unwrap();
+    let values: Vec<Vec<u8>> = match kind.as_str() {
+        "hash" => redis::cmd("HGETALL").arg(key).query_async(conn).await,
+        "set" => redis::cmd("SMEMBERS").arg(key).query_async(conn).await,
+        "string" => redis::cmd("GET")
+            .arg(key)
+            .query_async(conn)
+            .await
+            .map(|v: Vec<u8>| vec![v]),
+        "none" => Ok(Vec::new()), // expired since SCAN
+        other => panic!("the store wrote a key of type {other}"),
+    }
+    .unwrap();
+    bytes.extend(key);
+    for value in values {
+        bytes.push(0);
+        bytes.extend(value);
+    }
+    bytes.push(b'\n');
 }

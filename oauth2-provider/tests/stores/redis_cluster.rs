@@ -14,6 +14,8 @@ use oauth2_provider::store::{Exchange, RedisOptions, RedisStore, TokenStore};
 use redis::aio::MultiplexedConnection;
 use tokio::sync::Mutex;
 
+use super::redis::dump_key;
+
 /// The running cluster, while a test holds it; the last to finish stops it.
 static CLUSTER: Mutex<Weak<RedisCluster>> = Mutex::const_new(Weak::new());
 
@@ -74,34 +76,7 @@ impl Backend for Cluster {
     async fn dump(&self) -> Option<Vec<u8>> {
         let mut bytes = Vec::new();
         for (mut conn, key) in self.keys().await {
-            let kind: String = redis::cmd("TYPE")
-                .arg(&key)
-                .query_async(&mut conn)
-                .await
-                .unwrap();
-            let values: Vec<Vec<u8>> = match kind.as_str() {
-                "hash" => redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await,
-                "set" => {
-                    redis::cmd("SMEMBERS")
-                        .arg(&key)
-                        .query_async(&mut conn)
-                        .await
-                }
-                "string" => redis::cmd("GET")
-                    .arg(&key)
-                    .query_async(&mut conn)
-                    .await
-                    .map(|v: Vec<u8>| vec![v]),
-                "none" => Ok(Vec::new()), // expired since SCAN
-                other => panic!("the store wrote a key of type {other}"),
-            }
-            .unwrap();
-            bytes.extend(key);
-            for value in values {
-                bytes.push(0);
-                bytes.extend(value);
-            }
-            bytes.push(b'\n');
+            dump_key(&mut conn, &key, &mut bytes).await;
         }
         Some(bytes)
     }
