@@ -65,6 +65,10 @@ fn no_store_json(body: Bytes) -> Response {
         .into_response()
 }
 
+// The allocator the example server runs on, so the ceiling differs from it by the handler only.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let args = Args::parse();

@@ -27,8 +27,10 @@
 #
 # Knobs (environment): DURATION seconds per wrk run (10), ROUNDS (3), CONNS ("1 16 64 256"),
 # STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), PIN (1), SERVER_CPUS (0), WRK_CPUS (1),
-# SKIP_BUILD=1, SKIP_MEMORY=1, SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run
-# is bounded by -d; every wait is a bounded loop; every server started here is killed on exit.
+# ENDPOINTS ("token resource introspect"; empty skips part 1), STORE_ARGS (more flags for the
+# store runs' server, e.g. "--store-client-cache 0"), RESULTS (benchmarks/results), SKIP_BUILD=1,
+# SKIP_MEMORY=1, SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by
+# -d; every wait is a bounded loop; every server started here is killed on exit.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,7 +46,7 @@ STORE_CONNS=${STORE_CONNS:-"16 64"}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 NAMESPACE=bench_http
-RESULTS="$ROOT/benchmarks/results"
+RESULTS=${RESULTS:-"$ROOT/benchmarks/results"}
 CSV="$RESULTS/http.csv"
 WORK=$(mktemp -d /tmp/bench-http.XXXXXX)
 OURS_ADDR=127.0.0.1:9101
@@ -174,8 +176,9 @@ SQL
         sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p')
       ;;
     redis)
-      local script="redis.call('set', KEYS[1], ARGV[1], 'EX', 3600)
-        redis.call('sadd', KEYS[2], KEYS[1]) redis.call('expire', KEYS[2], 3600) return 1"
+      # One line: redis-benchmark names the test after the script, and the CSV is read by line.
+      local script="redis.call('set', KEYS[1], ARGV[1], 'EX', 3600);"
+      script+=" redis.call('sadd', KEYS[2], KEYS[1]); redis.call('expire', KEYS[2], 3600); return 1"
       rps=$(on_wrk_cpus redis-benchmark -u "$REDIS_URL" -c "$conns" -n $((20000 * DURATION)) \
         -r 100000000 --csv eval "$script" 2 "$NAMESPACE:rb:t:__rand_int__" \
         "$NAMESPACE:rb:g:__rand_int__" v 2>/dev/null | tail -1 |
@@ -234,7 +237,7 @@ bare_cmd=("$BARE" --listen "$BARE_ADDR" --token-body "$RESULTS/bodies/token.json
   --notes-body "$RESULTS/bodies/notes.json" --introspect-body "$RESULTS/bodies/introspect.json")
 
 declare -A addr=([ours]=$OURS_ADDR [bare]=$BARE_ADDR [oxide]=$OXIDE_ADDR) token_of=()
-for endpoint in token resource introspect; do
+for endpoint in ${ENDPOINTS-token resource introspect}; do
   # Fresh servers per endpoint: each starts with an empty token map.
   start "$OURS_ADDR" "${ours_cmd[@]}"
   ours_pid=$LAST_PID
@@ -283,8 +286,11 @@ for store in $STORES; do
       ;;
     redis) url=$REDIS_URL namespace="$NAMESPACE:" ;;
   esac
+  # A pool as large as the most connections wrk opens, so at each count the server may use
+  # as many database connections as pgbench does (it uses no more than requests in flight).
   start "$OURS_ADDR" "$SERVER" --listen "$OURS_ADDR" --fixtures "$WORK/fixtures.json" \
-    --store "$url" --store-namespace "$namespace"
+    --store "$url" --store-namespace "$namespace" \
+    --store-connections "$(tr ' ' '\n' <<<"$STORE_CONNS" | sort -n | tail -1)" ${STORE_ARGS:-}
   pid=$LAST_PID
   token=$(issue "$OURS_ADDR" | access_token)
   log "store $store: load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -11,7 +11,7 @@ use oauth2_provider::store::PurgeTask;
 
 use super::model::{Client, Scope};
 use super::provider::DemoStore;
-use super::stores::{WithStore, with_store};
+use super::stores::{StoreFlags, WithStore, with_store};
 
 #[derive(Subcommand, Debug)]
 pub enum ClientCommand {
@@ -57,7 +57,15 @@ pub async fn run(
                 .into(),
         );
     }
-    with_store(url, namespace, Admin(command)).await?
+    with_store(
+        url,
+        StoreFlags {
+            namespace,
+            ..StoreFlags::default()
+        },
+        Admin(command),
+    )
+    .await?
 }
 
 struct Admin<'a>(&'a ClientCommand);

@@ -34,6 +34,14 @@ pub struct Cli {
     /// The PostgreSQL schema, MySQL database or Redis key prefix to use within `--store`.
     #[arg(long, global = true)]
     pub store_namespace: Option<String>,
+    /// The most connections to a PostgreSQL or MySQL `--store` (default 10); a PostgreSQL
+    /// store keeps one more, of its own, to listen for client changes.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub store_connections: Option<u32>,
+    /// How long a PostgreSQL, MySQL, SQLite or Redis `--store` keeps a client it read, in
+    /// seconds (`0`: not at all); default: the store's own (`ClientCache`).
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub store_client_cache: Option<u64>,
     /// A JSON file of clients and users; without it a demo client and user are created.
     #[arg(long)]
     pub fixtures: Option<PathBuf>,

@@ -13,7 +13,7 @@ use oauth2_provider::store::{KeyStore, PurgeTask};
 use oauth2_provider::Server;
 
 use super::provider::{DemoProvider, DemoStore};
-use super::stores::{WithStore, with_store};
+use super::stores::{StoreFlags, WithStore, with_store};
 
 /// What the example signs with: ID tokens, then JWT access tokens.
 pub const ALGORITHMS: [Algorithm; 2] = [Algorithm::RS256, Algorithm::ES256];
@@ -135,7 +135,15 @@ impl Drop for Reload {
 
 /// Runs `command` against the store `url` names.
 pub async fn run(url: &str, namespace: Option<&str>, command: &KeysCommand) -> Result<(), String> {
-    with_store(url, namespace, Admin(command)).await?
+    with_store(
+        url,
+        StoreFlags {
+            namespace,
+            ..StoreFlags::default()
+        },
+        Admin(command),
+    )
+    .await?
 }
 
 struct Admin<'a>(&'a KeysCommand);

@@ -55,7 +55,11 @@ use self::fixtures::Fixtures;
 use self::model::Scope;
 use self::pages::Pages;
 use self::provider::{DemoProvider, DemoStore};
-use self::stores::{WithStore, with_store};
+use self::stores::{StoreFlags, WithStore, with_store};
+
+// mimalloc: glibc malloc and free were a seventh of a token request's instructions.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() {
@@ -170,7 +174,11 @@ pub struct App {
 pub async fn build(cli: &Cli, addr: SocketAddr) -> Result<App, String> {
     with_store(
         &cli.store,
-        cli.store_namespace.as_deref(),
+        StoreFlags {
+            namespace: cli.store_namespace.as_deref(),
+            connections: cli.store_connections,
+            client_cache: cli.store_client_cache,
+        },
         BuildApp { cli, addr },
     )
     .await?

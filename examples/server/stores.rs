@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oauth2_provider::store::{
-    MemoryStore, MysqlOptions, MysqlStore, PostgresOptions, PostgresStore, PurgeTask, RedisOptions,
-    RedisStore, SqliteStore,
+    ClientCache, MemoryStore, MysqlOptions, MysqlStore, PostgresOptions, PostgresStore, PurgeTask,
+    RedisOptions, RedisStore, SqliteStore,
 };
 
 use super::model::{Client, Scope};
@@ -22,14 +22,49 @@ pub trait WithStore {
     async fn run<St: DemoStore>(self, store: St, purge: Option<PurgeTask>) -> Self::Output;
 }
 
+/// The `--store-*` flags beside `--store`.
+#[derive(Clone, Copy, Default)]
+pub struct StoreFlags<'a> {
+    pub namespace: Option<&'a str>,
+    pub connections: Option<u32>,
+    /// Seconds a client is cached; `0`: off.
+    pub client_cache: Option<u64>,
+}
+
+impl StoreFlags<'_> {
+    fn client_cache(&self) -> Option<ClientCache> {
+        self.client_cache.map(|seconds| match seconds {
+            0 => ClientCache::off(),
+            _ => ClientCache::new(
+                ClientCache::default().capacity(),
+                Duration::from_secs(seconds),
+            ),
+        })
+    }
+}
+
+/// Applies `--store-client-cache`, if given.
+fn cached<St>(store: St, cache: Option<ClientCache>, set: fn(St, ClientCache) -> St) -> St {
+    match cache {
+        Some(cache) => set(store, cache),
+        None => store,
+    }
+}
+
 /// Opens the store `url` names — `memory:`, `sqlite:PATH`, `postgres://...`, `mysql://...`, `redis://...` or
 /// `redis+cluster://HOST:PORT,HOST:PORT,...` (a Redis Cluster, found through any of the nodes
 /// listed; `redis+cluster://:PASSWORD@...` for all of them) — with `namespace` as the PostgreSQL schema, MySQL database or Redis key prefix, and runs `with` on it.
 pub async fn with_store<W: WithStore>(
     url: &str,
-    namespace: Option<&str>,
+    flags: StoreFlags<'_>,
     with: W,
 ) -> Result<W::Output, String> {
+    let StoreFlags {
+        namespace,
+        connections,
+        ..
+    } = flags;
+    let cache = flags.client_cache();
     let failed =
         |e: oauth2_provider::StoreError| format!("cannot open --store {}: {e}", redacted(url));
     if url == "memory:" {
@@ -43,6 +78,7 @@ pub async fn with_store<W: WithStore>(
     {
         private_file(path).map_err(|e| format!("cannot create --store {url}: {e}"))?;
         let store = SqliteStore::<Scope>::open(path).await.map_err(failed)?;
+        let store = cached(store, cache, SqliteStore::client_cache);
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
     }
@@ -51,9 +87,13 @@ pub async fn with_store<W: WithStore>(
         if let Some(schema) = namespace {
             options = options.schema(schema);
         }
+        if let Some(max) = connections {
+            options = options.max_connections(max);
+        }
         let store = PostgresStore::<Scope>::connect_with(url, options)
             .await
             .map_err(failed)?;
+        let store = cached(store, cache, PostgresStore::client_cache);
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
     }
@@ -63,9 +103,13 @@ pub async fn with_store<W: WithStore>(
         if let Some(database) = namespace {
             options = options.database(database);
         }
+        if let Some(max) = connections {
+            options = options.max_connections(max);
+        }
         let store = MysqlStore::<Scope>::connect_with(&url, options)
             .await
             .map_err(failed)?;
+        let store = cached(store, cache, MysqlStore::client_cache);
         let purge = store.spawn_purge(PURGE_EVERY);
         return Ok(with.run(store, Some(purge)).await);
     }
@@ -79,6 +123,7 @@ pub async fn with_store<W: WithStore>(
         let store = RedisStore::<Scope>::cluster_with(&nodes, options)
             .await
             .map_err(failed)?;
+        let store = cached(store, cache, RedisStore::client_cache);
         return Ok(with.run(store, None).await);
     }
     if url.starts_with("redis://") {
@@ -89,6 +134,7 @@ pub async fn with_store<W: WithStore>(
         let store = RedisStore::<Scope>::connect_with(url, options)
             .await
             .map_err(failed)?;
+        let store = cached(store, cache, RedisStore::client_cache);
         return Ok(with.run(store, None).await);
     }
     Err(format!(

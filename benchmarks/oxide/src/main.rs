@@ -74,6 +74,10 @@ async fn list_notes(State(state): State<Arc<AppState>>, resource: OAuthResource)
     }
 }
 
+// The allocator the example server runs on, as for the bare ceiling.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);

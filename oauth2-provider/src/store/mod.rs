@@ -16,6 +16,13 @@
 //! the feature `jwt`, `KeyStore` keeps the provider's signing keys; every store here is one
 //! too.
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "mysql",
+    feature = "redis"
+))]
+mod client_cache;
 #[cfg(feature = "jwt")]
 mod keys;
 mod memory;
@@ -41,6 +48,13 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+#[cfg(any(
+    feature = "sqlite",
+    feature = "postgres",
+    feature = "mysql",
+    feature = "redis"
+))]
+pub use client_cache::ClientCache;
 #[cfg(feature = "jwt")]
 pub use keys::{KeyStore, StoredKey};
 pub use memory::MemoryStore;

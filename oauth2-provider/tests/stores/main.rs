@@ -2,6 +2,7 @@
 //! crate, and what only each backend can show: a file survives reopening, a database outage
 //! fails closed and recovers, names interpolated into DDL are validated.
 
+mod client_cache;
 mod memory;
 mod mysql;
 mod postgres;

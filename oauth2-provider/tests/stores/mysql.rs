@@ -206,3 +206,15 @@ async fn outage_fails_closed_and_recovers() {
     sqlx::query(&drop).execute(store.pool()).await.unwrap();
     store.close().await;
 }
+
+/// The client cache (`ClientCache`): off by default; turned on, stale until its time to live.
+#[tokio::test]
+async fn client_cache() {
+    use super::client_cache as cache;
+    let Some(b) = open("client_cache").await else {
+        return;
+    };
+    cache::off(&b, None).await;
+    cache::own_changes_and_unknown_ids(&b, Some(cache::LONG)).await;
+    cache::until_the_ttl(&b).await;
+}

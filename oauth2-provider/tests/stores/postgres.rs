@@ -202,3 +202,53 @@ async fn outage_fails_closed_and_recovers() {
     sqlx::query(&drop).execute(store.pool()).await.unwrap();
     store.close().await;
 }
+
+/// The client cache (`ClientCache`): on by default, each node told of every change by the
+/// `oauth_clients` trigger; a node whose listening connection drops forgets everything.
+#[tokio::test]
+async fn client_cache() {
+    use super::client_cache as cache;
+    let Some(b) = open("client_cache").await else {
+        return;
+    };
+    // A write the trigger does not see: replica mode skips ordinary triggers.
+    let pool = b.first.pool().clone();
+    let bypass = move |id: String, name: String| {
+        let pool = pool.clone();
+        async move {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("SET LOCAL session_replication_role = replica")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE oauth_clients SET name = $1 WHERE client_id = $2")
+                .bind(name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    cache::own_changes_and_unknown_ids(&b, None).await;
+    cache::notified(&b, &bypass).await;
+    cache::off(&b, Some(oauth2_provider::store::ClientCache::off())).await;
+
+    // The listening connection killed: what it may have missed is forgotten.
+    let one = cache::node(&b, None).await;
+    one.save_client(cache::named("app", "v1")).await.unwrap();
+    cache::until_cached(&one, "app", &bypass).await;
+    bypass("app".to_owned(), "unseen".to_owned()).await;
+    let name = one.find_client("app").await.unwrap().unwrap().name.clone();
+    assert_ne!(name, "unseen", "answered from the cache");
+    let listen = format!("LISTEN \"oauth_clients.{}\"", b.schema);
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1",
+    )
+    .bind(&listen)
+    .fetch_all(b.first.pool())
+    .await
+    .unwrap();
+    assert!(!killed.is_empty(), "no connection runs {listen}");
+    cache::eventually(&one, "app", Some("unseen")).await;
+}

@@ -209,3 +209,34 @@ pub(crate) async fn dump_key(conn: &mut MultiplexedConnection, key: &[u8], bytes
     }
     bytes.push(b'\n');
 }
+
+/// The client cache (`ClientCache`): on by default, each node told of every change a store
+/// makes through its subscription to `{prefix}clients`.
+#[tokio::test]
+async fn client_cache() {
+    use super::client_cache as cache;
+    let Some(b) = open("client_cache").await else {
+        return;
+    };
+    // A write that publishes nothing.
+    let bypass = |id: String, name: String| {
+        let (mut conn, prefix) = (b.conn.clone(), b.prefix.clone());
+        async move {
+            let key = format!("{prefix}client:{}", hex(id.as_bytes()));
+            let _: i64 = redis::cmd("HSET")
+                .arg(&key)
+                .arg("name")
+                .arg(name)
+                .query_async(&mut conn)
+                .await
+                .unwrap();
+        }
+    };
+    cache::own_changes_and_unknown_ids(&b, None).await;
+    cache::notified(&b, bypass).await;
+    cache::off(&b, Some(oauth2_provider::store::ClientCache::off())).await;
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -290,3 +290,13 @@ async fn in_memory_is_one_database() {
         assert!(!std::path::Path::new(url).exists());
     }
 }
+
+/// The client cache (`ClientCache`): off by default; turned on, stale until its time to live.
+#[tokio::test]
+async fn client_cache() {
+    use super::client_cache as cache;
+    let b = open("client_cache").await.unwrap();
+    cache::off(&b, None).await;
+    cache::own_changes_and_unknown_ids(&b, Some(cache::LONG)).await;
+    cache::until_the_ttl(&b).await;
+}

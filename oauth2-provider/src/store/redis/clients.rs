@@ -19,6 +19,67 @@ where
     type Client = ClientRecord<S>;
 
     async fn find_client(&self, client_id: &str) -> Result<Option<Arc<Self::Client>>, StoreError> {
+        if let Some(cached) = self.clients.get(client_id) {
+            return Ok(Some(cached));
+        }
+        let ticket = self.clients.ticket();
+        let found = self.read_client(client_id).await?;
+        if let Some(found) = &found {
+            self.clients.put(client_id, found, ticket);
+        }
+        Ok(found)
+    }
+
+    async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
+        let saved = self.write_client(&client).await;
+        // Forgotten even on an error: the write may have reached Redis before it.
+        self.changed(&client.client_id).await?;
+        saved
+    }
+
+    async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        let deleted = self.remove_client(client_id).await;
+        self.changed(client_id).await?;
+        deleted
+    }
+
+    async fn list_clients(&self) -> Result<Vec<Arc<ClientRecord<S>>>, StoreError> {
+        let ids: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(self.clients_key())
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        let mut clients = Vec::with_capacity(ids.len());
+        for id in ids {
+            // A client deleted since SMEMBERS is simply not listed.
+            if let Some(client) = self.read_client(&id).await? {
+                clients.push(client);
+            }
+        }
+        clients.sort_by(|a, b| a.client_id.cmp(&b.client_id));
+        Ok(clients)
+    }
+}
+
+/// What the cache wraps: the client as Redis has it now.
+impl<S: Scopes, K, A, R> RedisStore<S, K, A, R> {
+    /// Forgets `client_id` here and tells every node's subscription to. An error means the
+    /// others may not know: the caller should save or delete again.
+    async fn changed(&self, client_id: &str) -> Result<(), StoreError> {
+        self.clients.forget(client_id);
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(self.clients_channel())
+            .arg(client_id)
+            .query_async(&mut self.conn.clone())
+            .await
+            .map_err(redis_error)?;
+        Ok(())
+    }
+
+    async fn read_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<Arc<ClientRecord<S>>>, StoreError> {
         let Some(mut fields) = self.fields(&self.client_key(client_id)).await? else {
             return Ok(None);
         };
@@ -37,8 +98,8 @@ where
         row.into_record().map(|c| Some(Arc::new(c)))
     }
 
-    async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
-        let row = ClientRow::of(&client);
+    async fn write_client(&self, client: &ClientRecord<S>) -> Result<(), StoreError> {
+        let row = ClientRow::of(client);
         let key = self.client_key(&row.client_id);
         // The record and the list are in different hash slots (on a cluster, on different
         // nodes): listed first, so a crash between leaves an id without a record, which
@@ -73,8 +134,8 @@ where
             .map_err(redis_error)
     }
 
-    async fn delete_client(&self, client_id: &str) -> Result<bool, StoreError> {
-        // The record first, for the reason `save_client` lists it first.
+    async fn remove_client(&self, client_id: &str) -> Result<bool, StoreError> {
+        // The record first, for the reason `write_client` lists it first.
         let deleted: i64 = redis::cmd("DEL")
             .arg(self.client_key(client_id))
             .query_async(&mut self.conn.clone())
@@ -87,22 +148,5 @@ where
             .await
             .map_err(redis_error)?;
         Ok(deleted > 0)
-    }
-
-    async fn list_clients(&self) -> Result<Vec<Arc<ClientRecord<S>>>, StoreError> {
-        let ids: Vec<String> = redis::cmd("SMEMBERS")
-            .arg(self.clients_key())
-            .query_async(&mut self.conn.clone())
-            .await
-            .map_err(redis_error)?;
-        let mut clients = Vec::with_capacity(ids.len());
-        for id in ids {
-            // A client deleted since SMEMBERS is simply not listed.
-            if let Some(client) = self.find_client(&id).await? {
-                clients.push(client);
-            }
-        }
-        clients.sort_by(|a, b| a.client_id.cmp(&b.client_id));
-        Ok(clients)
     }
 }

@@ -1,5 +1,6 @@
 //! The Redis store (feature `redis`): codes and tokens that expire natively, and clients.
 
+mod client_feed;
 mod clients;
 mod cluster;
 mod connection;
@@ -20,9 +21,10 @@ use redis::{RedisError, RetryMethod};
 
 use self::connection::Conn;
 use self::fields::Fields;
+use super::client_cache::{CachedClients, ClientCache, Feed};
 use super::row::Records;
 use crate::error::StoreError;
-use crate::model::{AccessKind, CodeRecord, GrantId, RefreshKind, TokenRecord};
+use crate::model::{AccessKind, ClientRecord, CodeRecord, GrantId, RefreshKind, TokenRecord};
 
 /// A store in Redis: codes and tokens with native expiry, and the clients.
 ///
@@ -123,6 +125,9 @@ pub struct RedisStore<
 > {
     conn: Conn,
     prefix: Arc<str>,
+    clients: Arc<CachedClients<ClientRecord<S>>>,
+    /// Where the client cache's subscription connects: the URLs the store was given.
+    subscribe_to: Arc<[redis::Client]>,
     records: Records<S, K, A, R>,
 }
 
@@ -172,7 +177,7 @@ impl RedisOptions {
     }
 }
 
-impl<S, K, A, R> RedisStore<S, K, A, R> {
+impl<S: Send + Sync + 'static, K, A, R> RedisStore<S, K, A, R> {
     /// Connects to `url` (`redis://host:port/db`) with the default [`RedisOptions`].
     ///
     /// ```no_run
@@ -192,7 +197,7 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
     /// Connects to `url`; fails with [`StoreError::Unavailable`] if Redis cannot be reached.
     pub async fn connect_with(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
         let conn = Conn::single(url, options.timeout).await?;
-        Ok(Self::over(conn, options))
+        Ok(Self::over(conn, &[url], options))
     }
 
     /// Connects to the Redis Cluster that `nodes` (`redis://host:port` each; one reachable
@@ -218,17 +223,55 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
     /// [`StoreError::Unavailable`] if no node of `nodes` can be reached.
     pub async fn cluster_with(nodes: &[&str], options: RedisOptions) -> Result<Self, StoreError> {
         let conn = Conn::cluster(nodes, options.timeout).await?;
-        Ok(Self::over(conn, options))
+        Ok(Self::over(conn, nodes, options))
     }
 
-    fn over(conn: Conn, options: RedisOptions) -> Self {
+    fn over(conn: Conn, urls: &[&str], options: RedisOptions) -> Self {
+        // Connecting succeeded through these URLs, so they parse.
+        let subscribe_to = urls
+            .iter()
+            .filter_map(|url| redis::Client::open(*url).ok())
+            .collect();
         RedisStore {
             conn,
             prefix: options.prefix.into(),
+            clients: CachedClients::new(ClientCache::off(), Feed::None),
+            subscribe_to,
             records: PhantomData,
         }
+        .client_cache(ClientCache::DEFAULT)
     }
 
+    /// Keeps clients in memory as `cache` says ([`ClientCache::default`] unless set), each
+    /// node forgetting what another changes through its subscription to `{prefix}clients`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::store::{ClientCache, RedisStore};
+    /// let store: RedisStore<S> = RedisStore::connect("redis://127.0.0.1:6379")
+    ///     .await?
+    ///     .client_cache(ClientCache::off());
+    /// # Ok(()) }
+    /// ```
+    pub fn client_cache(mut self, cache: ClientCache) -> Self {
+        self.clients = CachedClients::new(cache, Feed::Notified);
+        let (urls, channel) = (Arc::clone(&self.subscribe_to), self.clients_channel());
+        self.clients
+            .follow(|cache| client_feed::follow(urls, channel, cache));
+        self
+    }
+
+    /// The channel client changes are published on.
+    fn clients_channel(&self) -> String {
+        format!("{}clients", self.prefix)
+    }
+}
+
+impl<S, K, A, R> RedisStore<S, K, A, R> {
     /// The prefix of every key of the store.
     pub fn prefix(&self) -> &str {
         &self.prefix
@@ -275,6 +318,8 @@ impl<S, K, A, R> Clone for RedisStore<S, K, A, R> {
         RedisStore {
             conn: self.conn.clone(),
             prefix: Arc::clone(&self.prefix),
+            clients: Arc::clone(&self.clients),
+            subscribe_to: Arc::clone(&self.subscribe_to),
             records: PhantomData,
         }
     }

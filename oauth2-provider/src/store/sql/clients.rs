@@ -25,6 +25,21 @@ fn client<S: Scopes>(row: Vec<Value>) -> Result<Arc<ClientRecord<S>>, StoreError
     row.into_record().map(Arc::new)
 }
 
+impl<D: Dialect, S: Scopes, K, A, R> SqlStore<D, S, K, A, R> {
+    /// The client as the database has it now, past the cache.
+    async fn read_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<Arc<ClientRecord<S>>>, StoreError> {
+        let mut conn = self.pool.acquire().await.map_err(Self::error)?;
+        let params = vec![Value::Text(Some(client_id.to_owned()))];
+        let rows = D::fetch(&mut conn, D::STATEMENTS.find_client, params, CLIENT_COLUMNS)
+            .await
+            .map_err(Self::error)?;
+        rows.into_iter().next().map(client).transpose()
+    }
+}
+
 impl<D, S, K, A, R> ClientStore for SqlStore<D, S, K, A, R>
 where
     D: Dialect,
@@ -41,12 +56,15 @@ where
         if client_id.contains('\0') {
             return Ok(None);
         }
-        let mut conn = self.pool.acquire().await.map_err(Self::error)?;
-        let params = vec![Value::Text(Some(client_id.to_owned()))];
-        let rows = D::fetch(&mut conn, D::STATEMENTS.find_client, params, CLIENT_COLUMNS)
-            .await
-            .map_err(Self::error)?;
-        rows.into_iter().next().map(client).transpose()
+        if let Some(cached) = self.clients.get(client_id) {
+            return Ok(Some(cached));
+        }
+        let ticket = self.clients.ticket();
+        let found = self.read_client(client_id).await?;
+        if let Some(found) = &found {
+            self.clients.put(client_id, found, ticket);
+        }
+        Ok(found)
     }
 
     async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
@@ -61,9 +79,10 @@ where
             Value::Text(Some(row.metadata)),
         ];
         let mut conn = self.pool.acquire().await.map_err(Self::error)?;
-        D::execute(&mut conn, D::STATEMENTS.save_client, params)
-            .await
-            .map_err(Self::error)?;
+        let saved = D::execute(&mut conn, D::STATEMENTS.save_client, params).await;
+        // Forgotten even if the statement failed: it may have committed before the error.
+        self.clients.forget(&client.client_id);
+        saved.map_err(Self::error)?;
         Ok(())
     }
 
@@ -73,10 +92,9 @@ where
         }
         let mut conn = self.pool.acquire().await.map_err(Self::error)?;
         let params = vec![Value::Text(Some(client_id.to_owned()))];
-        let deleted = D::execute(&mut conn, D::STATEMENTS.delete_client, params)
-            .await
-            .map_err(Self::error)?;
-        Ok(deleted > 0)
+        let deleted = D::execute(&mut conn, D::STATEMENTS.delete_client, params).await;
+        self.clients.forget(client_id);
+        Ok(deleted.map_err(Self::error)? > 0)
     }
 
     async fn list_clients(&self) -> Result<Vec<Arc<ClientRecord<S>>>, StoreError> {

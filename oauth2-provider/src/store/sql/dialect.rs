@@ -10,6 +10,7 @@ use sqlx::{Database, Pool, Transaction};
 use super::stmt::Statements;
 use crate::error::StoreError;
 use crate::model::GrantId;
+use crate::store::client_cache::{CachedClients, ClientCache, Feed};
 
 /// A value bound to a statement, or read from a row.
 #[derive(Debug)]
@@ -47,6 +48,21 @@ pub(crate) mod private {
 
         /// Every statement, in this dialect.
         const STATEMENTS: &'static Statements;
+
+        /// The client cache a store starts with: on only where other nodes' changes reach it.
+        const CLIENT_CACHE: ClientCache = ClientCache::off();
+
+        /// Whether [`follow_clients`](Self::follow_clients) feeds the cache.
+        const CLIENT_FEED: Feed = Feed::None;
+
+        /// Starts following other nodes' client changes into `cache`, if the dialect can.
+        fn follow_clients<C: Send + Sync + 'static>(
+            &self,
+            pool: &sqlx::Pool<Self::Db>,
+            cache: &std::sync::Arc<CachedClients<C>>,
+        ) {
+            let _ = (pool, cache);
+        }
 
         /// Runs `sql` with `params`; the rows it affected.
         fn execute<'c>(

@@ -13,6 +13,8 @@
 // internals, reachable in name only.
 #![allow(private_interfaces, private_bounds)]
 
+#[cfg(feature = "postgres")]
+mod client_feed;
 mod clients;
 mod dialect;
 #[cfg(feature = "jwt")]
@@ -30,6 +32,7 @@ mod tokens;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use sqlx::Pool;
 
@@ -41,9 +44,10 @@ pub use postgres::{Postgres, PostgresOptions};
 #[cfg(feature = "sqlite")]
 pub use sqlite::Sqlite;
 
+use super::client_cache::{CachedClients, ClientCache, Feed};
 use super::row::Records;
 use crate::error::StoreError;
-use crate::model::{AccessKind, CodeRecord, RefreshKind, TokenRecord};
+use crate::model::{AccessKind, ClientRecord, CodeRecord, RefreshKind, TokenRecord};
 
 /// A store in a SQL database: clients ([`ClientRecord`](crate::model::ClientRecord)), codes
 /// and tokens, over the dialect `D`.
@@ -63,6 +67,7 @@ pub struct SqlStore<
 > {
     pool: Pool<D::Db>,
     dialect: D,
+    clients: Arc<CachedClients<ClientRecord<S>>>,
     records: Records<S, K, A, R>,
 }
 
@@ -99,8 +104,9 @@ const PURGE_BATCH: i64 = 500;
 /// How many times a transaction that lost a race runs, in all.
 const ATTEMPTS: u32 = 5;
 
-impl<D: Dialect, S, K, A, R> SqlStore<D, S, K, A, R> {
+impl<D: Dialect, S: Send + Sync + 'static, K, A, R> SqlStore<D, S, K, A, R> {
     /// A store over `pool`, whose schema `dialect` brings up to date.
+    #[cfg(any(feature = "sqlite", feature = "mysql"))]
     async fn migrated(pool: Pool<D::Db>, dialect: D) -> Result<Self, StoreError> {
         dialect.migrate(&pool).await?;
         Ok(Self::unmigrated(pool, dialect))
@@ -110,10 +116,35 @@ impl<D: Dialect, S, K, A, R> SqlStore<D, S, K, A, R> {
         SqlStore {
             pool,
             dialect,
+            clients: CachedClients::new(ClientCache::off(), Feed::None),
             records: PhantomData,
         }
+        .client_cache(D::CLIENT_CACHE)
     }
 
+    /// Keeps clients in memory as `cache` says (for PostgreSQL [`ClientCache::default`],
+    /// else off, unless set): read its staleness across nodes first.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
+    /// # use oauth2_provider::scope::{ScopeDef, Scopes};
+    /// # #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)] struct S(u8);
+    /// # impl Scopes for S { type Bits = u8; const DEFS: &'static [ScopeDef<u8>] = &[];
+    /// #   const DEFAULT: u8 = 0; fn from_bits_retain(b: u8) -> Self { S(b) } fn bits(&self) -> u8 { self.0 } }
+    /// use oauth2_provider::store::{ClientCache, PostgresStore};
+    /// let store: PostgresStore<S> = PostgresStore::connect("postgres://oauth@db.internal/app")
+    ///     .await?
+    ///     .client_cache(ClientCache::off());
+    /// # Ok(()) }
+    /// ```
+    pub fn client_cache(mut self, cache: ClientCache) -> Self {
+        self.clients = CachedClients::new(cache, D::CLIENT_FEED);
+        self.dialect.follow_clients(&self.pool, &self.clients);
+        self
+    }
+}
+
+impl<D: Dialect, S, K, A, R> SqlStore<D, S, K, A, R> {
     /// The connection pool, for operations and monitoring.
     pub fn pool(&self) -> &Pool<D::Db> {
         &self.pool
@@ -167,6 +198,7 @@ impl<D: Dialect + Clone, S, K, A, R> Clone for SqlStore<D, S, K, A, R> {
         SqlStore {
             pool: self.pool.clone(),
             dialect: self.dialect.clone(),
+            clients: Arc::clone(&self.clients),
             records: PhantomData,
         }
     }

@@ -100,7 +100,7 @@ impl MysqlOptions {
     }
 }
 
-impl<S, K, A, R> SqlStore<MySql, S, K, A, R> {
+impl<S: Send + Sync + 'static, K, A, R> SqlStore<MySql, S, K, A, R> {
     /// Connects to `url` (`mysql://user:password@host:3306/database`) with the default
     /// [`MysqlOptions`] and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

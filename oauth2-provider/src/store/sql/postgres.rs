@@ -8,11 +8,13 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Transaction};
 
+use super::client_feed;
 use super::dialect::{Column, Value, driver, private};
 use super::stmt::{REMEMBER_ONCE, STANDARD, STATE_COLUMNS, Statements, TAKE_STATE};
 use super::{SqlStore, map_migrate_error, valid_identifier};
 use crate::error::StoreError;
 use crate::model::GrantId;
+use crate::store::client_cache::{CachedClients, ClientCache, Feed};
 
 static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -108,7 +110,7 @@ impl PostgresOptions {
     }
 }
 
-impl<S, K, A, R> SqlStore<Postgres, S, K, A, R> {
+impl<S: Send + Sync + 'static, K, A, R> SqlStore<Postgres, S, K, A, R> {
     /// Connects to `url` with the default [`PostgresOptions`] and brings the schema up to
     /// date.
     ///
@@ -189,6 +191,19 @@ impl private::Dialect for Postgres {
     type Db = sqlx::Postgres;
 
     const STATEMENTS: &'static Statements = &STANDARD;
+
+    const CLIENT_CACHE: ClientCache = ClientCache::DEFAULT;
+
+    const CLIENT_FEED: Feed = Feed::Notified;
+
+    fn follow_clients<C: Send + Sync + 'static>(
+        &self,
+        pool: &Pool<sqlx::Postgres>,
+        cache: &Arc<CachedClients<C>>,
+    ) {
+        let (pool, channel) = (pool.clone(), client_feed::channel(&self.schema));
+        cache.follow(|cache| client_feed::follow(pool, channel, cache));
+    }
 
     async fn execute(
         conn: &mut sqlx::PgConnection,

@@ -57,7 +57,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sqlite;
 
-impl<S, K, A, R> SqlStore<Sqlite, S, K, A, R> {
+impl<S: Send + Sync + 'static, K, A, R> SqlStore<Sqlite, S, K, A, R> {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to
     /// date. `":memory:"` is [`in_memory`](Self::in_memory); a `sqlite:` URL is refused, since
     /// it would be taken as a file name.
