@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
 use http::Response;
 use tracing::field::{Empty, debug};
 use tracing::{Instrument as _, Span};
@@ -21,10 +22,12 @@ const SHOWN_CHARS: usize = 64;
 /// `fut`, the handling of one request to `endpoint`, inside the `oauth2` span. The span ends
 /// with the response's `status` and the `duration_us` the request took; along the way it
 /// gains `client_id`, `grant_type` and, when the request failed, the `error` code.
-pub(crate) async fn endpoint(
+///
+/// Not an `async fn`, which would keep `fut` twice in its state (see `behind_cors`).
+pub(crate) fn endpoint<F: Future<Output = Response<Bytes>>>(
     endpoint: &'static str,
-    fut: impl Future<Output = Response<Bytes>>,
-) -> Response<Bytes> {
+    fut: F,
+) -> impl Future<Output = Response<Bytes>> {
     let span = tracing::info_span!(
         "oauth2",
         endpoint,
@@ -34,17 +37,17 @@ pub(crate) async fn endpoint(
         status = Empty,
         duration_us = Empty,
     );
-    if span.is_disabled() {
-        return fut.await;
-    }
-    let started = Instant::now();
-    let response = fut.instrument(span.clone()).await;
-    span.record("status", response.status().as_u16());
-    span.record(
-        "duration_us",
-        u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-    );
-    response
+    let timed = (!span.is_disabled()).then(|| (span.clone(), Instant::now()));
+    fut.instrument(span).map(move |response| {
+        if let Some((span, started)) = timed {
+            span.record("status", response.status().as_u16());
+            span.record(
+                "duration_us",
+                u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            );
+        }
+        response
+    })
 }
 
 /// The current request is for this client (authenticated, or looked up at the authorization

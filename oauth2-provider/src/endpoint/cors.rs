@@ -6,6 +6,8 @@
 //! answer every origin, whatever this says.
 
 use bytes::Bytes;
+use futures_util::FutureExt as _;
+use futures_util::future::{Either, ready};
 use http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue, ORIGIN, VARY,
 };
@@ -101,16 +103,19 @@ impl Cors {
 impl<P: Provider> Server<P> {
     /// What `answer` gives, behind the configured CORS policy: a preflight is answered here
     /// (allowing `methods`) and `answer` never runs; anything else carries the headers.
-    pub(crate) async fn behind_cors(
-        &self,
-        parts: &Parts,
+    ///
+    /// Not an `async fn`: one would keep `answer` twice in its state (as the argument and as
+    /// the future it awaits), and an endpoint's future is kilobytes, copied on every move.
+    pub(crate) fn behind_cors<'a>(
+        &'a self,
+        parts: &'a Parts,
         methods: &'static str,
-        answer: impl Future<Output = Response<Bytes>>,
-    ) -> Response<Bytes> {
+        answer: impl Future<Output = Response<Bytes>> + 'a,
+    ) -> impl Future<Output = Response<Bytes>> + 'a {
         let cors = &self.provider.config().cors;
         match cors.preflight(&parts.method, &parts.headers, methods) {
-            Some(preflight) => preflight,
-            None => cors.apply(&parts.headers, answer.await),
+            Some(preflight) => Either::Left(ready(preflight)),
+            None => Either::Right(answer.map(move |response| cors.apply(&parts.headers, response))),
         }
     }
 }

@@ -21,6 +21,7 @@ mod cors;
 mod device;
 #[cfg(feature = "jwt")]
 mod dpop;
+mod future_sizes;
 mod hashing;
 mod introspection;
 #[cfg(feature = "jwt")]
