@@ -2,11 +2,15 @@
 //! the RFC 7638 thumbprint of that JWK.
 
 use std::fmt;
+use std::sync::Arc;
 
+use jsonwebtoken::DecodingKey;
+#[cfg(test)]
+use jsonwebtoken::EncodingKey;
 use jsonwebtoken::jwk::{Jwk, PublicKeyUse, ThumbprintHash};
-use jsonwebtoken::{DecodingKey, EncodingKey};
 use zeroize::Zeroizing;
 
+use super::sig::{Signer, VerifyingKey};
 use super::{Algorithm, KeyError, import};
 
 /// A private key for one [`Algorithm`], with its `kid`.
@@ -34,8 +38,9 @@ pub struct SigningKey {
     alg: Algorithm,
     kid: String,
     pkcs8: Zeroizing<Vec<u8>>,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// Parsed once: parsing is most of a signature's cost otherwise (see `sig`).
+    signer: Arc<Signer>,
+    verifying: VerifyingKey,
     /// The public JWK, with `kid`, `alg` and `use`.
     jwk: Jwk,
 }
@@ -94,12 +99,14 @@ impl SigningKey {
         jwk.common.key_id = Some(kid.clone());
         jwk.common.public_key_use = Some(PublicKeyUse::Signature);
         let decoding = DecodingKey::from_jwk(&jwk).map_err(|_| KeyError::InvalidKey)?;
+        let verifying = VerifyingKey::from_decoding(alg, &decoding).ok_or(KeyError::InvalidKey)?;
+        let signer = Arc::new(Signer::from_pkcs8(alg, &pkcs8)?);
         Ok(SigningKey {
             alg,
             kid,
             pkcs8,
-            encoding,
-            decoding,
+            signer,
+            verifying,
             jwk,
         })
     }
@@ -144,12 +151,18 @@ impl SigningKey {
         serde_json::to_value(&self.jwk).unwrap_or_default()
     }
 
-    pub(super) fn encoding(&self) -> &EncodingKey {
-        &self.encoding
+    /// jsonwebtoken's key, for the tests to sign what this crate would not.
+    #[cfg(test)]
+    pub(super) fn encoding(&self) -> EncodingKey {
+        import::encoding_key(self.alg, &self.pkcs8).expect("a canonical document")
     }
 
-    pub(super) fn decoding(&self) -> &DecodingKey {
-        &self.decoding
+    pub(super) fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    pub(super) fn verifying(&self) -> &VerifyingKey {
+        &self.verifying
     }
 }
 

@@ -12,9 +12,10 @@
 //! | OIDC Core §10.1.1 | rotation: publish ahead, keep after | [`KeySet::rotate`], [`RotationPolicy`] |
 //! | | the running provider's keys, kept in a [`KeyStore`](crate::store::KeyStore) | [`Keyring`] |
 //!
-//! The cryptography is aws-lc-rs (key generation, AES-256-GCM) and jsonwebtoken on aws-lc-rs
-//! (signatures), so RSA private-key operations are constant-time (RUSTSEC-2023-0071 concerns
-//! the `rsa` crate, which is not used). Keys persist through a
+//! The cryptography is aws-lc-rs (key generation, AES-256-GCM, and the signatures, over keys
+//! parsed once), with jsonwebtoken for the JOSE header and the JWKs, so RSA private-key
+//! operations are constant-time (RUSTSEC-2023-0071 concerns the `rsa` crate, which is not
+//! used). Keys persist through a
 //! [`KeyStore`](crate::store::KeyStore) as [`StoredKey`](crate::store::StoredKey)s, sealed
 //! under a [`KeyEncryptionKey`] if the application configures one.
 //!
@@ -48,6 +49,7 @@ mod managed;
 mod public;
 mod seal;
 mod set;
+mod sig;
 #[cfg(test)]
 mod tests;
 

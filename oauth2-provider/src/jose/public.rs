@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm};
 
+use super::sig::VerifyingKey;
 use super::{Algorithm, JwtError, KeyError, KeySet};
 
 /// The keys a verifier picks from by `kid`: the provider's own [`KeySet`], or the
@@ -20,7 +21,7 @@ pub trait VerifyingKeys: sealed::Sealed {
         kid: Option<&str>,
         alg: Algorithm,
         now: SystemTime,
-    ) -> Result<&DecodingKey, JwtError>;
+    ) -> Result<&VerifyingKey, JwtError>;
 }
 
 mod sealed {
@@ -35,13 +36,13 @@ impl VerifyingKeys for KeySet {
         kid: Option<&str>,
         alg: Algorithm,
         now: SystemTime,
-    ) -> Result<&DecodingKey, JwtError> {
+    ) -> Result<&VerifyingKey, JwtError> {
         let kid = kid.ok_or(JwtError::MissingKeyId)?;
         let key = self.verifier(kid, now).ok_or(JwtError::UnknownKey)?;
         if key.alg() != alg {
             return Err(JwtError::KeyAlgorithmMismatch);
         }
-        Ok(key.decoding())
+        Ok(key.verifying())
     }
 }
 
@@ -79,7 +80,7 @@ struct PublicKey {
     /// The key's `alg`, or `None` for any algorithm of its type.
     alg: Option<Algorithm>,
     family: Algorithm,
-    key: DecodingKey,
+    key: VerifyingKey,
 }
 
 impl PublicKey {
@@ -131,7 +132,7 @@ impl VerifyingKeys for PublicKeys {
         kid: Option<&str>,
         alg: Algorithm,
         _now: SystemTime,
-    ) -> Result<&DecodingKey, JwtError> {
+    ) -> Result<&VerifyingKey, JwtError> {
         let Some(kid) = kid else {
             let mut candidates = self.keys.iter().filter(|k| k.verifies(alg));
             return match (candidates.next(), candidates.next()) {
@@ -194,6 +195,6 @@ fn usable(jwk: &Jwk) -> Option<PublicKey> {
         kid: jwk.common.key_id.clone(),
         alg,
         family: by_type,
-        key: DecodingKey::from_jwk(jwk).ok()?,
+        key: VerifyingKey::from_decoding(by_type, &DecodingKey::from_jwk(jwk).ok()?)?,
     })
 }

@@ -2,6 +2,7 @@
 //! `openssl` wrote (see its README).
 
 mod forged;
+mod format;
 mod jwt;
 mod keys;
 mod seal;
@@ -79,6 +80,6 @@ fn check(token: &str, keys: &KeySet, expect: &Expectations) -> Result<Value, Jwt
 fn forge(key: &SigningKey, alg: jsonwebtoken::Algorithm, header: Value, claims: &Value) -> String {
     let part = |v: &Value| URL_SAFE_NO_PAD.encode(serde_json::to_vec(v).unwrap());
     let message = format!("{}.{}", part(&header), part(claims));
-    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), key.encoding(), alg).unwrap();
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key.encoding(), alg).unwrap();
     format!("{message}.{signature}")
 }
