@@ -75,7 +75,7 @@ use crate::model::{
 };
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::{ScopeDef, Scopes};
-use crate::secret::generate_token;
+use crate::secret::generate_token_for;
 use crate::store::TokenStore;
 
 /// `read`, `write`, `user:email`, and the combination `read_write`.
@@ -228,7 +228,7 @@ fn scope(s: &str) -> TestScope {
 
 fn new_code(grant_id: GrantId, expires_at: SystemTime) -> NewCode<TestScope> {
     NewCode {
-        code_hash: TokenHash::of(&generate_token()),
+        code_hash: TokenHash::of(&generate_token_for(grant_id)),
         grant_id,
         client_id: "app".to_owned(),
         subject: "alice".to_owned(),
@@ -245,7 +245,7 @@ fn new_code(grant_id: GrantId, expires_at: SystemTime) -> NewCode<TestScope> {
 
 fn new_token(grant_id: GrantId, expires_at: Option<SystemTime>) -> NewToken<TestScope> {
     NewToken {
-        token_hash: TokenHash::of(&generate_token()),
+        token_hash: TokenHash::of(&generate_token_for(grant_id)),
         grant_id,
         client_id: "app".to_owned(),
         subject: Some("alice".to_owned()),
