@@ -5,7 +5,10 @@
 //! Supply a [`Backend`], a way to open nodes of the store over data of one test's own, then
 //! invoke [`store_conformance!`](crate::store_conformance) in a test file; it generates one
 //! `#[tokio::test]` per case (the test crate needs `tokio` with `macros` and `rt-multi-thread`). Records are built through the model traits' `new`, so the suite
-//! holds for any record types over [`TestScope`], not only the ready-made ones.
+//! holds for any record types over [`TestScope`], not only the ready-made ones. Its codes and
+//! tokens are minted in their grant's family ([`generate_token_for`]), as the runtime mints
+//! them, so a store that keeps a family together by its tag (the Redis store on a cluster)
+//! passes too.
 //!
 //! ```no_run
 //! use std::sync::Arc;
