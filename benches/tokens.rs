@@ -1,4 +1,5 @@
-//! Token generation (`generate_token` + `TokenHash::of`) and bearer validation
+//! Token generation (`generate_token` + `TokenHash::of`, and `TokenHash::of` of a JWT-shaped
+//! access token) and bearer validation
 //! (`Server::bearer`) on the memory store holding 10^3 and 10^6 live tokens, beside its floor:
 //! one SHA-256 of the token and one lookup in a plain `HashMap` of as many entries
 //! (`bearer/baseline_sha256_lookup`), so their ratio comes out of one run. `bearer/validate`
@@ -24,6 +25,9 @@ fn generation(c: &mut Criterion) {
     group.bench_function("generate", |b| b.iter(generate_token));
     let token = generate_token();
     group.bench_function("hash", |b| b.iter(|| TokenHash::of(black_box(&token))));
+    // An RFC 9068 access token of the usual size, whose `jti` names its family.
+    let jwt = jwt_shaped(&token);
+    group.bench_function("hash_jwt", |b| b.iter(|| TokenHash::of(black_box(&jwt))));
     group.bench_function("generate+hash", |b| {
         b.iter(|| {
             let token = generate_token();
@@ -106,6 +110,22 @@ fn bearer(c: &mut Criterion) {
         );
     }
     group.finish();
+}
+
+/// A signed JWT's shape around `jti`: an ES256 header, the claims an access token carries, a
+/// 64-byte signature.
+fn jwt_shaped(jti: &str) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    let claims = format!(
+        r#"{{"iss":"https://issuer.example","exp":1767225600,"aud":"https://api.example","sub":"alice","client_id":"web","iat":1767222000,"jti":"{jti}","scope":"read write","auth_time":1767222000}}"#
+    );
+    format!(
+        "{}.{}.{}",
+        B64.encode(r#"{"alg":"ES256","typ":"at+jwt","kid":"2026-01"}"#),
+        B64.encode(claims),
+        B64.encode([7u8; 64])
+    )
 }
 
 /// The least a validation can do: hash the presented token and find its record in a map keyed

@@ -8,7 +8,7 @@ use crate::model::{AuthorizationCode, Confirmation, Extras, NewCode, OAuthClient
 use crate::pkce::PkceChallenge;
 use crate::provider::{ClientOf, Provider, RevokeReason, ScopeOf};
 use crate::redirect_uri;
-use crate::secret::{Draw, ct_eq, encode_token};
+use crate::secret::{Draw, ct_eq, encode_in_family};
 use crate::store::TokenStore;
 
 use super::issue::{Consumable, Issuance, Kept};
@@ -35,7 +35,7 @@ pub(crate) async fn issue_code<P: Provider>(
         tokens: [code, _],
         grant_id,
     } = Draw::new();
-    let code = encode_token(&code);
+    let code = encode_in_family(code, grant_id);
     let record = <<P::Tokens as TokenStore>::Code as AuthorizationCode>::new(NewCode {
         code_hash: TokenHash::of(&code),
         grant_id,

@@ -10,7 +10,7 @@ use crate::model::{Confirmation, GrantId, NewToken, OAuthClient, TokenHash, Toke
 use crate::oidc;
 use crate::provider::{ClientOf, Provider, RevokeEvent, RevokeReason, ScopeOf, TokenEvent};
 use crate::scope::Scopes;
-use crate::secret::{Draw, encode_token};
+use crate::secret::{Draw, encode_in_family};
 use crate::store::{Exchange, TokenStore};
 
 use super::{Grant, GrantType, is_on};
@@ -163,7 +163,8 @@ impl<'a, P: Provider> Issuance<'a, P> {
 
     /// Mints an access token for `grant`, and a refresh token for what it `kept` when
     /// `grant.refresh_token` and the provider and client allow the refresh grant, from the two
-    /// random `tokens` of a [`Draw`].
+    /// random `tokens` of a [`Draw`], both in the family of `grant_id` (the `jti` of a JWT
+    /// access token too), so a store finds the family's slot from either.
     pub(crate) fn mint(
         &self,
         grant_id: GrantId,
@@ -186,7 +187,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
         let access_token = oidc::access_token(
             config,
             self.client,
-            encode_token(&access_bytes),
+            encode_in_family(access_bytes, grant_id),
             grant.subject.as_deref(),
             &scope,
             &extras,
@@ -207,7 +208,7 @@ impl<'a, P: Provider> Issuance<'a, P> {
                 .client
                 .allows_grant_type(GrantType::RefreshToken.as_str());
         let (refresh, refresh_token) = if issue_refresh {
-            let token = encode_token(&refresh_bytes);
+            let token = encode_in_family(refresh_bytes, grant_id);
             // RFC 9449 §5: a public client's refresh token is bound to its DPoP key; a
             // confidential client's is bound to its authentication.
             let mut extras = extras.clone();

@@ -31,7 +31,7 @@ pub use client::{ClientRecord, OAuthClient, TokenFormat};
 pub use code::{AuthorizationCode, CodeRecord, NewCode};
 pub(crate) use extras::one_or_many;
 pub use extras::{AuthContext, Confirmation, Extras};
-pub use id::{GrantId, TokenHash};
+pub use id::{FamilyTag, GrantId, TokenHash};
 pub use metadata::ClientMetadata;
 pub use owner::{IntoSubject, ResourceOwner};
 pub use token::{

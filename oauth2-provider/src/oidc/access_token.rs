@@ -39,6 +39,9 @@ pub(crate) struct AccessClaims<'a> {
 
 #[derive(Serialize)]
 struct Claims<'a> {
+    /// First, so the payload begins `{"jti":"`: `TokenHash::of` reads the token's grant family
+    /// from the two characters after it, decoding 16 of the payload's characters, not all.
+    jti: &'a str,
     iss: &'a str,
     exp: u64,
     #[serde(serialize_with = "crate::model::one_or_many")]
@@ -46,7 +49,6 @@ struct Claims<'a> {
     sub: &'a str,
     client_id: &'a str,
     iat: u64,
-    jti: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     scope: &'a str,
     #[serde(flatten)]

@@ -1,7 +1,12 @@
 //! Tokens, codes and client secrets: generation, hashing at rest, constant-time verification.
 //!
-//! Tokens and codes are 256 bits from the OS CSPRNG, base64url without padding. Only their
-//! SHA-256 ([`TokenHash`](crate::model::TokenHash)) reaches a store, so a leaked database leaks no usable token.
+//! Tokens and codes are 256 bits from the OS CSPRNG, base64url without padding (43
+//! characters). In the codes and tokens of a grant family, 12 of those bits are the family's
+//! [`FamilyTag`](crate::model::FamilyTag) (the first two characters, the same for every member,
+//! taken from the random grant id), so a store can find a family's slot from a presented token
+//! alone: 244 bits of each are its own. Only their SHA-256
+//! ([`TokenHash`](crate::model::TokenHash)) reaches a store, so a leaked database leaks no
+//! usable token.
 //!
 //! Client secrets are stored as a string that names its algorithm:
 //! - `sha256$<base64url digest>` for generated 256-bit secrets: a slow hash buys nothing against
@@ -40,13 +45,45 @@ pub fn generate_token() -> String {
     encode_token(&random_bytes())
 }
 
+/// A fresh token of the grant family `grant_id`: 244 random bits after the 12 of its
+/// [`FamilyTag`](crate::model::FamilyTag), base64url without padding (43 characters, the first
+/// two the tag's). What the runtime issues as a code, access or refresh token; for a token of
+/// your own that a [`TokenStore`](crate::store::TokenStore) keeps in a grant's family.
+///
+/// ```
+/// use oauth2_provider::model::{GrantId, TokenHash};
+/// use oauth2_provider::secret::generate_token_for;
+///
+/// let grant = GrantId::generate();
+/// let token = generate_token_for(grant);
+/// assert_eq!(token.len(), 43);
+/// assert_eq!(TokenHash::of(&token).family(), Some(grant.family()));
+/// ```
+///
+/// # Panics
+///
+/// If the operating system's random source fails, as [`generate_token`] does.
+pub fn generate_token_for(grant_id: GrantId) -> String {
+    encode_in_family(random_bytes(), grant_id)
+}
+
 /// A token's wire form: base64url without padding.
 pub(crate) fn encode_token(bytes: &[u8; 32]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The wire form of a token of the family `grant_id`: its first 12 bits replaced by the
+/// grant id's, which base64url writes as the same first two characters.
+pub(crate) fn encode_in_family(mut bytes: [u8; 32], grant_id: GrantId) -> String {
+    let [a, b, ..] = *grant_id.as_bytes();
+    bytes[0] = a;
+    bytes[1] = (b & 0xf0) | (bytes[1] & 0x0f);
+    encode_token(&bytes)
+}
+
 /// Every random value one response needs, drawn from the OS in a single call: two tokens (an
-/// access and a refresh token, or a code) and a grant id. Each draw is a system call, which costs
+/// access and a refresh token, or a code; [`encode_in_family`] gives them their grant's tag)
+/// and a grant id. Each draw is a system call, which costs
 /// more than hashing a token, and a token response would otherwise make two or three of them.
 /// Destructure it: each part is then used once.
 pub(crate) struct Draw {
@@ -191,6 +228,26 @@ mod tests {
         );
         assert_eq!(URL_SAFE_NO_PAD.decode(&t).unwrap().len(), 32);
         assert_ne!(t, generate_token());
+    }
+
+    #[test]
+    fn a_family_token_begins_with_its_tag_and_keeps_the_rest_of_its_bits() {
+        for _ in 0..1000 {
+            let grant = GrantId::generate();
+            let raw: [u8; 32] = random_bytes();
+            let token = encode_in_family(raw, grant);
+            assert_eq!(token.len(), 43);
+            assert_eq!(&token[..2], grant.family().as_str());
+            let decoded = URL_SAFE_NO_PAD.decode(&token).unwrap();
+            assert_eq!(decoded[1] & 0x0f, raw[1] & 0x0f);
+            assert_eq!(decoded[2..], raw[2..]);
+            let family = crate::model::TokenHash::of(&token).family();
+            assert_eq!(family, Some(grant.family()));
+        }
+        assert_ne!(
+            generate_token_for(GrantId::generate()),
+            generate_token_for(GrantId::generate())
+        );
     }
 
     #[test]

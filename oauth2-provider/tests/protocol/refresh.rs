@@ -41,6 +41,39 @@ async fn refresh_flow_rotates_the_refresh_token() {
     assert_token_ok(&third);
 }
 
+/// Every secret of one grant family begins with the family's tag, through a rotation, so a
+/// store can keep the family in one place (a Redis Cluster's slot) and find it from any.
+#[tokio::test]
+async fn a_family_s_code_and_tokens_name_one_family() {
+    use oauth2_provider::model::TokenHash;
+    let server = server();
+    let code = code_for(&server, WEB, WEB_CALLBACK, "read").await;
+    let first = token(
+        &server,
+        WEB_AUTH,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", WEB_CALLBACK),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_token_ok(&first);
+    let second = token(&server, WEB_AUTH, &refresh(first.refresh_token(), None)).await;
+    assert_token_ok(&second);
+    let family = TokenHash::of(&code).family();
+    assert!(family.is_some());
+    for secret in [
+        first.access_token(),
+        first.refresh_token(),
+        second.access_token(),
+        second.refresh_token(),
+    ] {
+        assert_eq!(TokenHash::of(secret).family(), family, "{secret}");
+    }
+}
+
 #[tokio::test]
 async fn refresh_flow_with_client_secret_post_after_password() {
     let server = password_server();

@@ -719,7 +719,8 @@ pub fn assert_token_ok(reply: &JsonReply) {
     }
 }
 
-/// 256 bits from base64url without padding: 43 characters that decode to 32 bytes.
+/// 256 bits from base64url without padding: 43 characters that decode to 32 bytes (the first
+/// 12 bits the grant family's tag, the other 244 the token's own).
 pub fn assert_is_256_bit_token(token: &str) {
     assert_eq!(token.len(), 43, "{token}");
     let bytes = URL_SAFE_NO_PAD

@@ -5,8 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oauth2_provider::error::StoreError;
+use oauth2_provider::model::{AccessKind, GrantId, NewToken, TokenHash, TokenRecord};
+use oauth2_provider::scope::Scopes;
+use oauth2_provider::secret::generate_token;
 use oauth2_provider::store::testing::{self, Backend, TestScope};
-use oauth2_provider::store::{ClientStore, RedisOptions, RedisStore};
+use oauth2_provider::store::{ClientStore, RedisOptions, RedisStore, TokenStore};
 use redis::aio::MultiplexedConnection;
 
 use super::client;
@@ -95,6 +98,56 @@ oauth2_provider::store_conformance!(tokens, open);
 oauth2_provider::store_conformance!(clients, open);
 oauth2_provider::store_conformance!(state, open);
 oauth2_provider::store_conformance!(keys, open);
+
+/// On one Redis the keys carry no family tag, as before tags existed: a token whose first
+/// characters are not its grant's (one minted before) is stored and found under the name it
+/// always had, and revoked with its grant.
+#[tokio::test]
+async fn one_redis_names_keys_as_before_family_tags() {
+    const TEST: &str = "stores::redis::one_redis_names_keys_as_before_family_tags";
+    let Some(backend) = open(TEST).await else {
+        return;
+    };
+    let store = backend.node().await;
+    let grant = GrantId::generate();
+    let token = loop {
+        let token = generate_token();
+        if TokenHash::of(&token).family() != Some(grant.family()) {
+            break token;
+        }
+    };
+    let hash = TokenHash::of(&token);
+    let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
+        token_hash: hash,
+        grant_id: grant,
+        client_id: "app".to_owned(),
+        subject: None,
+        scope: TestScope::default_scope(),
+        expires_at: Some(std::time::SystemTime::now() + Duration::from_secs(600)),
+        extras: Default::default(),
+    });
+    store.insert_tokens(record, None).await.unwrap();
+    assert!(store.find_access_token(&hash).await.unwrap().is_some());
+    let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let mut names: Vec<String> = backend
+        .keys()
+        .await
+        .into_iter()
+        .map(|key| String::from_utf8(key).unwrap())
+        .collect();
+    names.sort();
+    let prefix = &backend.prefix;
+    assert_eq!(
+        names,
+        [
+            format!("{prefix}access:{}", hex(hash.as_bytes())),
+            format!("{prefix}grant:{}", hex(grant.as_bytes())),
+        ]
+    );
+    store.revoke_grant(grant).await.unwrap();
+    assert!(store.find_access_token(&hash).await.unwrap().is_none());
+    backend.cleanup().await;
+}
 
 /// Nothing listens on port 1: connecting fails with `Unavailable` within a few seconds.
 #[tokio::test]

@@ -1,14 +1,17 @@
 //! The store conformance suite against a real three-primary Redis Cluster that the tests start
 //! from the installed `redis-server` (one cluster shared by the tests running at a time, each
-//! under a key prefix of its own); and that revoking a grant while it is being rotated leaves
-//! no token of it, although the two touch different hash slots.
+//! under a key prefix of its own); that every key of a grant family is in one hash slot, the
+//! family's; and that revoking a grant while it is being rotated leaves no token of it.
 
 use std::sync::{Arc, Weak};
 
+use oauth2_provider::error::StoreError;
 use oauth2_provider::model::{
-    AccessKind, GrantId, NewToken, RefreshKind, TokenHash, TokenModel, TokenRecord,
+    AccessKind, AuthorizationCode, CodeRecord, GrantId, NewCode, NewToken, RefreshKind, TokenHash,
+    TokenModel, TokenRecord,
 };
 use oauth2_provider::scope::Scopes;
+use oauth2_provider::secret::{generate_token, generate_token_for};
 use oauth2_provider::store::testing::{self, Backend, RedisCluster, TestScope};
 use oauth2_provider::store::{Exchange, RedisOptions, RedisStore, TokenStore};
 use redis::aio::MultiplexedConnection;
@@ -117,7 +120,7 @@ oauth2_provider::store_conformance!(keys, open);
 
 fn new_token(grant: GrantId) -> NewToken<TestScope> {
     NewToken {
-        token_hash: TokenHash::of(&format!("token:{:?}", GrantId::generate())),
+        token_hash: TokenHash::of(&generate_token_for(grant)),
         grant_id: grant,
         client_id: "app".to_owned(),
         subject: Some("alice".to_owned()),
@@ -135,6 +138,120 @@ fn access(grant: GrantId) -> (TokenHash, TokenRecord<TestScope, AccessKind>) {
 fn refresh(grant: GrantId) -> (TokenHash, TokenRecord<TestScope, RefreshKind>) {
     let new = new_token(grant);
     (new.token_hash, TokenModel::new(new))
+}
+
+/// A grant family's code, its tokens through an exchange and a rotation, and the grant's
+/// index: every key in the slot of the family's tag, on one primary, so each script ran on one
+/// slot; a revocation leaves none of them.
+#[tokio::test]
+async fn a_grant_family_lives_in_one_slot() {
+    const TEST: &str = "stores::redis_cluster::a_grant_family_lives_in_one_slot";
+    let Some(backend) = open(TEST).await else {
+        return;
+    };
+    let store = backend.node().await;
+    let grant = GrantId::generate();
+    let code_hash = TokenHash::of(&generate_token_for(grant));
+    let code = CodeRecord::<TestScope>::new(NewCode {
+        code_hash,
+        grant_id: grant,
+        client_id: "app".to_owned(),
+        subject: "alice".to_owned(),
+        redirect_uri: None,
+        scope: TestScope::default_scope(),
+        challenge: None,
+        expires_at: std::time::SystemTime::now() + std::time::Duration::from_secs(600),
+        extras: Default::default(),
+    });
+    store.insert_code(code).await.unwrap();
+    let (_, access1) = access(grant);
+    let (r1, refresh1) = refresh(grant);
+    let exchanged = store.exchange_code(&code_hash, access1, Some(refresh1));
+    assert_eq!(exchanged.await.unwrap(), Exchange::Done);
+    let (_, access2) = access(grant);
+    let (_, refresh2) = refresh(grant);
+    let rotated = store.rotate_refresh_token(&r1, access2, refresh2);
+    assert_eq!(rotated.await.unwrap(), Exchange::Done);
+
+    let keys = backend.keys().await;
+    assert_eq!(
+        keys.len(),
+        6,
+        "a code, two pairs of tokens and the grant's index"
+    );
+    let tag = format!("{{{}}}", grant.family().as_str());
+    let mut first = keys[0].0.clone();
+    let family_slot = slot(&mut first, tag.as_bytes()).await;
+    let primary = node_id(&mut first).await;
+    for (mut holder, key) in keys {
+        let name = String::from_utf8_lossy(&key).into_owned();
+        assert!(name.contains(&format!(":{tag}:")), "{name}");
+        assert_eq!(slot(&mut holder, &key).await, family_slot, "{name}");
+        assert_eq!(
+            node_id(&mut holder).await,
+            primary,
+            "{name} is on another primary"
+        );
+    }
+    // A token of another family is elsewhere, or nowhere: never found through this one's.
+    let stranger = TokenHash::of(&generate_token());
+    assert!(store.find_access_token(&stranger).await.unwrap().is_none());
+
+    store.revoke_grant(grant).await.unwrap();
+    assert!(backend.keys().await.is_empty(), "the revocation left keys");
+    backend.cleanup().await;
+}
+
+/// A token whose tag is not its grant's would put one script over two slots: storing it is
+/// refused, and nothing is written. A hash that names no family is simply not found.
+#[tokio::test]
+async fn a_token_outside_its_grant_s_family_is_refused() {
+    const TEST: &str = "stores::redis_cluster::a_token_outside_its_grant_s_family_is_refused";
+    let Some(backend) = open(TEST).await else {
+        return;
+    };
+    let store = backend.node().await;
+    let grant = GrantId::generate();
+    let stranger = loop {
+        let token = generate_token();
+        if TokenHash::of(&token).family() != Some(grant.family()) {
+            break token;
+        }
+    };
+    let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
+        token_hash: TokenHash::of(&stranger),
+        ..new_token(grant)
+    });
+    let refused = store.insert_tokens(record, None).await;
+    assert!(matches!(refused, Err(StoreError::Other(_))), "{refused:?}");
+    let (_, access) = access(grant);
+    let untagged = TokenHash::from_bytes(*TokenHash::of(&stranger).as_bytes());
+    let (_, successor) = refresh(grant);
+    let exchanged = store.rotate_refresh_token(&untagged, access, successor);
+    assert_eq!(exchanged.await.unwrap(), Exchange::Missing);
+    assert!(store.find_access_token(&untagged).await.unwrap().is_none());
+    assert!(!store.revoke_access_token(&untagged).await.unwrap());
+    assert!(backend.keys().await.is_empty(), "a refused token left keys");
+    backend.cleanup().await;
+}
+
+/// `CLUSTER KEYSLOT key`, asked of one primary.
+async fn slot(conn: &mut MultiplexedConnection, key: &[u8]) -> u16 {
+    redis::cmd("CLUSTER")
+        .arg("KEYSLOT")
+        .arg(key)
+        .query_async(conn)
+        .await
+        .unwrap()
+}
+
+/// `CLUSTER MYID`: which primary `conn` is.
+async fn node_id(conn: &mut MultiplexedConnection) -> String {
+    redis::cmd("CLUSTER")
+        .arg("MYID")
+        .query_async(conn)
+        .await
+        .unwrap()
 }
 
 /// A rotation and a revocation of its grant, at once on two nodes, many times over: whichever
@@ -160,8 +277,8 @@ async fn revocation_during_rotation_leaves_nothing() {
         };
         let revoke = {
             let two = Arc::clone(&two);
-            // Unhurried, the revocation mostly comes first; a delay of 0–3 ms lets it land
-            // before, between and after the rotation's steps.
+            // A delay of 0–3 ms lets it land before as well as after the rotation (each one
+            // script on the family's slot).
             let delay = std::time::Duration::from_micros(round % 4 * 1000);
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;

@@ -1,5 +1,5 @@
 //! One Redis or a Redis Cluster behind the same commands: the store asks [`Conn::is_cluster`]
-//! only where a step must be split by hash slot.
+//! only to name a grant family's keys, which carry a hash tag on a cluster.
 
 use std::time::Duration;
 

@@ -2,7 +2,6 @@
 
 mod client_feed;
 mod clients;
-mod cluster;
 mod connection;
 mod fields;
 #[cfg(feature = "jwt")]
@@ -24,12 +23,15 @@ use self::fields::Fields;
 use super::client_cache::{CachedClients, ClientCache, Feed};
 use super::row::Records;
 use crate::error::StoreError;
-use crate::model::{AccessKind, ClientRecord, CodeRecord, GrantId, RefreshKind, TokenRecord};
+use crate::model::{
+    AccessKind, ClientRecord, CodeRecord, FamilyTag, GrantId, RefreshKind, TokenHash, TokenRecord,
+};
 
 /// A store in Redis: codes and tokens with native expiry, and the clients.
 ///
 /// Every key starts with a prefix (`oauth2:` unless configured); the braces below mark the
-/// parts of a name, none is a hash tag:
+/// parts of a name, none is a hash tag (on a Redis Cluster the keys of codes, tokens and
+/// grants carry one, [below](#redis-cluster)):
 ///
 /// | key | type | holds | expires |
 /// |---|---|---|---|
@@ -38,7 +40,7 @@ use crate::model::{AccessKind, ClientRecord, CodeRecord, GrantId, RefreshKind, T
 /// | `{prefix}code:{hex hash}` | hash | a code, and whether it was used | with the code |
 /// | `{prefix}access:{hex hash}` | hash | an access token | with the token |
 /// | `{prefix}refresh:{hex hash}` | hash | a refresh token, and whether it was rotated | with the token, or never |
-/// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens; on a cluster also `revoked` once revoked | with the last of them; a revoked one 10 minutes after |
+/// | `{prefix}grant:{hex grant id}` | set | the keys of a grant's code and tokens | with the last of them |
 /// | `{prefix}once:{hex key}` | string | a key `remember_once` remembers | when it is forgotten |
 /// | `{prefix}state:{hex key}` | hash | a [`StateStore`](crate::store::StateStore) record: `value`, `version`, `expires_at` (µs) | at `expires_at` |
 /// | `{prefix}key:{kid}` | hash | a signing key (feature `jwt`) | never |
@@ -52,37 +54,35 @@ use crate::model::{AccessKind, ClientRecord, CodeRecord, GrantId, RefreshKind, T
 /// (AOF or RDB snapshots) or keep clients elsewhere, in a [`ClientStore`](crate::store::ClientStore) of your own, because a
 /// Redis restart without persistence loses them along with every token.
 ///
-/// On one Redis (or a primary with replicas), every operation that touches several keys is one
-/// Lua script (`EVALSHA`), so consuming a code or refresh token, storing its successors and
-/// indexing them under their grant happen atomically: exactly one request across all nodes
-/// wins a code. Saving a client or signing key adds its id to the list, then writes the record
-/// (deleting goes the other way round), as two commands here too, so listing skips one half
-/// saved. Requires Redis 7 or later (`PEXPIRETIME`). Expiry follows the Redis server's
-/// clock: keep it in sync with the provider nodes'.
+/// Every operation that touches several keys is one Lua script (`EVALSHA`), so consuming a
+/// code or refresh token, storing its successors and indexing them under their grant happen
+/// atomically, and so does revoking a grant: exactly one request across all nodes wins a code.
+/// Saving a client or signing key adds its id to the list, then writes the record (deleting
+/// goes the other way round), as two commands, so listing skips one half saved. Requires
+/// Redis 7 or later (`PEXPIRETIME`). Expiry follows the Redis server's clock: keep it in sync
+/// with the provider nodes'.
 ///
 /// # Redis Cluster
 ///
-/// [`cluster`](Self::cluster) connects to a Redis Cluster instead. There one script may only
-/// touch keys of one hash slot, and hash tags cannot put a token in its grant's slot: a token
-/// is looked up by its hash alone, and a grant's tokens have unrelated hashes. So on a cluster
-/// no script or transaction touches more than one key, and what is one script on one Redis
-/// takes ordered steps:
+/// [`cluster`](Self::cluster) connects to a Redis Cluster instead, where one script may only
+/// touch keys of one hash slot. There the keys of a grant family carry its
+/// [`FamilyTag`](crate::model::FamilyTag) in braces, a hash tag, after the kind: `code:`,
+/// `access:`, `refresh:` and `grant:` are followed by `{Qx}:` (the tag's two characters) and
+/// then the hex as above, for example `oauth2:access:{Qx}:9f86…`. Every code and
+/// token the runtime issues begins with its family's tag (12 bits of the random grant id), so
+/// the slot of a family is known from a presented token alone and from a grant id, and each
+/// script above runs on one slot, with the same guarantees as on one Redis. The other keys
+/// (clients, signing keys, `once`, `state`) are read and written one at a time and carry no
+/// tag. A prefix holding a `{...}` hash tag of its own puts every key in one slot, which works
+/// but spreads nothing.
 ///
-/// | operation | steps, each on one key |
-/// |---|---|
-/// | insert a code or tokens | write each record; then index them under the grant, unless it is revoked (then delete them again) |
-/// | exchange a code, rotate a refresh token | mark it used (exactly one caller wins; a loser writes nothing); write the successors; index them as above, within 60 s of the mark |
-/// | revoke a grant | mark the index revoked (member `revoked`, kept at least 10 minutes); delete every key it lists |
-///
-/// Only an indexed record is ever handed out, and indexing is refused once the grant is
-/// revoked, so a revocation leaves no token of its grant, whatever it races with; exactly one
-/// caller consumes a code or refresh token. What a crash between two steps can leave: a record
-/// no client ever received (only the hash of its secret is stored), a code used up without
-/// tokens (the client starts over), or a revocation half done, which the next `revoke_grant`
-/// of that grant completes. An exchange or rotation costs three round trips or four instead of
-/// one, a revocation three. The key names are the same as on one Redis (the table above); a
-/// prefix holding a `{...}` hash tag would put every key in one slot, which works but spreads
-/// nothing. The Redis Cluster nodes' clocks should agree, to well within the 10-minute hold.
+/// On a cluster, a code or token that names no family (see
+/// [`TokenHash::family`](crate::model::TokenHash::family)) is never found, and one whose
+/// family is not its grant's is refused when stored ([`StoreError::Other`]): mint your own
+/// with [`generate_token_for`](crate::secret::generate_token_for). On one Redis the tag plays
+/// no part and the names are as in the table, so tokens stored before tags existed keep
+/// working. Moving from one Redis to a cluster starts from an empty token keyspace, and keys
+/// an earlier version of this store wrote on a cluster, without tags, are not found.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), oauth2_provider::StoreError> {
@@ -278,10 +278,20 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
     }
 
     fn key(&self, kind: &str, id: &[u8]) -> String {
-        let mut key = String::with_capacity(self.prefix.len() + kind.len() + 1 + 2 * id.len());
+        self.key_in(kind, None, id)
+    }
+
+    /// `{prefix}{kind}:`, then the hash tag `{tag}:` if given, then `id` in hex.
+    fn key_in(&self, kind: &str, tag: Option<FamilyTag>, id: &[u8]) -> String {
+        let mut key = String::with_capacity(self.prefix.len() + kind.len() + 6 + 2 * id.len());
         key.push_str(&self.prefix);
         key.push_str(kind);
         key.push(':');
+        if let Some(tag) = tag {
+            key.push('{');
+            key.push_str(tag.as_str());
+            key.push_str("}:");
+        }
         for byte in id {
             key.push(char::from(HEX[usize::from(byte >> 4)]));
             key.push(char::from(HEX[usize::from(byte & 0xf)]));
@@ -289,8 +299,42 @@ impl<S, K, A, R> RedisStore<S, K, A, R> {
         key
     }
 
+    /// The key of a grant family's code or token: on a cluster in the slot of the family its
+    /// secret names, `None` there for one that names none (never stored on a cluster).
+    fn family_key(&self, kind: &str, hash: &TokenHash) -> Option<String> {
+        if !self.conn.is_cluster() {
+            return Some(self.key(kind, hash.as_bytes()));
+        }
+        let tag = hash.family()?;
+        Some(self.key_in(kind, Some(tag), hash.as_bytes()))
+    }
+
+    /// The key of a code or token being stored for `grant_id`: on a cluster it must be of the
+    /// grant's family, or the script storing it would span two slots.
+    fn member_key(
+        &self,
+        kind: &str,
+        hash: &TokenHash,
+        grant_id: GrantId,
+    ) -> Result<String, StoreError> {
+        match self.family_key(kind, hash) {
+            Some(key) if !self.conn.is_cluster() || hash.family() == Some(grant_id.family()) => {
+                Ok(key)
+            }
+            _ => Err(StoreError::Other(
+                format!(
+                    "this {kind} record is not of its grant's family, so a Redis Cluster \
+                     cannot keep it with the grant; mint it with secret::generate_token_for"
+                )
+                .into(),
+            )),
+        }
+    }
+
+    /// On a cluster in the family's slot, with its codes and tokens.
     fn grant_key(&self, grant_id: GrantId) -> String {
-        self.key("grant", grant_id.as_bytes())
+        let tag = self.conn.is_cluster().then(|| grant_id.family());
+        self.key_in("grant", tag, grant_id.as_bytes())
     }
 
     /// The id in hex, like every other key's: a client id may hold `:`, and raw it could make

@@ -1,4 +1,5 @@
 //! The Lua scripts behind every operation that touches several keys, and the records they write.
+//! On a cluster the keys of one script are of one grant family, so in one hash slot.
 
 use std::sync::LazyLock;
 
@@ -27,7 +28,6 @@ end
 "#
     };
 }
-pub(super) use lua_index;
 
 /// The Lua both record-writing scripts start with.
 macro_rules! lua_prelude {

@@ -1,4 +1,5 @@
-//! [`TokenStore`] for [`RedisStore`]: one script per operation that touches several keys.
+//! [`TokenStore`] for [`RedisStore`]: one script per operation that touches several keys, on
+//! a cluster all of them in the slot of one grant family.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -21,14 +22,25 @@ where
     A: AccessToken<Scope = S>,
     R: RefreshToken<Scope = S>,
 {
-    fn access_record(&self, access: &A) -> Record {
-        let key = self.key("access", access.token_hash().as_bytes());
-        token_record(key, TokenRow::of::<AccessKind, _>(access), false)
-    }
-
-    fn refresh_record(&self, refresh: &R) -> Record {
-        let key = self.key("refresh", refresh.token_hash().as_bytes());
-        token_record(key, TokenRow::of::<RefreshKind, _>(refresh), true)
+    /// The records of an access token and its refresh token, indexed under the access
+    /// token's grant.
+    fn records(&self, access: &A, refresh: Option<&R>) -> Result<Vec<Record>, StoreError> {
+        let grant_id = access.grant_id();
+        let key = self.member_key("access", access.token_hash(), grant_id)?;
+        let mut records = vec![token_record(
+            key,
+            TokenRow::of::<AccessKind, _>(access),
+            false,
+        )];
+        if let Some(refresh) = refresh {
+            let key = self.member_key("refresh", refresh.token_hash(), grant_id)?;
+            records.push(token_record(
+                key,
+                TokenRow::of::<RefreshKind, _>(refresh),
+                true,
+            ));
+        }
+        Ok(records)
     }
 
     async fn run(
@@ -53,30 +65,32 @@ where
             .map_err(redis_error)
     }
 
+    /// Consumes the `kind` (code or refresh token) `consumed` and stores its successors.
     async fn consume(
         &self,
-        consumed: String,
+        kind: &str,
+        consumed: &TokenHash,
         access: &A,
         refresh: Option<&R>,
     ) -> Result<Exchange, StoreError> {
-        let mut records = vec![self.access_record(access)];
-        records.extend(refresh.map(|r| self.refresh_record(r)));
-        let grant = self.grant_key(access.grant_id());
-        if self.conn.is_cluster() {
-            return self.consume_in_steps(&grant, &consumed, &records).await;
-        }
-        match self.run(&CONSUME, &[grant, consumed], &records).await? {
+        let records = self.records(access, refresh)?;
+        let grant_id = access.grant_id();
+        // On a cluster a code or token of another family is not this grant's: it cannot be
+        // stored in the grant's slot, so there is nothing of it to consume there.
+        let Ok(consumed) = self.member_key(kind, consumed, grant_id) else {
+            return Ok(Exchange::Missing);
+        };
+        let keys = [self.grant_key(grant_id), consumed];
+        match self.run(&CONSUME, &keys, &records).await? {
             2 => Ok(Exchange::Done),
             1 => Ok(Exchange::AlreadyUsed),
             _ => Ok(Exchange::Missing),
         }
     }
 
-    async fn insert(&self, grant: String, records: &[Record]) -> Result<(), StoreError> {
-        if self.conn.is_cluster() {
-            return self.insert_in_steps(&grant, records).await;
-        }
-        self.run(&INSERT, &[grant], records).await?;
+    async fn insert(&self, grant_id: GrantId, records: &[Record]) -> Result<(), StoreError> {
+        self.run(&INSERT, &[self.grant_key(grant_id)], records)
+            .await?;
         Ok(())
     }
 }
@@ -94,16 +108,16 @@ where
     type RefreshToken = R;
 
     async fn insert_code(&self, code: K) -> Result<(), StoreError> {
-        let record = code_record(
-            self.key("code", code.code_hash().as_bytes()),
-            CodeRow::of(&code),
-        );
-        self.insert(self.grant_key(code.grant_id()), &[record])
-            .await
+        let key = self.member_key("code", code.code_hash(), code.grant_id())?;
+        let record = code_record(key, CodeRow::of(&code));
+        self.insert(code.grant_id(), &[record]).await
     }
 
     async fn find_code(&self, code_hash: &TokenHash) -> Result<Option<Arc<K>>, StoreError> {
-        let Some(mut fields) = self.fields(&self.key("code", code_hash.as_bytes())).await? else {
+        let Some(key) = self.family_key("code", code_hash) else {
+            return Ok(None);
+        };
+        let Some(mut fields) = self.fields(&key).await? else {
             return Ok(None);
         };
         let row = CodeRow {
@@ -127,22 +141,22 @@ where
         access: A,
         refresh: Option<R>,
     ) -> Result<Exchange, StoreError> {
-        let code = self.key("code", code_hash.as_bytes());
-        self.consume(code, &access, refresh.as_ref()).await
+        self.consume("code", code_hash, &access, refresh.as_ref())
+            .await
     }
 
     async fn insert_tokens(&self, access: A, refresh: Option<R>) -> Result<(), StoreError> {
-        let mut records = vec![self.access_record(&access)];
-        records.extend(refresh.as_ref().map(|r| self.refresh_record(r)));
-        self.insert(self.grant_key(access.grant_id()), &records)
-            .await
+        let records = self.records(&access, refresh.as_ref())?;
+        self.insert(access.grant_id(), &records).await
     }
 
     async fn find_access_token(
         &self,
         token_hash: &TokenHash,
     ) -> Result<Option<Arc<A>>, StoreError> {
-        let key = self.key("access", token_hash.as_bytes());
+        let Some(key) = self.family_key("access", token_hash) else {
+            return Ok(None);
+        };
         let Some(mut fields) = self.fields(&key).await? else {
             return Ok(None);
         };
@@ -156,7 +170,9 @@ where
         &self,
         token_hash: &TokenHash,
     ) -> Result<Option<Stored<R>>, StoreError> {
-        let key = self.key("refresh", token_hash.as_bytes());
+        let Some(key) = self.family_key("refresh", token_hash) else {
+            return Ok(None);
+        };
         let Some(mut fields) = self.fields(&key).await? else {
             return Ok(None);
         };
@@ -174,15 +190,18 @@ where
         access: A,
         refresh: R,
     ) -> Result<Exchange, StoreError> {
-        let old = self.key("refresh", token_hash.as_bytes());
-        self.consume(old, &access, Some(&refresh)).await
+        self.consume("refresh", token_hash, &access, Some(&refresh))
+            .await
     }
 
     async fn revoke_access_token(&self, token_hash: &TokenHash) -> Result<bool, StoreError> {
         // The grant index keeps the key's name until the index expires; deleting a key that is
         // gone is harmless when the grant is revoked.
+        let Some(key) = self.family_key("access", token_hash) else {
+            return Ok(false);
+        };
         let deleted: i64 = redis::cmd("DEL")
-            .arg(self.key("access", token_hash.as_bytes()))
+            .arg(key)
             .query_async(&mut self.conn.clone())
             .await
             .map_err(redis_error)?;
@@ -190,9 +209,6 @@ where
     }
 
     async fn revoke_grant(&self, grant_id: GrantId) -> Result<(), StoreError> {
-        if self.conn.is_cluster() {
-            return self.revoke_in_steps(&self.grant_key(grant_id)).await;
-        }
         let _: i64 = REVOKE_GRANT
             .key(self.grant_key(grant_id))
             .invoke_async(&mut self.conn.clone())

@@ -10,7 +10,7 @@ use super::{
     make_access, new_code, new_token,
 };
 use crate::model::{AuthorizationCode, GrantId, NewCode, NewToken, TokenHash, TokenModel};
-use crate::secret::generate_token;
+use crate::secret::generate_token_for;
 use crate::store::TokenStore;
 
 /// `purge_expired` deletes what expired (used or not) and keeps the rest.
@@ -132,7 +132,7 @@ pub async fn hashed_at_rest<B: Backend>(b: &B) {
     let store = b.node().await;
 
     let grant = GrantId::generate();
-    let raw: Vec<String> = (0..5).map(|_| generate_token()).collect();
+    let raw: Vec<String> = (0..5).map(|_| generate_token_for(grant)).collect();
     let [code, a1, r1, a2, r2] = [0, 1, 2, 3, 4].map(|i| TokenHash::of(&raw[i]));
     store
         .insert_code(CodeOf::<B>::new(NewCode {

@@ -5,7 +5,10 @@
 //! Supply a [`Backend`], a way to open nodes of the store over data of one test's own, then
 //! invoke [`store_conformance!`](crate::store_conformance) in a test file; it generates one
 //! `#[tokio::test]` per case (the test crate needs `tokio` with `macros` and `rt-multi-thread`). Records are built through the model traits' `new`, so the suite
-//! holds for any record types over [`TestScope`], not only the ready-made ones.
+//! holds for any record types over [`TestScope`], not only the ready-made ones. Its codes and
+//! tokens are minted in their grant's family ([`generate_token_for`]), as the runtime mints
+//! them, so a store that keeps a family together by its tag (the Redis store on a cluster)
+//! passes too.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -75,7 +78,7 @@ use crate::model::{
 };
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::{ScopeDef, Scopes};
-use crate::secret::generate_token;
+use crate::secret::generate_token_for;
 use crate::store::TokenStore;
 
 /// `read`, `write`, `user:email`, and the combination `read_write`.
@@ -228,7 +231,7 @@ fn scope(s: &str) -> TestScope {
 
 fn new_code(grant_id: GrantId, expires_at: SystemTime) -> NewCode<TestScope> {
     NewCode {
-        code_hash: TokenHash::of(&generate_token()),
+        code_hash: TokenHash::of(&generate_token_for(grant_id)),
         grant_id,
         client_id: "app".to_owned(),
         subject: "alice".to_owned(),
@@ -245,7 +248,7 @@ fn new_code(grant_id: GrantId, expires_at: SystemTime) -> NewCode<TestScope> {
 
 fn new_token(grant_id: GrantId, expires_at: Option<SystemTime>) -> NewToken<TestScope> {
     NewToken {
-        token_hash: TokenHash::of(&generate_token()),
+        token_hash: TokenHash::of(&generate_token_for(grant_id)),
         grant_id,
         client_id: "app".to_owned(),
         subject: Some("alice".to_owned()),

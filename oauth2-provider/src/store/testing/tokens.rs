@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::pkce::{ChallengeMethod, PkceChallenge};
 use crate::scope::Scopes;
+use crate::secret::generate_token;
 use crate::store::TokenStore;
 
 /// Codes come back field for field, with and without the optional parts.
@@ -52,7 +53,9 @@ pub async fn codes<B: Backend>(b: &B) {
         &plain,
     );
 
+    // Of no family's form, and of a random family's: neither was stored, neither is an error.
     assert!(!has_code(&*store, &TokenHash::of("never issued")).await);
+    assert!(!has_code(&*store, &TokenHash::of(&generate_token())).await);
 }
 
 /// Tokens issued without consuming anything, including a client's own token (no subject) and
@@ -93,6 +96,11 @@ pub async fn tokens<B: Backend>(b: &B) {
     store.insert_tokens(access_alone, None).await.unwrap();
     assert!(has_access(&*store, &alone).await);
 
-    assert!(!has_access(&*store, &TokenHash::of("never issued")).await);
-    assert!(!has_refresh(&*store, &TokenHash::of("never issued")).await);
+    for never in [
+        TokenHash::of("never issued"),
+        TokenHash::of(&generate_token()),
+    ] {
+        assert!(!has_access(&*store, &never).await);
+        assert!(!has_refresh(&*store, &never).await);
+    }
 }

@@ -36,6 +36,14 @@ async fn a_jwt_client_gets_rfc_9068_access_tokens() {
     );
     assert_eq!(claims["scope"], "openid email");
     assert!(claims["jti"].as_str().is_some_and(|j| j.len() == 43));
+    // The token names its grant family through its `jti`, as an opaque token does itself.
+    use oauth2_provider::model::TokenHash;
+    let family = TokenHash::of(token).family();
+    assert!(family.is_some());
+    assert_eq!(
+        family,
+        TokenHash::of(claims["jti"].as_str().unwrap()).family()
+    );
     assert_eq!(
         claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
         3600
