@@ -27,7 +27,8 @@
 #
 # Knobs (environment): DURATION seconds per wrk run (10), ROUNDS (3), CONNS ("1 16 64 256"),
 # STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), PIN (1), SERVER_CPUS (0), WRK_CPUS (1),
-# ENDPOINTS ("token resource introspect"; empty skips part 1), STORE_ARGS (more flags for the
+# ENDPOINTS ("token resource introspect"; empty skips part 1), BEFORE (another build of the
+# example server, run in part 1 beside ours as server `before`), OURS_LOG (warn), STORE_ARGS (more flags for the
 # store runs' server, e.g. "--store-client-cache 0"), RESULTS (benchmarks/results), SKIP_BUILD=1,
 # SKIP_MEMORY=1, SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by
 # -d; every wait is a bounded loop; every server started here is killed on exit.
@@ -52,6 +53,10 @@ WORK=$(mktemp -d /tmp/bench-http.XXXXXX)
 OURS_ADDR=127.0.0.1:9101
 BARE_ADDR=127.0.0.1:9102
 OXIDE_ADDR=127.0.0.1:9103
+BEFORE_ADDR=127.0.0.1:9104
+# The example's per-request log line (its default RUST_LOG=info) is the example's choice, not
+# the framework's: the servers run at `warn` unless OURS_LOG says otherwise.
+export RUST_LOG=${OURS_LOG:-warn}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 if [[ $PIN == 1 ]] && (($(nproc) < 2)); then PIN=0; fi
@@ -236,7 +241,8 @@ log "bodies: token $(wc -c <"$RESULTS/bodies/token.json") B, notes $(wc -c <"$RE
 bare_cmd=("$BARE" --listen "$BARE_ADDR" --token-body "$RESULTS/bodies/token.json"
   --notes-body "$RESULTS/bodies/notes.json" --introspect-body "$RESULTS/bodies/introspect.json")
 
-declare -A addr=([ours]=$OURS_ADDR [bare]=$BARE_ADDR [oxide]=$OXIDE_ADDR) token_of=()
+declare -A addr=([ours]=$OURS_ADDR [bare]=$BARE_ADDR [oxide]=$OXIDE_ADDR [before]=$BEFORE_ADDR)
+declare -A token_of=()
 for endpoint in ${ENDPOINTS-token resource introspect}; do
   # Fresh servers per endpoint: each starts with an empty token map.
   start "$OURS_ADDR" "${ours_cmd[@]}"
@@ -250,9 +256,16 @@ for endpoint in ${ENDPOINTS-token resource introspect}; do
   fi
   servers=(ours bare)
   [[ -n $oxide_pid ]] && servers+=(oxide)
+  before_pid=
+  if [[ -n ${BEFORE:-} ]]; then
+    start "$BEFORE_ADDR" "$BEFORE" --listen "$BEFORE_ADDR" --fixtures "$WORK/fixtures.json" \
+      --store memory:
+    before_pid=$LAST_PID
+    servers+=(before)
+  fi
   token_of=()
-  for s in ours oxide; do
-    [[ $s == oxide && -z $oxide_pid ]] && continue
+  for s in "${servers[@]}"; do
+    [[ $s == bare ]] && continue
     token_of[$s]=$(issue "${addr[$s]}" | access_token)
   done
   token_of[bare]=${token_of[ours]}
@@ -264,7 +277,7 @@ for endpoint in ${ENDPOINTS-token resource introspect}; do
         case $endpoint in
           token) args=("$url/token" POST "$CC_BODY" "$BASIC" "$FORM") ;;
           resource) args=("$url/api/notes" GET "" "Authorization: Bearer ${token_of[$s]}") ;;
-          introspect) args=("$url/introspect" POST "token=${token_of[ours]}" "$BASIC" "$FORM") ;;
+          introspect) args=("$url/introspect" POST "token=${token_of[$s]}" "$BASIC" "$FORM") ;;
         esac
         [[ $conns == "${CONNS%% *}" && $round == 1 ]] && warm "${args[@]}"
         run_wrk "$round" "$s" "$endpoint" memory "$conns" "${args[@]}"
@@ -274,6 +287,7 @@ for endpoint in ${ENDPOINTS-token resource introspect}; do
   stop "$ours_pid"
   stop "$bare_pid"
   [[ -n $oxide_pid ]] && stop "$oxide_pid"
+  [[ -n $before_pid ]] && stop "$before_pid"
 done
 
 # --- 2. the durable stores --------------------------------------------------------------------

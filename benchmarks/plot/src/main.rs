@@ -55,6 +55,11 @@ fn read_http(path: &Path) -> Result<Vec<Row>, Error> {
     let mut rows = Vec::new();
     for line in lines.filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split(',').collect();
+        // The databases' own rates (pgbench, redis-benchmark) have no latencies: BENCHMARKS.md
+        // reads them from the CSV; they are not plotted.
+        if f[p50].is_empty() {
+            continue;
+        }
         rows.push(Row {
             round: round.map_or(Ok(1), |i| f[i].parse())?,
             server: f[server].to_owned(),
