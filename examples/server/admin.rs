@@ -57,15 +57,7 @@ pub async fn run(
                 .into(),
         );
     }
-    with_store(
-        url,
-        StoreFlags {
-            namespace,
-            ..StoreFlags::default()
-        },
-        Admin(command),
-    )
-    .await?
+    with_store(url, StoreFlags::namespace(namespace), Admin(command)).await?
 }
 
 struct Admin<'a>(&'a ClientCommand);

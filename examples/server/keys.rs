@@ -135,15 +135,7 @@ impl Drop for Reload {
 
 /// Runs `command` against the store `url` names.
 pub async fn run(url: &str, namespace: Option<&str>, command: &KeysCommand) -> Result<(), String> {
-    with_store(
-        url,
-        StoreFlags {
-            namespace,
-            ..StoreFlags::default()
-        },
-        Admin(command),
-    )
-    .await?
+    with_store(url, StoreFlags::namespace(namespace), Admin(command)).await?
 }
 
 struct Admin<'a>(&'a KeysCommand);

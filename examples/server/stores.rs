@@ -31,7 +31,15 @@ pub struct StoreFlags<'a> {
     pub client_cache: Option<u64>,
 }
 
-impl StoreFlags<'_> {
+impl<'a> StoreFlags<'a> {
+    /// `--store-namespace` alone, as the admin commands take it.
+    pub fn namespace(namespace: Option<&'a str>) -> Self {
+        StoreFlags {
+            namespace,
+            ..StoreFlags::default()
+        }
+    }
+
     fn client_cache(&self) -> Option<ClientCache> {
         self.client_cache.map(|seconds| match seconds {
             0 => ClientCache::off(),

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::error::StoreError;
+
 /// How many clients a durable store keeps in memory, and for how long.
 ///
 /// A client saved or deleted through a store is dropped from that store's cache (and its
@@ -118,7 +120,7 @@ struct Entry<C> {
 /// Taken before reading the database; [`CachedClients::put`] keeps the client only if no
 /// change happened since.
 #[derive(Clone, Copy)]
-pub(crate) struct Ticket(u64);
+struct Ticket(u64);
 
 impl<C> CachedClients<C> {
     pub(crate) fn new(settings: ClientCache, feed: Feed) -> Arc<Self> {
@@ -136,8 +138,30 @@ impl<C> CachedClients<C> {
         self.settings.is_on() && self.feed.load(Ordering::Acquire) != DOWN
     }
 
+    /// The client `client_id` names: from the cache if read within the time to live, else
+    /// from what `read` reads (the database), kept if found. A closure, not a future, so this
+    /// `async fn` does not hold the read's future twice.
+    pub(crate) async fn find<F>(
+        &self,
+        client_id: &str,
+        read: impl FnOnce() -> F,
+    ) -> Result<Option<Arc<C>>, StoreError>
+    where
+        F: Future<Output = Result<Option<Arc<C>>, StoreError>>,
+    {
+        if let Some(cached) = self.get(client_id) {
+            return Ok(Some(cached));
+        }
+        let ticket = self.ticket();
+        let found = read().await?;
+        if let Some(found) = &found {
+            self.put(client_id, found, ticket);
+        }
+        Ok(found)
+    }
+
     /// The client, if read within the time to live.
-    pub(crate) fn get(&self, client_id: &str) -> Option<Arc<C>> {
+    fn get(&self, client_id: &str) -> Option<Arc<C>> {
         if !self.usable() {
             return None;
         }
@@ -146,14 +170,14 @@ impl<C> CachedClients<C> {
         (entry.read_at.elapsed() < self.settings.ttl).then(|| Arc::clone(&entry.client))
     }
 
-    pub(crate) fn ticket(&self) -> Ticket {
+    fn ticket(&self) -> Ticket {
         Ticket(self.changes.load(Ordering::Acquire))
     }
 
     /// Keeps `client`, read from the database after `ticket` was taken, unless a change came
     /// in between (it may have read the record before the change). When full, expired entries
     /// go first, then an arbitrary one.
-    pub(crate) fn put(&self, client_id: &str, client: &Arc<C>, ticket: Ticket) {
+    fn put(&self, client_id: &str, client: &Arc<C>, ticket: Ticket) {
         if !self.usable() {
             return;
         }

@@ -19,15 +19,9 @@ where
     type Client = ClientRecord<S>;
 
     async fn find_client(&self, client_id: &str) -> Result<Option<Arc<Self::Client>>, StoreError> {
-        if let Some(cached) = self.clients.get(client_id) {
-            return Ok(Some(cached));
-        }
-        let ticket = self.clients.ticket();
-        let found = self.read_client(client_id).await?;
-        if let Some(found) = &found {
-            self.clients.put(client_id, found, ticket);
-        }
-        Ok(found)
+        self.clients
+            .find(client_id, || self.read_client(client_id))
+            .await
     }
 
     async fn save_client(&self, client: ClientRecord<S>) -> Result<(), StoreError> {
