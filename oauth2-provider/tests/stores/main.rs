@@ -10,8 +10,20 @@ mod redis;
 mod redis_cluster;
 mod sqlite;
 
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::scope::Scopes;
+use oauth2_provider::secret::generate_token;
 use oauth2_provider::store::testing::TestClient;
+
+/// A token of no family of `grant`'s: what a token minted before family tags looks like.
+fn token_outside(grant: GrantId) -> String {
+    loop {
+        let token = generate_token();
+        if TokenHash::of(&token).family() != Some(grant.family()) {
+            return token;
+        }
+    }
+}
 
 /// A public client registered by the tests that need one.
 fn client(id: &str) -> TestClient {

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use oauth2_provider::error::StoreError;
 use oauth2_provider::model::{AccessKind, GrantId, NewToken, TokenHash, TokenRecord};
 use oauth2_provider::scope::Scopes;
-use oauth2_provider::secret::generate_token;
 use oauth2_provider::store::testing::{self, Backend, TestScope};
 use oauth2_provider::store::{ClientStore, RedisOptions, RedisStore, TokenStore};
 use redis::aio::MultiplexedConnection;
@@ -110,12 +109,7 @@ async fn one_redis_names_keys_as_before_family_tags() {
     };
     let store = backend.node().await;
     let grant = GrantId::generate();
-    let token = loop {
-        let token = generate_token();
-        if TokenHash::of(&token).family() != Some(grant.family()) {
-            break token;
-        }
-    };
+    let token = super::token_outside(grant);
     let hash = TokenHash::of(&token);
     let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
         token_hash: hash,

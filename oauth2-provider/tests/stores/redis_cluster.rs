@@ -212,12 +212,7 @@ async fn a_token_outside_its_grant_s_family_is_refused() {
     };
     let store = backend.node().await;
     let grant = GrantId::generate();
-    let stranger = loop {
-        let token = generate_token();
-        if TokenHash::of(&token).family() != Some(grant.family()) {
-            break token;
-        }
-    };
+    let stranger = super::token_outside(grant);
     let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
         token_hash: TokenHash::of(&stranger),
         ..new_token(grant)

@@ -4,8 +4,7 @@
 use std::sync::Weak;
 use std::time::Duration;
 
-use sqlx::Pool;
-use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 
 use crate::store::client_cache::CachedClients;
 
@@ -22,20 +21,21 @@ pub(super) fn channel(schema: &str) -> String {
 
 /// Follows the feed into `cache` until the cache is gone: listening, it forgets each client
 /// named; while it cannot listen, the cache keeps nothing.
+///
+/// It connects as the store's pool does (`connect`), but on a connection of its own, outside
+/// that pool: a listener holds its connection for good, which would take a slot from the pool
+/// and keep `close` waiting.
 pub(super) async fn follow<C>(
-    pool: Pool<sqlx::Postgres>,
+    connect: PgConnectOptions,
     channel: String,
     cache: Weak<CachedClients<C>>,
 ) {
-    // A connection of its own, outside the store's pool: a listener holds its connection for
-    // good, which would take a slot from the pool and keep `close` waiting.
     let own = PgPoolOptions::new()
         .max_connections(1)
         .max_lifetime(None)
         .idle_timeout(None)
         .acquire_timeout(RETRY)
-        .connect_lazy_with((*pool.connect_options()).clone());
-    drop(pool);
+        .connect_lazy_with(connect);
     loop {
         if let Ok(mut listener) = PgListener::connect_with(&own).await
             && listener.listen(&channel).await.is_ok()

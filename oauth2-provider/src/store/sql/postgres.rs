@@ -201,8 +201,9 @@ impl private::Dialect for Postgres {
         pool: &Pool<sqlx::Postgres>,
         cache: &Arc<CachedClients<C>>,
     ) {
-        let (pool, channel) = (pool.clone(), client_feed::channel(&self.schema));
-        cache.follow(|cache| client_feed::follow(pool, channel, cache));
+        let connect = (*pool.connect_options()).clone();
+        let channel = client_feed::channel(&self.schema);
+        cache.follow(|cache| client_feed::follow(connect, channel, cache));
     }
 
     async fn execute(
