@@ -11,9 +11,6 @@ use sha2::{Digest, Sha256};
 
 use crate::secret::{array, random_bytes};
 
-/// The base64url alphabet (RFC 4648 §5), in order: a 6-bit value's character.
-const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// The length of an opaque code or token: 32 bytes in base64url without padding.
 const TOKEN_LEN: usize = 43;
 
@@ -187,11 +184,11 @@ impl GrantId {
     /// The family's tag: the id's first 12 bits, the first two characters of its base64url
     /// form and of every code and token minted for it.
     pub fn family(&self) -> FamilyTag {
-        let [a, b, ..] = self.0;
-        FamilyTag([
-            BASE64URL[usize::from(a >> 2)],
-            BASE64URL[usize::from((a & 0b11) << 4 | b >> 4)],
-        ])
+        // Three bytes are four characters, the first two of which hold the first 12 bits; four
+        // bytes always hold them, so encoding cannot fail.
+        let mut chars = [0u8; 4];
+        let _ = URL_SAFE_NO_PAD.encode_slice(&self.0[..3], &mut chars);
+        FamilyTag([chars[0], chars[1]])
     }
 }
 
