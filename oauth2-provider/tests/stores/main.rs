@@ -8,6 +8,7 @@ mod mysql;
 mod postgres;
 mod redis;
 mod redis_cluster;
+mod round_trips;
 mod sqlite;
 
 use oauth2_provider::model::{GrantId, TokenHash};

@@ -160,6 +160,28 @@ async fn client_ids_compare_byte_for_byte() {
     backend.cleanup().await;
 }
 
+/// A token issued alone and a validation are one round trip each: the pool pings a connection
+/// only after it sat idle, not before every statement.
+#[tokio::test]
+async fn issuance_and_validation_are_one_round_trip_each() {
+    const TEST: &str = "stores::mysql::issuance_and_validation_are_one_round_trip_each";
+    let Some(url) = testing::service_url(TEST, "MYSQL_URL") else {
+        return;
+    };
+    let proxy = testing::Proxy::start(&testing::host_port(&url)).await;
+    let database = format!("oauth2_test_{}", testing::unique_suffix());
+    let store: MysqlStore<TestScope> =
+        match MysqlStore::connect_with(&testing::via(&url, proxy.addr()), options(&database)).await
+        {
+            Ok(store) => store,
+            Err(err) => return testing::unavailable(TEST, err).unwrap_or(()),
+        };
+    super::round_trips::one_each_for_issuance_and_validation(&store, &proxy).await;
+    let drop = format!("DROP DATABASE `{database}`");
+    sqlx::query(&drop).execute(store.pool()).await.unwrap();
+    store.close().await;
+}
+
 /// The database goes away under a running store (every connection cut, new ones refused):
 /// operations fail with `Unavailable` within seconds; when it is back, the store serves again
 /// by itself.

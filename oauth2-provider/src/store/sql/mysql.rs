@@ -130,7 +130,7 @@ impl<S: Send + Sync + 'static, K, A, R> SqlStore<MySql, S, K, A, R> {
             server.close().await.map_err(error)?;
             connect = connect.database(database);
         }
-        let pool = MySqlPoolOptions::new()
+        let pool = super::pool::ping_when_idle(MySqlPoolOptions::new())
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect_lazy_with(connect);

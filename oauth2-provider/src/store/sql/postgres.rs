@@ -162,7 +162,7 @@ impl<S: Send + Sync + 'static, K, A, R> SqlStore<Postgres, S, K, A, R> {
             // and a pooler that cannot keep it refuses the connection instead of silently
             // using another schema.
             .options([("search_path", options.schema.as_str())]);
-        let pool = PgPoolOptions::new()
+        let pool = super::pool::ping_when_idle(PgPoolOptions::new())
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect_lazy_with(connect);
