@@ -143,6 +143,67 @@ async fn one_redis_names_keys_as_before_family_tags() {
     backend.cleanup().await;
 }
 
+/// A grant's index expires with the last of its members: a later member pushes its expiry out,
+/// an earlier one leaves it, a member that never expires keeps it forever, and after that no
+/// member brings an expiry back.
+#[tokio::test]
+async fn a_grant_index_expires_with_its_last_member() {
+    const TEST: &str = "stores::redis::a_grant_index_expires_with_its_last_member";
+    let Some(backend) = open(TEST).await else {
+        return;
+    };
+    let store = backend.node().await;
+    let grant = GrantId::generate();
+    let hex: String = grant
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let index = format!("{}grant:{hex}", backend.prefix);
+    let now = std::time::SystemTime::now();
+    let mut conn = backend.conn.clone();
+    let mut expiry_after = async |expires_at: Option<std::time::SystemTime>| -> i64 {
+        let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
+            token_hash: TokenHash::of(&super::token_outside(grant)),
+            grant_id: grant,
+            client_id: "app".to_owned(),
+            subject: None,
+            scope: TestScope::default_scope(),
+            expires_at,
+            extras: Default::default(),
+        });
+        store.insert_tokens(record, None).await.unwrap();
+        redis::cmd("PEXPIRETIME")
+            .arg(&index)
+            .query_async(&mut conn)
+            .await
+            .unwrap()
+    };
+    let ms = |secs: u64| {
+        let at = now + Duration::from_secs(secs);
+        i64::try_from(
+            at.duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis(),
+        )
+        .unwrap()
+    };
+    let within_a_ms = |got: i64, want: i64| (got - want).abs() <= 1;
+    let first = expiry_after(Some(now + Duration::from_secs(600))).await;
+    assert!(within_a_ms(first, ms(600)), "a new index: {first}");
+    let later = expiry_after(Some(now + Duration::from_secs(1200))).await;
+    assert!(within_a_ms(later, ms(1200)), "a later member: {later}");
+    let earlier = expiry_after(Some(now + Duration::from_secs(300))).await;
+    assert_eq!(earlier, later, "an earlier member moved the index's expiry");
+    assert_eq!(expiry_after(None).await, -1, "a member that never expires");
+    let after = expiry_after(Some(now + Duration::from_secs(60))).await;
+    assert_eq!(
+        after, -1,
+        "an expiry came back after a member that never expires"
+    );
+    backend.cleanup().await;
+}
+
 /// Nothing listens on port 1: connecting fails with `Unavailable` within a few seconds.
 #[tokio::test]
 async fn unreachable_redis_fails_closed_quickly() {

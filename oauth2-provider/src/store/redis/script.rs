@@ -13,16 +13,14 @@ macro_rules! lua_index {
         r#"
 -- Adds `key` to the grant's index, which must outlive every member: it expires with the last
 -- of them, or never if one never does.
+-- One read before the write says both whether the index exists and when it expires.
 local function index(grant, key, at)
-  local fresh = redis.call('EXISTS', grant) == 0
+  local current = redis.call('PEXPIRETIME', grant) -- -2: no index yet, -1: kept forever
   redis.call('SADD', grant, key)
   if at < 0 then
-    redis.call('PERSIST', grant)
-  elseif fresh then
+    if current >= 0 then redis.call('PERSIST', grant) end
+  elseif current == -2 or (current >= 0 and current < at) then
     redis.call('PEXPIREAT', grant, at)
-  else
-    local current = redis.call('PEXPIRETIME', grant)
-    if current >= 0 and current < at then redis.call('PEXPIREAT', grant, at) end
   end
 end
 "#
