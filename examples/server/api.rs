@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::handler::Handler as _;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use oauth2_provider::Server;
@@ -28,6 +29,7 @@ use oauth2_provider::provider::Provider;
 use oauth2_provider::resource::{ProtectedResource, Requirements};
 use oauth2_provider::store::ClientStore;
 use oauth2_provider::tower::BearerLayer;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::model::{Client, Scope};
@@ -112,13 +114,17 @@ async fn me<P: ApiProvider>(token: BearerToken<P>) -> Json<Value> {
     Json(json!({ "sub": holder(&token), "scope": token.scope().to_string() }))
 }
 
-/// Behind the `read` layer: the extractor takes the token the layer validated.
-async fn list_notes<P: ApiProvider>(
-    State(api): State<Api<P>>,
-    _token: BearerToken<P>,
-) -> Json<Value> {
-    let notes = api.notes.lock().expect("notes lock").clone();
-    Json(json!({ "notes": notes }))
+/// The body of `GET /api/notes`, serialized straight from the list.
+#[derive(Serialize)]
+struct Notes<'a> {
+    notes: &'a VecDeque<String>,
+}
+
+/// Behind the `read` layer: the extractor takes the token the layer validated. The list is
+/// written out under its lock rather than copied into a JSON value first.
+async fn list_notes<P: ApiProvider>(State(api): State<Api<P>>, _token: BearerToken<P>) -> Response {
+    let notes = api.notes.lock().expect("notes lock");
+    Json(Notes { notes: &notes }).into_response()
 }
 
 /// Behind the `write` layer.

@@ -3,7 +3,8 @@
 //!
 //! - `POST /token`: `client_credentials`, the client authenticated with HTTP Basic;
 //! - `GET /api/notes`: a bearer-protected resource needing scope `read`, whose handler does
-//!   exactly what the example server's does (clone a `Mutex<Vec<String>>`, answer JSON).
+//!   exactly what the example server's does (lock a `Mutex<Vec<String>>` and serialize it as
+//!   `{"notes": [...]}` under the lock).
 //!
 //! oxide-auth has no introspection endpoint (RFC 7662), so there is none here.
 //!
@@ -36,7 +37,6 @@ use oxide_auth::primitives::issuer::TokenMap;
 use oxide_auth::primitives::registrar::{Client, ClientMap, RegisteredUrl};
 use oxide_auth::primitives::scope::Scope;
 use oxide_auth_axum::{OAuthRequest, OAuthResource, OAuthResponse, WebError};
-use serde_json::json;
 
 use bench_oxide::{Sha256Policy, SharedIssuer};
 
@@ -61,13 +61,19 @@ async fn token(
         .map_err(WebError::from)
 }
 
+/// The body of `GET /api/notes`, as the example server writes it.
+#[derive(serde::Serialize)]
+struct Notes<'a> {
+    notes: &'a [String],
+}
+
 async fn list_notes(State(state): State<Arc<AppState>>, resource: OAuthResource) -> Response {
     let mut issuer = SharedIssuer(&state.issuer);
     let request: OAuthRequest = resource.into();
     match resource_flow(&mut issuer, &state.read).execute(request) {
         Ok(_grant) => {
-            let notes = state.notes.lock().expect("notes lock").clone();
-            Json(json!({ "notes": notes })).into_response()
+            let notes = state.notes.lock().expect("notes lock");
+            Json(Notes { notes: &notes }).into_response()
         }
         Err(Ok(response)) => response.into_response(),
         Err(Err(error)) => WebError::from(error).into_response(),
