@@ -28,8 +28,9 @@
 # Knobs (environment): DURATION seconds per wrk run (10), ROUNDS (3), CONNS ("1 16 64 256"),
 # STORES ("sqlite postgres redis"), STORE_CONNS ("16 64"), PIN (1), SERVER_CPUS (0), WRK_CPUS (1),
 # ENDPOINTS ("token resource introspect"; empty skips part 1), BEFORE (another build of the
-# example server, run in part 1 beside ours as server `before`), OURS_LOG (warn), STORE_ARGS (more flags for the
-# store runs' server, e.g. "--store-client-cache 0"), RESULTS (benchmarks/results), SKIP_BUILD=1,
+# example server, run beside ours as server `before`: in part 1, and in part 2 in a namespace
+# of its own), OURS_LOG (warn), STORE_ARGS (more flags for the store runs' servers, e.g.
+# "--store-client-cache 0"), RESULTS (benchmarks/results), SKIP_BUILD=1,
 # SKIP_MEMORY=1, SKIP_PLOTS=1, CARGO_TARGET_DIR (/work/target-bench). Every wrk run is bounded by
 # -d; every wait is a bounded loop; every server started here is killed on exit.
 set -euo pipefail
@@ -171,14 +172,28 @@ db_reference() {
   local round=$1 store=$2 conns=$3 rps
   case $store in
     postgres)
-      psql "$PG_URL" -qc "CREATE TABLE IF NOT EXISTS $NAMESPACE.pgbench_tokens (token_hash bytea
-        PRIMARY KEY, grant_id bytea NOT NULL, client_id text NOT NULL, subject text, scope text
-        NOT NULL, expires_at bigint, extras text)" >/dev/null
-      cat >"$WORK/insert.sql" <<SQL
-INSERT INTO $NAMESPACE.pgbench_tokens VALUES (sha256(random()::text::bytea), sha256(random()::text::bytea), '$CLIENT', NULL, 'read', extract(epoch from now())::bigint * 1000000 + 3600000000, NULL);
+      # `pgbench`: a table of the very shape of the store's `oauth_access_tokens` (columns,
+      # checks and both secondary indexes, copied from the schema our server just migrated);
+      # `pgbench-pk`: the primary key alone, the reference of the earlier pages.
+      psql "$PG_URL" -qc "CREATE TABLE IF NOT EXISTS $NAMESPACE.pgbench_tokens
+        (LIKE $NAMESPACE.oauth_access_tokens INCLUDING ALL)" >/dev/null
+      psql "$PG_URL" -qc "CREATE TABLE IF NOT EXISTS $NAMESPACE.pgbench_pk_tokens (token_hash
+        bytea PRIMARY KEY, grant_id bytea NOT NULL, client_id text NOT NULL, subject text, scope
+        text NOT NULL, expires_at bigint, extras text)" >/dev/null
+      local table
+      for table in pgbench_tokens pgbench_pk_tokens; do
+        cat >"$WORK/insert.sql" <<SQL
+INSERT INTO $NAMESPACE.$table VALUES (sha256(random()::text::bytea), substr(sha256(random()::text::bytea), 1, 16), '$CLIENT', NULL, 'read', extract(epoch from now())::bigint * 1000000 + 3600000000, NULL);
 SQL
-      rps=$(on_wrk_cpus pgbench -n -c "$conns" -j "$(wrk_threads "$conns")" -T "$DURATION"         -f "$WORK/insert.sql" "$PG_URL" 2>/dev/null |
-        sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p')
+        rps=$(on_wrk_cpus pgbench -n -c "$conns" -j "$(wrk_threads "$conns")" -T "$DURATION" \
+          -f "$WORK/insert.sql" "$PG_URL" 2>/dev/null |
+          sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p')
+        local server=pgbench
+        [[ $table == pgbench_pk_tokens ]] && server=pgbench-pk
+        echo "$round,$server,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
+        log "$(tail -1 "$CSV")"
+      done
+      return 0
       ;;
     redis)
       # One line: redis-benchmark names the test after the script, and the CSV is read by line.
@@ -191,8 +206,7 @@ SQL
       ;;
     *) return 0 ;;
   esac
-  local server=pgbench
-  [[ $store == redis ]] && server=redis-benchmark
+  local server=redis-benchmark
   echo "$round,$server,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
   log "$(tail -1 "$CSV")"
 }
@@ -291,40 +305,63 @@ for endpoint in ${ENDPOINTS-token resource introspect}; do
 done
 
 # --- 2. the durable stores --------------------------------------------------------------------
-for store in $STORES; do
+# Ours, and with BEFORE that build beside it in a namespace of its own, against each store.
+store_servers=(ours)
+[[ -n ${BEFORE:-} ]] && store_servers+=(before)
+declare -A binary_of=([ours]=$SERVER [before]=${BEFORE:-})
+declare -A suffix_of=([ours]="" [before]=_before)
+# Drops what a run left in the databases: the bench schemas, the bench keys (bounded: at most
+# 10^7 keys per prefix; they would expire within the hour anyway).
+clean_store() {
+  local s
+  for s in "${store_servers[@]}"; do
+    case $1 in
+      postgres) psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $NAMESPACE${suffix_of[$s]} CASCADE" \
+        >/dev/null 2>&1 || true ;;
+      redis)
+        redis-cli -u "$REDIS_URL" --scan --pattern "$NAMESPACE${suffix_of[$s]}:*" |
+          head -n 10000000 | xargs -r -n 1000 redis-cli -u "$REDIS_URL" unlink >/dev/null || true
+        ;;
+    esac
+  done
+}
+# Starts server $1 of part 2 on store $store; its pid in LAST_PID.
+start_store_server() {
+  local s=$1 url namespace
   case $store in
-    sqlite) url="sqlite:$WORK/bench.db" namespace=$NAMESPACE ;;
-    postgres)
-      url=$PG_URL namespace=$NAMESPACE
-      psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $NAMESPACE CASCADE" >/dev/null 2>&1 || true
-      ;;
-    redis) url=$REDIS_URL namespace="$NAMESPACE:" ;;
+    sqlite) url="sqlite:$WORK/bench${suffix_of[$s]}.db" namespace=$NAMESPACE${suffix_of[$s]} ;;
+    postgres) url=$PG_URL namespace=$NAMESPACE${suffix_of[$s]} ;;
+    redis) url=$REDIS_URL namespace="$NAMESPACE${suffix_of[$s]}:" ;;
   esac
-  # A pool as large as the most connections wrk opens, so at each count the server may use
-  # as many database connections as pgbench does (it uses no more than requests in flight).
-  start "$OURS_ADDR" "$SERVER" --listen "$OURS_ADDR" --fixtures "$WORK/fixtures.json" \
+  # A pool as large as the most connections wrk opens, so at each count the server may use as
+  # many database connections as pgbench does (it uses no more than requests in flight).
+  start "${addr[$s]}" "${binary_of[$s]}" --listen "${addr[$s]}" --fixtures "$WORK/fixtures.json" \
     --store "$url" --store-namespace "$namespace" \
     --store-connections "$(tr ' ' '\n' <<<"$STORE_CONNS" | sort -n | tail -1)" ${STORE_ARGS:-}
-  pid=$LAST_PID
-  token=$(issue "$OURS_ADDR" | access_token)
+}
+for store in $STORES; do
+  clean_store "$store"
+  # Ours migrates the schema first: pgbench's table is copied from its `oauth_access_tokens`.
+  start_store_server ours
+  stop "$LAST_PID"
   log "store $store: load $(cut -d' ' -f1-3 /proc/loadavg)"
-  warm "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" "$FORM"
   for conns in $STORE_CONNS; do
     db_reference 1 "$store" "$conns"
-    run_wrk 1 ours token "$store" "$conns" "http://$OURS_ADDR/token" POST "$CC_BODY" "$BASIC" \
-      "$FORM"
-    run_wrk 1 ours resource "$store" "$conns" "http://$OURS_ADDR/api/notes" GET "" \
-      "Authorization: Bearer $token"
+    # One server at a time: two pools of 64 beside pgbench's 64 would pass PostgreSQL's
+    # default of 100 connections.
+    for s in "${store_servers[@]}"; do
+      start_store_server "$s"
+      pid=$LAST_PID
+      token=$(issue "${addr[$s]}" | access_token)
+      warm "http://${addr[$s]}/token" POST "$CC_BODY" "$BASIC" "$FORM"
+      run_wrk 1 "$s" token "$store" "$conns" "http://${addr[$s]}/token" POST "$CC_BODY" \
+        "$BASIC" "$FORM"
+      run_wrk 1 "$s" resource "$store" "$conns" "http://${addr[$s]}/api/notes" GET "" \
+        "Authorization: Bearer $token"
+      stop "$pid"
+    done
   done
-  stop "$pid"
-  case $store in
-    postgres) psql "$PG_URL" -qc "DROP SCHEMA IF EXISTS $NAMESPACE CASCADE" >/dev/null 2>&1 || true ;;
-    redis)
-      # Bounded: at most 10^7 keys under our prefix (they would expire within the hour anyway).
-      redis-cli -u "$REDIS_URL" --scan --pattern "$NAMESPACE:*" | head -n 10000000 |
-        xargs -r -n 1000 redis-cli -u "$REDIS_URL" unlink >/dev/null || true
-      ;;
-  esac
+  clean_store "$store"
 done
 echo "load_at_end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RESULTS/machine.txt"
 
