@@ -188,12 +188,8 @@ SQL
         rps=$(on_wrk_cpus pgbench -n -c "$conns" -j "$(wrk_threads "$conns")" -T "$DURATION" \
           -f "$WORK/insert.sql" "$PG_URL" 2>/dev/null |
           sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p')
-        local server=pgbench
-        [[ $table == pgbench_pk_tokens ]] && server=pgbench-pk
-        echo "$round,$server,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
-        log "$(tail -1 "$CSV")"
+        if [[ $table == pgbench_tokens ]]; then reference_row pgbench; else reference_row pgbench-pk; fi
       done
-      return 0
       ;;
     redis)
       # One line: redis-benchmark names the test after the script, and the CSV is read by line.
@@ -203,11 +199,14 @@ SQL
         -r 100000000 --csv eval "$script" 2 "$NAMESPACE:rb:t:__rand_int__" \
         "$NAMESPACE:rb:g:__rand_int__" v 2>/dev/null | tail -1 |
         python3 -c 'import csv, sys; print(next(csv.reader(sys.stdin))[1])')
+      reference_row redis-benchmark
       ;;
-    *) return 0 ;;
   esac
-  local server=redis-benchmark
-  echo "$round,$server,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
+}
+
+# A row of server $1 for db_reference's round, store, connections and rps.
+reference_row() {
+  echo "$round,$1,insert,$store,$conns,,$DURATION,$rps,,,,,,0,0" >>"$CSV"
   log "$(tail -1 "$CSV")"
 }
 
