@@ -120,6 +120,7 @@ pub(crate) const KEY_COLUMNS: &[Column] = &[
 ];
 
 /// SQLite and PostgreSQL.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const STANDARD: Statements = Statements {
     find_client: "SELECT client_id, secret_hash, redirect_uris, grant_types, scope, name, metadata \
         FROM oauth_clients WHERE client_id = $1",
@@ -198,11 +199,13 @@ pub(crate) const STANDARD: Statements = Statements {
 };
 
 /// SQLite and PostgreSQL: inserted, or an expired entry taken over; `(key, until, now)`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const REMEMBER_ONCE: &str = "INSERT INTO oauth_once (key_hash, expires_at) \
     VALUES ($1, $2) ON CONFLICT (key_hash) DO UPDATE SET expires_at = excluded.expires_at \
     WHERE oauth_once.expires_at <= $3";
 
 /// SQLite and PostgreSQL: the live row under a key, deleted and returned in one statement;
 /// `(key, now)`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) const TAKE_STATE: &str = "DELETE FROM oauth_state WHERE key_hash = $1 \
     AND expires_at > $2 RETURNING value, version, expires_at";
