@@ -11,10 +11,29 @@ mod redis_cluster;
 mod round_trips;
 mod sqlite;
 
-use oauth2_provider::model::{GrantId, TokenHash};
+use std::time::SystemTime;
+
+use oauth2_provider::model::{AccessKind, GrantId, NewToken, TokenHash, TokenRecord};
 use oauth2_provider::scope::Scopes;
 use oauth2_provider::secret::generate_token;
-use oauth2_provider::store::testing::TestClient;
+use oauth2_provider::store::testing::{TestClient, TestScope};
+
+/// An access token of client `app`, with no subject, in `grant`'s family.
+fn access_token(
+    hash: TokenHash,
+    grant: GrantId,
+    expires_at: Option<SystemTime>,
+) -> TokenRecord<TestScope, AccessKind> {
+    TokenRecord::of(NewToken {
+        token_hash: hash,
+        grant_id: grant,
+        client_id: "app".to_owned(),
+        subject: None,
+        scope: TestScope::default_scope(),
+        expires_at,
+        extras: Default::default(),
+    })
+}
 
 /// A token of no family of `grant`'s: what a token minted before family tags looks like.
 fn token_outside(grant: GrantId) -> String {

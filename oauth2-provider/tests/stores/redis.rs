@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use oauth2_provider::error::StoreError;
-use oauth2_provider::model::{AccessKind, GrantId, NewToken, TokenHash, TokenRecord};
-use oauth2_provider::scope::Scopes;
+use oauth2_provider::model::{GrantId, TokenHash};
 use oauth2_provider::store::testing::{self, Backend, TestScope};
 use oauth2_provider::store::{ClientStore, RedisOptions, RedisStore, TokenStore};
 use redis::aio::MultiplexedConnection;
@@ -111,15 +110,8 @@ async fn one_redis_names_keys_as_before_family_tags() {
     let grant = GrantId::generate();
     let token = super::token_outside(grant);
     let hash = TokenHash::of(&token);
-    let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
-        token_hash: hash,
-        grant_id: grant,
-        client_id: "app".to_owned(),
-        subject: None,
-        scope: TestScope::default_scope(),
-        expires_at: Some(std::time::SystemTime::now() + Duration::from_secs(600)),
-        extras: Default::default(),
-    });
+    let expires_at = std::time::SystemTime::now() + Duration::from_secs(600);
+    let record = super::access_token(hash, grant, Some(expires_at));
     store.insert_tokens(record, None).await.unwrap();
     assert!(store.find_access_token(&hash).await.unwrap().is_some());
     let hex = |bytes: &[u8]| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
@@ -163,15 +155,8 @@ async fn a_grant_index_expires_with_its_last_member() {
     let now = std::time::SystemTime::now();
     let mut conn = backend.conn.clone();
     let mut expiry_after = async |expires_at: Option<std::time::SystemTime>| -> i64 {
-        let record = TokenRecord::<TestScope, AccessKind>::of(NewToken {
-            token_hash: TokenHash::of(&super::token_outside(grant)),
-            grant_id: grant,
-            client_id: "app".to_owned(),
-            subject: None,
-            scope: TestScope::default_scope(),
-            expires_at,
-            extras: Default::default(),
-        });
+        let hash = TokenHash::of(&super::token_outside(grant));
+        let record = super::access_token(hash, grant, expires_at);
         store.insert_tokens(record, None).await.unwrap();
         redis::cmd("PEXPIRETIME")
             .arg(&index)
